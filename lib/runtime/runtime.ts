@@ -1,0 +1,98 @@
+/**
+ * The shape every sandbox shares: the Docker runtime and the local runtime
+ * implement {@linkcode Runtime}, and everything above this layer (the agent,
+ * the CLI) sees only this interface.
+ *
+ * @module
+ */
+
+/** Options for one {@linkcode Runtime.bash} call. */
+export interface BashOptions {
+  /** Kill the command (and everything it started) after this many milliseconds. Default 30 000. */
+  timeoutMs?: number;
+  /** Aborting kills the running command, like a timeout, and the call resolves promptly. */
+  signal?: AbortSignal;
+}
+
+/** What one command did: a fixed shape, whichever runtime ran it. */
+export interface BashResult {
+  /** Standard output, decoded as UTF-8 (invalid bytes become U+FFFD). */
+  stdout: string;
+  /** Standard error, kept apart from stdout. */
+  stderr: string;
+  /** The command's own exit code; 128 + N when a signal N ended it. */
+  exitCode: number;
+  /** True when the timeout (or an abort) killed the command. */
+  timedOut: boolean;
+  /** Wall-clock time of the call. */
+  durationMs: number;
+  /**
+   * Set when something outside the command happened that the caller should know,
+   * e.g. the shell ended and the next call starts a fresh one in the workspace.
+   */
+  notice?: string;
+}
+
+/** Where commands run, as the system prompt and the CLI describe it. */
+export type SandboxInfo =
+  | {
+    kind: "docker";
+    /** The image the container was created from. */
+    image: string;
+    /** The workspace as seen inside the container. */
+    workdir: string;
+    /** The shell commands run in (`bash` or `sh`). */
+    shell: string;
+    /** Whether the container has a network. */
+    network: boolean;
+  }
+  | {
+    kind: "local";
+    /** `Deno.build.os` of the host. */
+    os: typeof Deno.build.os;
+    /** The shell commands run in (`bash`, `sh` or `cmd.exe`). */
+    shell: string;
+  };
+
+/** Something a runtime reports while it works: a notice, or image pull progress. */
+export type RuntimeEvent =
+  | { type: "notice"; message: string }
+  | {
+    type: "pull";
+    image: string;
+    status: string;
+    /** Layer id, when the engine gives one. */
+    id?: string;
+    current?: number;
+    total?: number;
+  };
+
+/**
+ * A sandbox that runs shell commands and reads and writes files in its workspace.
+ *
+ * @example
+ * ```ts
+ * import { createRuntime } from "./mod.ts";
+ * await using rt = await createRuntime({ docker: false });
+ * const r = await rt.bash("echo hi");
+ * console.log(r.stdout); // "hi\n"
+ * ```
+ */
+export interface Runtime extends AsyncDisposable {
+  /** `"docker"` when commands run in a container, `"local"` on the host. */
+  readonly kind: "docker" | "local";
+  /** Host path of the workspace. */
+  readonly workspace: string;
+  /** Where commands run. */
+  readonly sandbox: SandboxInfo;
+  /** Run a command in the session's shell; `cd`, variables and functions persist between calls. */
+  bash(cmd: string, options?: BashOptions): Promise<BashResult>;
+  /** Create or overwrite a file; `path` is relative to the workspace, parents are created. */
+  writeFile(path: string, content: string | Uint8Array): Promise<void>;
+  /** Read a file of the workspace as UTF-8 text. */
+  readFile(path: string): Promise<string>;
+  /** Start a fresh shell: the working directory and variables go back to their defaults. */
+  reset(): Promise<void>;
+  /** Remove the container and the temporary workspace. Safe to call more than once. */
+  cleanup(): Promise<void>;
+}
