@@ -1,0 +1,377 @@
+/**
+ * Pygent's own Docker Engine API client: plain calls through `fetch` over the
+ * engine's socket (keep-alive, chunked bodies and JSON-lines streams come from
+ * Deno's HTTP client), exec streams through {@linkcode startExecStream}.
+ *
+ * @module
+ */
+
+import {
+  candidateEndpoints,
+  type DockerEndpoint,
+  type EnvLookup,
+  formatEndpoint,
+} from "./endpoint.ts";
+import { apiError, DockerConnectionError, DockerError, DockerUnavailableError } from "./errors.ts";
+import { type ExecStream, startExecStream } from "./exec_stream.ts";
+import type {
+  ContainerCreateBody,
+  ContainerInspect,
+  ContainerSummary,
+  EngineEvent,
+  EngineVersion,
+  ExecCreateBody,
+  ExecInspect,
+  ImageInspect,
+  PullProgress,
+} from "./types.ts";
+
+/** The newest API version this client speaks; engines newer than this are asked for it. */
+export const CLIENT_API_VERSION = "1.47";
+/** The oldest engine API this client works with (Docker 20.10, Podman's compatible API). */
+export const MIN_API_VERSION = "1.41";
+
+/** Options of one API request. */
+export interface RequestOptions {
+  query?: Record<string, string | number | boolean | undefined>;
+  /** A JSON body, or raw bytes (tar archives). */
+  body?: unknown;
+  signal?: AbortSignal;
+}
+
+/** Options for {@linkcode DockerClient.connect}. */
+export interface ConnectOptions {
+  /** Use this endpoint instead of looking one up. */
+  endpoint?: DockerEndpoint;
+  /** Environment lookup for `DOCKER_HOST` and friends (defaults to `Deno.env`). */
+  env?: EnvLookup;
+  /** Give up on an endpoint that has not answered after this long. Default 5 000 ms. */
+  timeoutMs?: number;
+}
+
+/**
+ * A connection to one Docker engine at one negotiated API version.
+ *
+ * @example
+ * ```ts
+ * import { DockerClient } from "./client.ts";
+ * const docker = await DockerClient.connect();
+ * console.log(docker.apiVersion, (await docker.version()).Version);
+ * docker.close();
+ * ```
+ */
+export class DockerClient {
+  /** Where the engine listens. */
+  readonly endpoint: DockerEndpoint;
+  /** The API version every request uses: the lower of the engine's and {@linkcode CLIENT_API_VERSION}. */
+  readonly apiVersion: string;
+  /** What `GET /version` answered. */
+  readonly engine: EngineVersion;
+  readonly #http: Deno.HttpClient;
+  readonly #base: string;
+
+  private constructor(endpoint: DockerEndpoint, http: Deno.HttpClient, engine: EngineVersion) {
+    this.endpoint = endpoint;
+    this.#http = http;
+    this.#base = baseUrl(endpoint);
+    this.engine = engine;
+    this.apiVersion = lowerVersion(engine.ApiVersion, CLIENT_API_VERSION);
+  }
+
+  /**
+   * Finds an engine (see {@linkcode candidateEndpoints}), asks its version and
+   * negotiates the API version. Throws {@linkcode DockerUnavailableError}
+   * naming every endpoint tried when none answers.
+   */
+  static async connect(options: ConnectOptions = {}): Promise<DockerClient> {
+    const endpoints = options.endpoint ? [options.endpoint] : candidateEndpoints(options.env);
+    const attempts: string[] = [];
+    if (endpoints.length === 0) {
+      attempts.push("no socket on Windows; set DOCKER_HOST=tcp://localhost:2375");
+    }
+    for (const endpoint of endpoints) {
+      const where = formatEndpoint(endpoint);
+      if (endpoint.transport === "unix") {
+        const problem = await socketProblem(endpoint.path);
+        if (problem) {
+          attempts.push(`${where}: ${problem}`);
+          continue;
+        }
+      }
+      const http = createHttpClient(endpoint);
+      try {
+        const response = await fetch(`${baseUrl(endpoint)}/version`, {
+          client: http,
+          signal: AbortSignal.timeout(options.timeoutMs ?? 5_000),
+        });
+        if (!response.ok) {
+          attempts.push(`${where}: answered ${response.status} ${await response.text()}`);
+          http.close();
+          continue;
+        }
+        const engine = await response.json() as EngineVersion;
+        if (compareVersions(engine.ApiVersion, MIN_API_VERSION) < 0) {
+          http.close();
+          throw new DockerError(
+            `The Docker engine at ${where} speaks API ${engine.ApiVersion}; Pygent needs ${MIN_API_VERSION} ` +
+              "or newer (Docker 20.10+). Upgrade the engine.",
+          );
+        }
+        return new DockerClient(endpoint, http, engine);
+      } catch (error) {
+        http.close();
+        if (error instanceof DockerError) throw error;
+        attempts.push(`${where}: ${describeConnectFailure(error)}`);
+      }
+    }
+    throw new DockerUnavailableError(attempts);
+  }
+
+  /** Sends one API request and returns the response; engine errors become typed errors. */
+  async request(method: string, path: string, options: RequestOptions = {}): Promise<Response> {
+    const url = new URL(`${this.#base}/v${this.apiVersion}${path}`);
+    for (const [key, value] of Object.entries(options.query ?? {})) {
+      if (value !== undefined) url.searchParams.set(key, String(value));
+    }
+    const init: RequestInit & { client: Deno.HttpClient } = {
+      method,
+      client: this.#http,
+      signal: options.signal,
+    };
+    if (options.body instanceof Uint8Array) {
+      init.body = options.body as Uint8Array<ArrayBuffer>;
+      init.headers = { "content-type": "application/x-tar" };
+    } else if (options.body !== undefined) {
+      init.body = JSON.stringify(options.body);
+      init.headers = { "content-type": "application/json" };
+    }
+    let response: Response;
+    try {
+      response = await fetch(url, init);
+    } catch (cause) {
+      if (options.signal?.aborted) throw cause;
+      throw new DockerConnectionError(formatEndpoint(this.endpoint), cause);
+    }
+    if (response.ok || response.status === 304) return response;
+    throw apiError(response.status, await errorMessage(response));
+  }
+
+  async #json<T>(method: string, path: string, options?: RequestOptions): Promise<T> {
+    const response = await this.request(method, path, options);
+    return await response.json() as T;
+  }
+
+  async #void(method: string, path: string, options?: RequestOptions): Promise<void> {
+    const response = await this.request(method, path, options);
+    await response.body?.cancel();
+  }
+
+  /** `GET /_ping`: true when the engine answers "OK". */
+  async ping(): Promise<boolean> {
+    const response = await this.request("GET", "/_ping");
+    return (await response.text()) === "OK";
+  }
+
+  /** `GET /version`. */
+  version(): Promise<EngineVersion> {
+    return this.#json("GET", "/version");
+  }
+
+  /** `GET /images/{name}/json`; throws `DockerNotFoundError` when the image is not here. */
+  inspectImage(name: string): Promise<ImageInspect> {
+    return this.#json("GET", `/images/${encodeURIComponent(name)}/json`);
+  }
+
+  /**
+   * `POST /images/create`: pulls `image` (tag `latest` when none is given),
+   * reporting each progress line. An error line in the stream throws.
+   */
+  async pullImage(
+    image: string,
+    onProgress?: (progress: PullProgress) => void,
+    signal?: AbortSignal,
+  ): Promise<void> {
+    const response = await this.request("POST", "/images/create", {
+      query: { fromImage: image, tag: hasTagOrDigest(image) ? undefined : "latest" },
+      signal,
+    });
+    for await (const line of jsonLines<PullProgress>(response)) {
+      if (line.error || line.errorDetail) {
+        throw apiError(500, line.errorDetail?.message ?? line.error ?? "pull failed");
+      }
+      onProgress?.(line);
+    }
+  }
+
+  /** `POST /containers/create`; returns the new container's id. */
+  async createContainer(body: ContainerCreateBody, name?: string): Promise<string> {
+    const created = await this.#json<{ Id: string }>("POST", "/containers/create", {
+      query: { name },
+      body,
+    });
+    return created.Id;
+  }
+
+  /** `POST /containers/{id}/start`. */
+  startContainer(id: string): Promise<void> {
+    return this.#void("POST", `/containers/${id}/start`);
+  }
+
+  /** `GET /containers/{id}/json`. */
+  inspectContainer(id: string): Promise<ContainerInspect> {
+    return this.#json("GET", `/containers/${id}/json`);
+  }
+
+  /** `DELETE /containers/{id}`, by default forced (kills it if running) with its anonymous volumes. */
+  removeContainer(id: string, options: { force?: boolean } = {}): Promise<void> {
+    return this.#void("DELETE", `/containers/${id}`, {
+      query: { force: options.force ?? true, v: true },
+    });
+  }
+
+  /** `GET /containers/json`, all states, filtered (e.g. `{ label: ["pygent.session"] }`). */
+  listContainers(filters: Record<string, string[]> = {}): Promise<ContainerSummary[]> {
+    return this.#json("GET", "/containers/json", {
+      query: { all: true, filters: JSON.stringify(filters) },
+    });
+  }
+
+  /** `POST /containers/{id}/exec`; returns the exec id. */
+  async createExec(containerId: string, body: ExecCreateBody): Promise<string> {
+    const created = await this.#json<{ Id: string }>("POST", `/containers/${containerId}/exec`, {
+      body,
+    });
+    return created.Id;
+  }
+
+  /** `POST /exec/{id}/start`, hijacked: the exec's stdin and output as a stream. */
+  startExec(execId: string): Promise<ExecStream> {
+    return startExecStream(this.endpoint, this.apiVersion, execId);
+  }
+
+  /** `GET /exec/{id}/json`. */
+  inspectExec(execId: string): Promise<ExecInspect> {
+    return this.#json("GET", `/exec/${execId}/json`);
+  }
+
+  /** `PUT /containers/{id}/archive`: extracts a tar archive into `path` inside the container. */
+  putArchive(containerId: string, path: string, tar: Uint8Array): Promise<void> {
+    return this.#void("PUT", `/containers/${containerId}/archive`, { query: { path }, body: tar });
+  }
+
+  /** `GET /containers/{id}/archive`: `path` inside the container as a tar archive. */
+  async getArchive(containerId: string, path: string): Promise<Uint8Array> {
+    const response = await this.request("GET", `/containers/${containerId}/archive`, {
+      query: { path },
+    });
+    return new Uint8Array(await response.arrayBuffer());
+  }
+
+  /** `GET /events`: the engine's events as they happen, until `signal` aborts. */
+  async *events(
+    filters: Record<string, string[]>,
+    signal?: AbortSignal,
+  ): AsyncGenerator<EngineEvent> {
+    const response = await this.request("GET", "/events", {
+      query: { filters: JSON.stringify(filters) },
+      signal,
+    });
+    yield* jsonLines<EngineEvent>(response);
+  }
+
+  /** Closes the HTTP client's pooled connections. */
+  close(): void {
+    this.#http.close();
+  }
+}
+
+function baseUrl(endpoint: DockerEndpoint): string {
+  if (endpoint.transport === "unix") return "http://docker";
+  const host = endpoint.hostname.includes(":") ? `[${endpoint.hostname}]` : endpoint.hostname;
+  return `${endpoint.tls ? "https" : "http"}://${host}:${endpoint.port}`;
+}
+
+function createHttpClient(endpoint: DockerEndpoint): Deno.HttpClient {
+  if (endpoint.transport === "unix") {
+    return Deno.createHttpClient({ proxy: { transport: "unix", path: endpoint.path } });
+  }
+  if (endpoint.tls) {
+    return Deno.createHttpClient({
+      caCerts: [endpoint.tls.caCert],
+      cert: endpoint.tls.cert,
+      key: endpoint.tls.key,
+    });
+  }
+  return Deno.createHttpClient({});
+}
+
+async function socketProblem(path: string): Promise<string | undefined> {
+  try {
+    await Deno.stat(path);
+    return undefined;
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return "no socket there";
+    if (error instanceof Deno.errors.PermissionDenied) return permissionHint(path);
+    return (error as Error).message;
+  }
+}
+
+function permissionHint(path: string): string {
+  return `permission denied on ${path}; add your user to the docker group ` +
+    "(sudo usermod -aG docker $USER, then log in again)";
+}
+
+function describeConnectFailure(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  if (/permission denied/i.test(message)) return "permission denied; is your user in the docker group?";
+  if (error instanceof DOMException && error.name === "TimeoutError") return "no answer within the timeout";
+  return message;
+}
+
+async function errorMessage(response: Response): Promise<string> {
+  const text = await response.text();
+  try {
+    const parsed = JSON.parse(text) as { message?: string };
+    if (parsed.message) return parsed.message;
+  } catch {
+    // Not JSON: fall through to the raw text.
+  }
+  return text.trim() || `${response.status} ${response.statusText}`;
+}
+
+/** Yields each JSON object of a newline-delimited JSON body. */
+async function* jsonLines<T>(response: Response): AsyncGenerator<T> {
+  if (!response.body) return;
+  let buffered = "";
+  for await (const text of response.body.pipeThrough(new TextDecoderStream())) {
+    buffered += text;
+    let newline: number;
+    while ((newline = buffered.indexOf("\n")) >= 0) {
+      const line = buffered.slice(0, newline).trim();
+      buffered = buffered.slice(newline + 1);
+      if (line) yield JSON.parse(line) as T;
+    }
+  }
+  if (buffered.trim()) yield JSON.parse(buffered) as T;
+}
+
+function hasTagOrDigest(image: string): boolean {
+  if (image.includes("@")) return true;
+  const lastSlash = image.lastIndexOf("/");
+  return image.slice(lastSlash + 1).includes(":");
+}
+
+/** Compares dotted versions numerically: negative when `a` is older. */
+export function compareVersions(a: string, b: string): number {
+  const pa = a.split(".").map(Number);
+  const pb = b.split(".").map(Number);
+  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
+    if (d !== 0) return d;
+  }
+  return 0;
+}
+
+function lowerVersion(a: string, b: string): string {
+  return compareVersions(a, b) <= 0 ? a : b;
+}

@@ -1,0 +1,121 @@
+/**
+ * Finding the engine the way Docker users expect: `DOCKER_HOST` first, then
+ * the system socket, then the per-user sockets of the common Docker distributions.
+ *
+ * @module
+ */
+
+import { DockerError } from "./errors.ts";
+
+/** TLS material for a `tcp://` engine, read from `DOCKER_CERT_PATH`. */
+export interface DockerTls {
+  /** PEM of the CA that signed the engine's certificate. */
+  caCert: string;
+  /** PEM client certificate. */
+  cert: string;
+  /** PEM client key. */
+  key: string;
+}
+
+/** Where an engine listens. */
+export type DockerEndpoint =
+  | { transport: "unix"; path: string }
+  | { transport: "tcp"; hostname: string; port: number; tls?: DockerTls };
+
+/** The endpoint as a user would write it in `DOCKER_HOST`. */
+export function formatEndpoint(endpoint: DockerEndpoint): string {
+  return endpoint.transport === "unix"
+    ? `unix://${endpoint.path}`
+    : `tcp://${endpoint.hostname}:${endpoint.port}${endpoint.tls ? " (TLS)" : ""}`;
+}
+
+/** A `DOCKER_HOST` value that cannot be used. */
+export class DockerHostError extends DockerError {
+  /** @param message What is wrong with the value and what to write instead. */
+  constructor(message: string) {
+    super(message);
+    this.name = "DockerHostError";
+  }
+}
+
+/** Reads an environment variable; injectable so tests and callers can pass their own. */
+export type EnvLookup = (name: string) => string | undefined;
+
+const defaultEnv: EnvLookup = (name) => Deno.env.get(name);
+
+/**
+ * The endpoints to try, in order. With `DOCKER_HOST` set, only that one.
+ *
+ * @example
+ * ```ts
+ * import { candidateEndpoints } from "./endpoint.ts";
+ * const [first] = candidateEndpoints((n) => n === "DOCKER_HOST" ? "tcp://10.0.0.2:2375" : undefined);
+ * console.log(first); // { transport: "tcp", hostname: "10.0.0.2", port: 2375 }
+ * ```
+ */
+export function candidateEndpoints(env: EnvLookup = defaultEnv): DockerEndpoint[] {
+  const host = env("DOCKER_HOST");
+  if (host) return [parseDockerHost(host, env)];
+  if (Deno.build.os === "windows") return [];
+  const home = env("HOME");
+  const runtimeDir = env("XDG_RUNTIME_DIR");
+  const paths = ["/var/run/docker.sock"];
+  if (home) {
+    paths.push(
+      `${home}/.docker/run/docker.sock`,
+      `${home}/.colima/default/docker.sock`,
+      `${home}/.orbstack/run/docker.sock`,
+      `${home}/.rd/docker.sock`,
+    );
+  }
+  if (runtimeDir) paths.push(`${runtimeDir}/docker.sock`, `${runtimeDir}/podman/podman.sock`);
+  return paths.map((path) => ({ transport: "unix", path }));
+}
+
+/** Parses a `DOCKER_HOST` value (`unix://PATH` or `tcp://HOST:PORT`, TLS per `DOCKER_TLS_VERIFY`). */
+export function parseDockerHost(value: string, env: EnvLookup = defaultEnv): DockerEndpoint {
+  if (value.startsWith("unix://")) {
+    const path = value.slice("unix://".length);
+    if (!path.startsWith("/")) {
+      throw new DockerHostError(`DOCKER_HOST=${value}: a unix socket needs an absolute path, e.g. unix:///var/run/docker.sock`);
+    }
+    return { transport: "unix", path };
+  }
+  if (value.startsWith("tcp://")) {
+    const verify = !!env("DOCKER_TLS_VERIFY");
+    let url: URL;
+    try {
+      url = new URL(value.replace(/^tcp:/, "http:"));
+    } catch {
+      throw new DockerHostError(`DOCKER_HOST=${value} is not a valid address; write tcp://HOST:PORT`);
+    }
+    const port = url.port ? Number(url.port) : verify ? 2376 : 2375;
+    const hostname = url.hostname.replace(/^\[(.*)\]$/, "$1");
+    return { transport: "tcp", hostname, port, ...(verify ? { tls: readTls(env) } : {}) };
+  }
+  if (value.startsWith("npipe://")) {
+    throw new DockerHostError(
+      `DOCKER_HOST=${value}: Deno cannot open Windows named pipes. In Docker Desktop enable ` +
+        '"Expose daemon on tcp://localhost:2375 without TLS" and set DOCKER_HOST=tcp://localhost:2375, ' +
+        "or run on the host with --no-docker.",
+    );
+  }
+  throw new DockerHostError(
+    `DOCKER_HOST=${value} is not supported; use unix:///path/to/docker.sock or tcp://HOST:PORT`,
+  );
+}
+
+function readTls(env: EnvLookup): DockerTls {
+  const dir = env("DOCKER_CERT_PATH") ?? `${env("HOME") ?? env("USERPROFILE") ?? "."}/.docker`;
+  const read = (file: string) => {
+    try {
+      return Deno.readTextFileSync(`${dir}/${file}`);
+    } catch (cause) {
+      throw new DockerHostError(
+        `DOCKER_TLS_VERIFY is set but ${dir}/${file} cannot be read (${(cause as Error).message}); ` +
+          "set DOCKER_CERT_PATH to the folder holding ca.pem, cert.pem and key.pem",
+      );
+    }
+  };
+  return { caCert: read("ca.pem"), cert: read("cert.pem"), key: read("key.pem") };
+}
