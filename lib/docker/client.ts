@@ -323,8 +323,12 @@ function permissionHint(path: string): string {
 
 function describeConnectFailure(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
-  if (/permission denied/i.test(message)) return "permission denied; is your user in the docker group?";
-  if (error instanceof DOMException && error.name === "TimeoutError") return "no answer within the timeout";
+  if (/permission denied/i.test(message)) {
+    return "permission denied; is your user in the docker group?";
+  }
+  if (error instanceof DOMException && error.name === "TimeoutError") {
+    return "no answer within the timeout";
+  }
   return message;
 }
 

@@ -77,7 +77,9 @@ export function parseDockerHost(value: string, env: EnvLookup = defaultEnv): Doc
   if (value.startsWith("unix://")) {
     const path = value.slice("unix://".length);
     if (!path.startsWith("/")) {
-      throw new DockerHostError(`DOCKER_HOST=${value}: a unix socket needs an absolute path, e.g. unix:///var/run/docker.sock`);
+      throw new DockerHostError(
+        `DOCKER_HOST=${value}: a unix socket needs an absolute path, e.g. unix:///var/run/docker.sock`,
+      );
     }
     return { transport: "unix", path };
   }
@@ -87,7 +89,9 @@ export function parseDockerHost(value: string, env: EnvLookup = defaultEnv): Doc
     try {
       url = new URL(value.replace(/^tcp:/, "http:"));
     } catch {
-      throw new DockerHostError(`DOCKER_HOST=${value} is not a valid address; write tcp://HOST:PORT`);
+      throw new DockerHostError(
+        `DOCKER_HOST=${value} is not a valid address; write tcp://HOST:PORT`,
+      );
     }
     const port = url.port ? Number(url.port) : verify ? 2376 : 2375;
     const hostname = url.hostname.replace(/^\[(.*)\]$/, "$1");
@@ -112,7 +116,9 @@ function readTls(env: EnvLookup): DockerTls {
       return Deno.readTextFileSync(`${dir}/${file}`);
     } catch (cause) {
       throw new DockerHostError(
-        `DOCKER_TLS_VERIFY is set but ${dir}/${file} cannot be read (${(cause as Error).message}); ` +
+        `DOCKER_TLS_VERIFY is set but ${dir}/${file} cannot be read (${
+          (cause as Error).message
+        }); ` +
           "set DOCKER_CERT_PATH to the folder holding ca.pem, cert.pem and key.pem",
       );
     }

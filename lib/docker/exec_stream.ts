@@ -157,7 +157,9 @@ async function readResponseHead(conn: Deno.Conn): Promise<ResponseHead> {
       const headers = new Map<string, string>();
       for (const line of lines) {
         const colon = line.indexOf(":");
-        if (colon > 0) headers.set(line.slice(0, colon).trim().toLowerCase(), line.slice(colon + 1).trim());
+        if (colon > 0) {
+          headers.set(line.slice(0, colon).trim().toLowerCase(), line.slice(colon + 1).trim());
+        }
       }
       return { status: Number(statusLine.split(" ")[1]), headers, rest: buf.slice(end + 4) };
     }

@@ -47,7 +47,10 @@ export class FrameDecoder {
         (buf[offset + 6] << 8) + buf[offset + 7];
       if (buf.length - offset - HEADER_SIZE < size) break;
       const stream = buf[offset] as StreamId;
-      frames.push({ stream, data: buf.subarray(offset + HEADER_SIZE, offset + HEADER_SIZE + size) });
+      frames.push({
+        stream,
+        data: buf.subarray(offset + HEADER_SIZE, offset + HEADER_SIZE + size),
+      });
       offset += HEADER_SIZE + size;
     }
     // Copy the remainder so the caller's buffer can be reused.

@@ -54,7 +54,9 @@ export function readTar(tar: Uint8Array): { name: string; content: Uint8Array }[
     const name = field(block, 0, 100);
     const prefix = field(block, 345, 155);
     const size = parseInt(field(block, 124, 12).trim() || "0", 8);
-    if (Number.isNaN(size)) throw new DockerError("The engine sent a tar archive that cannot be read");
+    if (Number.isNaN(size)) {
+      throw new DockerError("The engine sent a tar archive that cannot be read");
+    }
     const type = String.fromCharCode(block[156] || 48);
     if (type === "0" || type === "\0") {
       const content = tar.slice(offset + BLOCK, offset + BLOCK + size);

@@ -1,0 +1,79 @@
+/**
+ * Choosing and starting a runtime: Docker when an engine answers (or when
+ * asked for, with no fallback), the host otherwise, and saying so.
+ *
+ * @module
+ */
+
+import { DockerClient, DockerHostError, DockerUnavailableError } from "../docker/mod.ts";
+import { DockerRuntime } from "./docker_runtime.ts";
+import { LocalRuntime } from "./local_runtime.ts";
+import {
+  type ResolvedRuntimeOptions,
+  resolveRuntimeOptions,
+  type RuntimeOptions,
+} from "./options.ts";
+import { reapStaleContainers } from "./reaper.ts";
+import type { Runtime } from "./runtime.ts";
+import { Workspace } from "./workspace.ts";
+
+/** The outcome of choosing where commands run, before anything is started. */
+export type SandboxChoice =
+  | { kind: "docker"; client: DockerClient; options: ResolvedRuntimeOptions }
+  | { kind: "local"; options: ResolvedRuntimeOptions };
+
+/**
+ * Decides where commands run: asks the engine when Docker is wanted or may be used.
+ * A forced Docker with no engine throws {@linkcode DockerUnavailableError}; auto falls
+ * back to the host with a notice.
+ */
+export async function chooseSandbox(options: RuntimeOptions = {}): Promise<SandboxChoice> {
+  const resolved = resolveRuntimeOptions(options);
+  if (resolved.docker === false) return { kind: "local", options: resolved };
+  try {
+    const client = await DockerClient.connect({ env: resolved.getEnv });
+    return { kind: "docker", client, options: resolved };
+  } catch (error) {
+    const fallback = error instanceof DockerUnavailableError || error instanceof DockerHostError;
+    if (resolved.docker === true || !fallback) throw error;
+    resolved.onEvent({
+      type: "notice",
+      message: `${error.message.split("\n")[0]} Commands run on the host, NOT isolated: ` +
+        "they can read and change anything your user can. Start Docker, or pass --no-docker " +
+        "to silence this notice.",
+    });
+    return { kind: "local", options: resolved };
+  }
+}
+
+/** Starts the runtime a {@linkcode chooseSandbox} call settled on. */
+export async function startRuntime(choice: SandboxChoice): Promise<Runtime> {
+  const workspace = await Workspace.open(choice.options.workspace);
+  try {
+    if (choice.kind === "local") return LocalRuntime.create(choice.options, workspace);
+    const [runtime] = await Promise.all([
+      DockerRuntime.create(choice.client, choice.options, workspace),
+      reapStaleContainers(choice.client).catch(() => 0),
+    ]);
+    return runtime;
+  } catch (error) {
+    await workspace.dispose();
+    if (choice.kind === "docker") choice.client.close();
+    throw error;
+  }
+}
+
+/**
+ * Creates a runtime: a Docker container, or the host.
+ *
+ * @example
+ * ```ts
+ * import { createRuntime } from "./mod.ts";
+ * const rt = await createRuntime({ docker: false });
+ * console.log((await rt.bash("python3 -c 'print(6*7)'")).stdout); // "42\n"
+ * await rt.cleanup();
+ * ```
+ */
+export async function createRuntime(options: RuntimeOptions = {}): Promise<Runtime> {
+  return await startRuntime(await chooseSandbox(options));
+}

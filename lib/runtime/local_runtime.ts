@@ -1,0 +1,214 @@
+/**
+ * The local runtime: commands run on the host, in the workspace, with no
+ * isolation. On Linux and macOS one long-lived shell serves the session; on
+ * Windows each command is its own `cmd.exe` and the working directory is
+ * carried from one to the next.
+ *
+ * @module
+ */
+
+import type { ResolvedRuntimeOptions } from "./options.ts";
+import { killSessionCommands } from "./process_tree.ts";
+import type { BashOptions, BashResult, Runtime, SandboxInfo } from "./runtime.ts";
+import { Shell, type ShellChunk, type ShellProcess } from "./shell.ts";
+import { WindowsCommands } from "./windows_commands.ts";
+import type { Workspace } from "./workspace.ts";
+
+/** Host variables that never reach local commands: model keys and other secrets. */
+export function isSecretName(name: string): boolean {
+  return /^(OPENAI_|ANTHROPIC_|AZURE_OPENAI_)/i.test(name) || /(_API_KEY|_SECRET_KEY)$/i.test(name);
+}
+
+/** The host environment without secrets, plus the variables the user passed. */
+export function localEnvironment(extra: Record<string, string>): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [name, value] of Object.entries(Deno.env.toObject())) {
+    if (!isSecretName(name)) env[name] = value;
+  }
+  return { ...env, ...extra };
+}
+
+/** Runs commands the way a platform can: a long-lived shell, or one `cmd.exe` per command. */
+interface CommandRunner {
+  readonly shell: string;
+  run(cmd: string, options?: BashOptions): Promise<BashResult>;
+  reset(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * Commands on the host, in the workspace folder.
+ *
+ * Made by {@linkcode createRuntime}; see {@linkcode Runtime} for the methods.
+ */
+export class LocalRuntime implements Runtime {
+  readonly kind = "local";
+  readonly #workspace: Workspace;
+  readonly #runner: CommandRunner;
+  readonly #os: typeof Deno.build.os;
+  #cleaned = false;
+
+  private constructor(workspace: Workspace, runner: CommandRunner, os: typeof Deno.build.os) {
+    this.#workspace = workspace;
+    this.#runner = runner;
+    this.#os = os;
+  }
+
+  /** Prepares the runtime; on Linux and macOS its shell starts with the first command. */
+  static create(options: ResolvedRuntimeOptions, workspace: Workspace): LocalRuntime {
+    const env = localEnvironment(options.env);
+    const runner: CommandRunner = options.os === "windows"
+      ? new WindowsCommands(workspace.path, env, options.outputLimit)
+      : unixRunner(workspace.path, env, options.outputLimit);
+    return new LocalRuntime(workspace, runner, options.os);
+  }
+
+  /** Host path of the workspace. */
+  get workspace(): string {
+    return this.#workspace.path;
+  }
+
+  /** Where commands run. */
+  get sandbox(): SandboxInfo {
+    return { kind: "local", os: this.#os, shell: this.#runner.shell };
+  }
+
+  /** Runs a command on the host. */
+  bash(cmd: string, options?: BashOptions): Promise<BashResult> {
+    return this.#runner.run(cmd, options);
+  }
+
+  /** Writes a workspace file. */
+  writeFile(path: string, content: string | Uint8Array): Promise<void> {
+    return this.#workspace.writeFile(path, content);
+  }
+
+  /** Reads a workspace file. */
+  readFile(path: string): Promise<string> {
+    return this.#workspace.readFile(path);
+  }
+
+  /** Starts a fresh shell in the workspace. */
+  reset(): Promise<void> {
+    return this.#runner.reset();
+  }
+
+  /** Ends the shell and removes the temporary workspace. Safe to call twice. */
+  async cleanup(): Promise<void> {
+    if (this.#cleaned) return;
+    this.#cleaned = true;
+    await this.#runner.close();
+    await this.#workspace.dispose();
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.cleanup();
+  }
+}
+
+function unixRunner(cwd: string, env: Record<string, string>, outputLimit: number): CommandRunner {
+  const shellPath = findBash() ?? "/bin/sh";
+  const shell = new Shell({
+    spawn: () => Promise.resolve(spawnHostShell(shellPath, cwd, env)),
+    outputLimit,
+  });
+  return {
+    shell: shellPath.endsWith("bash") ? "bash" : "sh",
+    run: (cmd, options) => shell.run(cmd, options),
+    reset: () => shell.reset(),
+    close: () => shell.close(),
+  };
+}
+
+function findBash(): string | undefined {
+  for (
+    const path of ["/bin/bash", "/usr/bin/bash", "/usr/local/bin/bash", "/opt/homebrew/bin/bash"]
+  ) {
+    try {
+      if (Deno.statSync(path).isFile) return path;
+    } catch {
+      // Not there: try the next.
+    }
+  }
+  return undefined;
+}
+
+function spawnHostShell(path: string, cwd: string, env: Record<string, string>): ShellProcess {
+  const args = path.endsWith("bash") ? ["--noprofile", "--norc"] : [];
+  // Detached: the shell leads a session of its own, so a timeout can find all it started.
+  const child = new Deno.Command(path, {
+    args,
+    cwd,
+    env,
+    clearEnv: true,
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "piped",
+    detached: true,
+  }).spawn();
+  const writer = child.stdin.getWriter();
+  const encoder = new TextEncoder();
+  return {
+    write: (text) => writer.write(encoder.encode(text)),
+    output: merge(child.stdout, child.stderr),
+    async exitCode() {
+      const status = await child.status;
+      return status.signal ? 128 + signalNumber(status.signal) : status.code;
+    },
+    async interrupt(shellPid, elapsedMs) {
+      try {
+        Deno.kill(shellPid, "SIGUSR1");
+      } catch {
+        // The shell is gone already.
+      }
+      await killSessionCommands(shellPid, elapsedMs);
+    },
+    async close() {
+      await writer.close().catch(() => {});
+      try {
+        child.kill("SIGKILL");
+      } catch {
+        // Already ended.
+      }
+      await child.status;
+    },
+  };
+}
+
+function signalNumber(signal: Deno.Signal): number {
+  const numbers: Partial<Record<Deno.Signal, number>> = {
+    SIGHUP: 1,
+    SIGINT: 2,
+    SIGQUIT: 3,
+    SIGKILL: 9,
+    SIGSEGV: 11,
+    SIGPIPE: 13,
+    SIGTERM: 15,
+  };
+  return numbers[signal] ?? 9;
+}
+
+/** Interleaves two byte streams as tagged chunks, in arrival order; ends when both end. */
+async function* merge(
+  stdout: ReadableStream<Uint8Array>,
+  stderr: ReadableStream<Uint8Array>,
+): AsyncGenerator<ShellChunk> {
+  const readers = [stdout.getReader(), stderr.getReader()] as const;
+  const pending = new Map<
+    number,
+    Promise<{ index: number; result: ReadableStreamReadResult<Uint8Array> }>
+  >();
+  const read = (index: number) =>
+    pending.set(index, readers[index].read().then((result) => ({ index, result })));
+  read(0);
+  read(1);
+  while (pending.size > 0) {
+    const { index, result } = await Promise.race(pending.values());
+    if (result.done) {
+      pending.delete(index);
+      continue;
+    }
+    read(index);
+    yield { stream: index === 0 ? 1 : 2, data: result.value };
+  }
+}

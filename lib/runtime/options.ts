@@ -1,0 +1,118 @@
+/**
+ * Sandbox settings as one plain value: validated once at the edge (API
+ * options, flags, environment variables) and passed down unchanged.
+ *
+ * @module
+ */
+
+import { ConfigError } from "./errors.ts";
+import type { RuntimeEvent } from "./runtime.ts";
+
+/** The image used when none is given. */
+export const DEFAULT_IMAGE = "python:3.12-slim";
+/** Default container memory limit: 512 MiB (swap is held to the same figure). */
+export const DEFAULT_MEMORY_BYTES = 512 * 1024 * 1024;
+/** Default limit on processes in the container. */
+export const DEFAULT_PIDS_LIMIT = 256;
+
+/**
+ * Options of {@linkcode createRuntime}. Everything is optional; unset values come
+ * from the environment (`PYGENT_USE_DOCKER`, `PYGENT_IMAGE`, `PYGENT_WORKSPACE`)
+ * or the defaults.
+ */
+export interface RuntimeOptions {
+  /** `true`: Docker or an error. `false`: the host. Unset: Docker when an engine answers, else the host. */
+  docker?: boolean;
+  /** Container image. Default `PYGENT_IMAGE`, else `python:3.12-slim`. */
+  image?: string;
+  /** Host folder to work in, used in place and never deleted. Default: a fresh temporary folder. */
+  workspace?: string;
+  /** Give the container a network. Default false. */
+  network?: boolean;
+  /** Container memory limit in bytes (swap held to the same). Default 512 MiB. */
+  memoryBytes?: number;
+  /** Most processes the container may hold. Default 256. */
+  pidsLimit?: number;
+  /** CPU limit, in CPUs (e.g. 1.5). Default: none. */
+  cpus?: number;
+  /**
+   * `"host"` (default): the container runs as the host user's uid:gid, so files it
+   * makes belong to you. `"root"`: root in the container, with Docker's default
+   * capabilities, for tasks such as `apt-get`.
+   */
+  user?: "host" | "root";
+  /** Variables given to the sandbox; nothing else of the host's environment crosses over. */
+  env?: Record<string, string>;
+  /** Bytes of output kept per command, both streams together (head and tail). Default 1 MiB. */
+  outputLimit?: number;
+  /** Receives notices (e.g. the fallback to the host) and image pull progress. */
+  onEvent?: (event: RuntimeEvent) => void;
+  /** Where to read settings from; defaults to `Deno.env`. */
+  getEnv?: (name: string) => string | undefined;
+  /** The platform to behave as; defaults to `Deno.build.os`. For tests of other platforms. */
+  os?: typeof Deno.build.os;
+}
+
+/** {@linkcode RuntimeOptions} with every default applied. */
+export interface ResolvedRuntimeOptions {
+  docker: boolean | undefined;
+  image: string;
+  workspace: string | undefined;
+  network: boolean;
+  memoryBytes: number;
+  pidsLimit: number;
+  cpus: number | undefined;
+  user: "host" | "root";
+  env: Record<string, string>;
+  outputLimit: number;
+  onEvent: (event: RuntimeEvent) => void;
+  getEnv: (name: string) => string | undefined;
+  os: typeof Deno.build.os;
+}
+
+/** Parses a yes/no setting: 1/0, true/false, yes/no (any case). */
+export function parseBoolean(name: string, value: string): boolean {
+  const v = value.trim().toLowerCase();
+  if (["1", "true", "yes", "on"].includes(v)) return true;
+  if (["0", "false", "no", "off"].includes(v)) return false;
+  throw new ConfigError(`${name}=${value} is not valid; use 1 or 0 (true or false).`);
+}
+
+/** Applies the environment and the defaults, refusing values that cannot work. */
+export function resolveRuntimeOptions(options: RuntimeOptions = {}): ResolvedRuntimeOptions {
+  const getEnv = options.getEnv ?? ((name: string) => Deno.env.get(name));
+  const useDocker = getEnv("PYGENT_USE_DOCKER");
+  const resolved: ResolvedRuntimeOptions = {
+    docker: options.docker ??
+      (useDocker ? parseBoolean("PYGENT_USE_DOCKER", useDocker) : undefined),
+    image: options.image ?? (getEnv("PYGENT_IMAGE") || DEFAULT_IMAGE),
+    workspace: options.workspace ?? (getEnv("PYGENT_WORKSPACE") || undefined),
+    network: options.network ?? false,
+    memoryBytes: options.memoryBytes ?? DEFAULT_MEMORY_BYTES,
+    pidsLimit: options.pidsLimit ?? DEFAULT_PIDS_LIMIT,
+    cpus: options.cpus,
+    user: options.user ?? "host",
+    env: options.env ?? {},
+    outputLimit: options.outputLimit ?? 1024 * 1024,
+    onEvent: options.onEvent ?? (() => {}),
+    getEnv,
+    os: options.os ?? Deno.build.os,
+  };
+  positive("memoryBytes", resolved.memoryBytes, 6 * 1024 * 1024);
+  positive("pidsLimit", resolved.pidsLimit, 8);
+  positive("outputLimit", resolved.outputLimit, 1024);
+  if (resolved.cpus !== undefined) positive("cpus", resolved.cpus, 0.01);
+  if (!resolved.image.trim()) throw new ConfigError("The image name is empty.");
+  for (const name of Object.keys(resolved.env)) {
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
+      throw new ConfigError(`${JSON.stringify(name)} is not a valid environment variable name.`);
+    }
+  }
+  return resolved;
+}
+
+function positive(name: string, value: number, min: number): void {
+  if (!Number.isFinite(value) || value < min) {
+    throw new ConfigError(`${name} must be a number of at least ${min}; got ${value}.`);
+  }
+}

@@ -1,0 +1,162 @@
+/**
+ * Bounded capture of one stream of a command's output: the first and last
+ * bytes are kept, the middle is counted and dropped, so a flood of output
+ * never piles up in memory. Also finds the end marker that the shell prints.
+ *
+ * @module
+ */
+
+const decoder = new TextDecoder();
+
+/** Default bound of one call's output, both streams together: 1 MiB. */
+export const DEFAULT_OUTPUT_LIMIT = 1024 * 1024;
+
+/**
+ * Keeps at most `limit` bytes of a stream: half from its start, half from its end.
+ *
+ * @example
+ * ```ts
+ * import { BoundedOutput } from "./output_buffer.ts";
+ * const out = new BoundedOutput(8);
+ * out.push(new TextEncoder().encode("0123456789abcdef"));
+ * console.log(out.text()); // "0123\n[... 8 bytes omitted ...]\ncdef"
+ * ```
+ */
+export class BoundedOutput {
+  readonly #headLimit: number;
+  readonly #tailLimit: number;
+  #head: Uint8Array[] = [];
+  #headSize = 0;
+  #tail: Uint8Array[] = [];
+  #tailSize = 0;
+  #omitted = 0;
+
+  /** @param limit Bytes kept in all; half from the start, half from the end. */
+  constructor(limit: number) {
+    this.#headLimit = Math.ceil(limit / 2);
+    this.#tailLimit = Math.floor(limit / 2);
+  }
+
+  /** Appends bytes. The caller may reuse `chunk` afterwards. */
+  push(chunk: Uint8Array): void {
+    if (chunk.length === 0) return;
+    const room = this.#headLimit - this.#headSize;
+    if (room > 0) {
+      const part = chunk.slice(0, room);
+      this.#head.push(part);
+      this.#headSize += part.length;
+      chunk = chunk.subarray(part.length);
+      if (chunk.length === 0) return;
+    }
+    this.#tail.push(chunk.slice());
+    this.#tailSize += chunk.length;
+    while (this.#tailSize - this.#tail[0].length >= this.#tailLimit) {
+      const dropped = this.#tail.shift()!;
+      this.#tailSize -= dropped.length;
+      this.#omitted += dropped.length;
+    }
+  }
+
+  /** Bytes dropped from the middle so far. */
+  get omittedBytes(): number {
+    const excess = Math.max(0, this.#tailSize - this.#tailLimit);
+    return this.#omitted + excess;
+  }
+
+  /** The kept output as text, with a marker where the middle was dropped. */
+  text(): string {
+    const head = decoder.decode(concat(this.#head));
+    let tail = concat(this.#tail);
+    const omitted = this.omittedBytes;
+    if (omitted === 0) return head + decoder.decode(tail);
+    tail = tail.subarray(tail.length - this.#tailLimit);
+    return `${head}\n[... ${omitted} bytes omitted ...]\n${decoder.decode(tail)}`;
+  }
+}
+
+/** Joins byte chunks into one array. */
+export function concat(chunks: Uint8Array[]): Uint8Array {
+  if (chunks.length === 1) return chunks[0];
+  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+  let offset = 0;
+  for (const c of chunks) {
+    out.set(c, offset);
+    offset += c.length;
+  }
+  return out;
+}
+
+/** Position of `needle` in `haystack`, or -1. */
+export function indexOfBytes(haystack: Uint8Array, needle: Uint8Array, from = 0): number {
+  const first = needle[0];
+  const last = haystack.length - needle.length;
+  for (
+    let i = haystack.indexOf(first, from);
+    i !== -1 && i <= last;
+    i = haystack.indexOf(first, i + 1)
+  ) {
+    let j = 1;
+    while (j < needle.length && haystack[i + j] === needle[j]) j++;
+    if (j === needle.length) return i;
+  }
+  return -1;
+}
+
+/**
+ * Captures a stream up to a marker: bytes before the marker go to a
+ * {@linkcode BoundedOutput}, bytes after it are kept apart. The marker may
+ * be split across chunks.
+ */
+export class MarkedStream {
+  readonly output: BoundedOutput;
+  readonly #marker: Uint8Array;
+  #window: Uint8Array = new Uint8Array(0);
+  #after: Uint8Array[] = [];
+  #found = false;
+
+  /**
+   * @param marker The bytes that end the stream's output for this call.
+   * @param limit Bytes of output kept (see {@linkcode BoundedOutput}).
+   */
+  constructor(marker: Uint8Array, limit: number) {
+    this.#marker = marker;
+    this.output = new BoundedOutput(limit);
+  }
+
+  /** True once the marker has been seen. */
+  get found(): boolean {
+    return this.#found;
+  }
+
+  /** Bytes that came after the marker, as text. */
+  get after(): string {
+    return decoder.decode(concat(this.#after));
+  }
+
+  /** Feeds a chunk of the stream. */
+  push(chunk: Uint8Array): void {
+    if (this.#found) {
+      this.#after.push(chunk.slice());
+      return;
+    }
+    const data = this.#window.length ? concat([this.#window, chunk]) : chunk;
+    const at = indexOfBytes(data, this.#marker);
+    if (at >= 0) {
+      this.output.push(data.subarray(0, at));
+      this.#after.push(data.slice(at + this.#marker.length));
+      this.#window = new Uint8Array(0);
+      this.#found = true;
+      return;
+    }
+    // Hold back what could be the start of a marker split across chunks.
+    const keep = Math.min(this.#marker.length - 1, data.length);
+    this.output.push(data.subarray(0, data.length - keep));
+    this.#window = data.slice(data.length - keep);
+  }
+
+  /** Flushes held-back bytes when the stream ended without a marker. */
+  end(): void {
+    if (!this.#found) this.output.push(this.#window);
+    this.#window = new Uint8Array(0);
+  }
+}

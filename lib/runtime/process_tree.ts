@@ -1,0 +1,122 @@
+/**
+ * Stopping what a command started on the host: every process of the shell's
+ * session (the local shell runs detached, in a session of its own) that began
+ * after the command did, found without forking anything of ours.
+ *
+ * @module
+ */
+
+/** One host process as the kill sweep sees it. */
+interface ProcessEntry {
+  pid: number;
+  session: number;
+  /** Start time in clock ticks since boot (Linux), or 0 when unknown. */
+  startTicks: number;
+}
+
+/** Linux's USER_HZ, the unit of `/proc/<pid>/stat` start times; 100 on every mainstream kernel. */
+const TICKS_PER_SECOND = 100;
+
+/**
+ * Kills every process of session `shellPid` except the shell that started in the
+ * last `elapsedMs`, stopping them first so none can fork while the sweep runs.
+ */
+export async function killSessionCommands(shellPid: number, elapsedMs: number): Promise<void> {
+  for (let sweep = 0; sweep < 20; sweep++) {
+    const targets = await commandProcesses(shellPid, elapsedMs);
+    if (targets.length === 0) return;
+    for (const pid of targets) signal(pid, "SIGSTOP");
+    for (const pid of targets) signal(pid, "SIGKILL");
+  }
+}
+
+async function commandProcesses(shellPid: number, elapsedMs: number): Promise<number[]> {
+  const entries = Deno.build.os === "linux" ? await procEntries() : await psEntries();
+  const uptime = Deno.build.os === "linux" ? await uptimeTicks() : 0;
+  // A little slack: the tick clock is coarse.
+  const since = uptime - Math.ceil(elapsedMs / 1000 * TICKS_PER_SECOND) - 5;
+  return entries
+    .filter((p) => p.session === shellPid && p.pid !== shellPid && p.startTicks >= since)
+    .map((p) => p.pid);
+}
+
+async function procEntries(): Promise<ProcessEntry[]> {
+  const entries: ProcessEntry[] = [];
+  for await (const dir of Deno.readDir("/proc")) {
+    if (!/^\d+$/.test(dir.name)) continue;
+    const stat = await Deno.readTextFile(`/proc/${dir.name}/stat`).catch(() => "");
+    // Fields after the command name, which may itself hold spaces and parentheses.
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    if (fields.length < 20) continue;
+    entries.push({
+      pid: Number(dir.name),
+      session: Number(fields[3]),
+      startTicks: Number(fields[19]),
+    });
+  }
+  return entries;
+}
+
+async function psEntries(): Promise<ProcessEntry[]> {
+  const out = await new Deno.Command("ps", { args: ["-A", "-o", "pid=,sess="], stdout: "piped" })
+    .output();
+  return new TextDecoder().decode(out.stdout).trim().split("\n").map((line) => {
+    const [pid, session] = line.trim().split(/\s+/).map(Number);
+    return { pid, session, startTicks: 0 };
+  });
+}
+
+async function uptimeTicks(): Promise<number> {
+  const text = await Deno.readTextFile("/proc/uptime");
+  return Math.floor(Number(text.split(" ")[0]) * TICKS_PER_SECOND);
+}
+
+function signal(pid: number, sig: Deno.Signal): void {
+  try {
+    Deno.kill(pid, sig);
+  } catch {
+    // Already gone.
+  }
+}
+
+/**
+ * The same sweep inside a container, as a POSIX shell function that uses only
+ * builtins, so it still runs when the pids limit is exhausted (a fork bomb).
+ * `__pygent_kill SHELL_PID ELAPSED_CENTISECONDS` spares the processes that
+ * were alive when the function was defined (init, the keep-alive process) and
+ * the shell; it kills whatever started since the command did.
+ */
+export const CONTAINER_KILL_FUNCTION = `
+__pygent_spared=" "
+for __pygent_d in /proc/[0-9]*; do __pygent_spared="$__pygent_spared\${__pygent_d#/proc/} "; done
+__pygent_kill() {
+  __pygent_shell=$1 __pygent_back=$2 __pygent_n=0
+  while [ "$__pygent_n" -lt 20 ]; do
+    read -r __pygent_up __pygent_x < /proc/uptime
+    __pygent_since=$(( \${__pygent_up%.*}\${__pygent_up#*.} - __pygent_back - 5 ))
+    __pygent_found=
+    for __pygent_d in /proc/[0-9]*; do
+      __pygent_p=\${__pygent_d#/proc/}
+      case "$__pygent_spared $__pygent_shell " in *" $__pygent_p "*) continue ;; esac
+      read -r __pygent_st < "$__pygent_d/stat" 2>/dev/null || continue
+      set -- \${__pygent_st##*) }
+      [ "$#" -ge 20 ] || continue
+      shift 19
+      [ "$1" -ge "$__pygent_since" ] 2>/dev/null || continue
+      kill -STOP "$__pygent_p" 2>/dev/null && __pygent_found="$__pygent_found $__pygent_p"
+    done
+    [ -z "$__pygent_found" ] && return 0
+    kill -KILL $__pygent_found 2>/dev/null
+    __pygent_n=$((__pygent_n + 1))
+  done
+}
+__pygent_oom() {
+  for __pygent_f in /sys/fs/cgroup/memory.events /sys/fs/cgroup/memory/memory.oom_control; do
+    [ -r "$__pygent_f" ] || continue
+    while read -r __pygent_k __pygent_v; do
+      [ "$__pygent_k" = oom_kill ] && { printf '%s' "$__pygent_v"; return 0; }
+    done < "$__pygent_f"
+  done
+  printf unknown
+}
+`;
