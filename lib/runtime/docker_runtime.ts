@@ -18,7 +18,7 @@ import type { ResolvedRuntimeOptions } from "./options.ts";
 import { CONTAINER_KILL_FUNCTION } from "./process_tree.ts";
 import type { BashOptions, BashResult, Runtime, SandboxInfo } from "./runtime.ts";
 import { Shell, type ShellChunk, type ShellProcess } from "./shell.ts";
-import { Workspace } from "./workspace.ts";
+import type { Workspace } from "./workspace.ts";
 import { VERSION } from "../version.ts";
 
 /** Where the workspace appears inside the container. */

@@ -10,7 +10,7 @@
  * @module
  */
 
-import { type BashOptions, type BashResult } from "./runtime.ts";
+import type { BashOptions, BashResult } from "./runtime.ts";
 import { DEFAULT_OUTPUT_LIMIT, MarkedStream } from "./output_buffer.ts";
 
 const encoder = new TextEncoder();
