@@ -82,13 +82,28 @@ function signal(pid: number, sig: Deno.Signal): void {
 /**
  * The same sweep inside a container, as a POSIX shell function that uses only
  * builtins, so it still runs when the pids limit is exhausted (a fork bomb).
- * `__pygent_kill SHELL_PID ELAPSED_CENTISECONDS` spares the processes that
- * were alive when the function was defined (init, the keep-alive process) and
- * the shell; it kills whatever started since the command did.
+ * `__pygent_kill SHELL_PID ELAPSED_CENTISECONDS` kills whatever started since
+ * the command did, sparing init, the container's keep-alive process (init's
+ * first child), exec'd processes (the shells: their parent is outside the
+ * container) and the shell. `__pygent_oom` prints the memory cgroup's count
+ * of out-of-memory kills.
  */
 export const CONTAINER_KILL_FUNCTION = `
-__pygent_spared=" "
-for __pygent_d in /proc/[0-9]*; do __pygent_spared="$__pygent_spared\${__pygent_d#/proc/} "; done
+__pygent_stat() {
+  read -r __pygent_st < "$1/stat" 2>/dev/null || return 1
+  set -- \${__pygent_st##*) }
+  [ "$#" -ge 20 ] || return 1
+  __pygent_ppid=$2
+  shift 19
+  __pygent_start=$1
+}
+__pygent_main=
+for __pygent_d in /proc/[0-9]*; do
+  __pygent_stat "$__pygent_d" || continue
+  __pygent_p=\${__pygent_d#/proc/}
+  [ "$__pygent_ppid" = 1 ] || continue
+  [ -z "$__pygent_main" ] || [ "$__pygent_p" -lt "$__pygent_main" ] && __pygent_main=$__pygent_p
+done
 __pygent_kill() {
   __pygent_shell=$1 __pygent_back=$2 __pygent_n=0
   while [ "$__pygent_n" -lt 20 ]; do
@@ -97,12 +112,10 @@ __pygent_kill() {
     __pygent_found=
     for __pygent_d in /proc/[0-9]*; do
       __pygent_p=\${__pygent_d#/proc/}
-      case "$__pygent_spared $__pygent_shell " in *" $__pygent_p "*) continue ;; esac
-      read -r __pygent_st < "$__pygent_d/stat" 2>/dev/null || continue
-      set -- \${__pygent_st##*) }
-      [ "$#" -ge 20 ] || continue
-      shift 19
-      [ "$1" -ge "$__pygent_since" ] 2>/dev/null || continue
+      case " 1 $$ $__pygent_main $__pygent_shell " in *" $__pygent_p "*) continue ;; esac
+      __pygent_stat "$__pygent_d" || continue
+      [ "$__pygent_ppid" = 0 ] && continue
+      [ "$__pygent_start" -ge "$__pygent_since" ] || continue
       kill -STOP "$__pygent_p" 2>/dev/null && __pygent_found="$__pygent_found $__pygent_p"
     done
     [ -z "$__pygent_found" ] && return 0

@@ -1,0 +1,175 @@
+// The long-lived shell's behaviour, the same on Docker and on the host (issue #7).
+import assert from "node:assert/strict";
+import { createRuntime, type Runtime } from "../../lib/runtime/mod.ts";
+import { dockerTest, TEST_IMAGE } from "../support/docker.ts";
+
+type Kind = "docker" | "local";
+
+function shellTest(name: string, fn: (rt: Runtime, kind: Kind) => Promise<void>): void {
+  for (const kind of ["docker", "local"] as const) {
+    const body = async () => {
+      const rt = await createRuntime({ docker: kind === "docker", image: TEST_IMAGE });
+      try {
+        await fn(rt, kind);
+      } finally {
+        await rt.cleanup();
+      }
+    };
+    const title = `${kind}: ${name}`;
+    if (kind === "docker") dockerTest(title, body);
+    else Deno.test(title, body);
+  }
+}
+
+shellTest("the working directory persists between calls", async (rt) => {
+  await rt.bash("mkdir -p sub/dir && cd sub/dir");
+  const r = await rt.bash("pwd");
+  assert.equal(r.stdout, `${rt.kind === "docker" ? "/workspace" : rt.workspace}/sub/dir\n`);
+});
+
+shellTest("a new session starts in the workspace", async (rt) => {
+  const r = await rt.bash("pwd");
+  assert.equal(r.stdout.trim(), rt.kind === "docker" ? "/workspace" : rt.workspace);
+});
+
+shellTest("variables, exported or not, persist between calls", async (rt) => {
+  await rt.bash("PLAIN=one; export EXPORTED=two");
+  const r = await rt.bash('echo "$PLAIN $EXPORTED"; sh -c \'echo "child:$EXPORTED"\'');
+  assert.equal(r.stdout, "one two\nchild:two\n");
+});
+
+shellTest("functions and aliases persist between calls", async (rt) => {
+  await rt.bash("greet() { echo \"hello $1\"; }; alias hi='echo aliased'");
+  const r = await rt.bash("greet world; hi");
+  assert.equal(r.stdout, "hello world\naliased\n");
+});
+
+shellTest("output without a trailing newline comes back exactly", async (rt) => {
+  const r = await rt.bash("printf 'no newline'");
+  assert.equal(r.stdout, "no newline");
+  assert.equal(r.stderr, "");
+});
+
+shellTest("NUL bytes and invalid UTF-8 pass through without breaking the call", async (rt) => {
+  const r = await rt.bash("printf 'a\\000b\\377c'");
+  assert.equal(r.stdout, "a\0b\uFFFDc");
+  assert.equal(r.exitCode, 0);
+});
+
+shellTest("stdout and stderr stay apart", async (rt) => {
+  const r = await rt.bash("echo out; echo err >&2; echo out2");
+  assert.equal(r.stdout, "out\nout2\n");
+  assert.equal(r.stderr, "err\n");
+});
+
+shellTest("the command's own exit code is returned", async (rt) => {
+  assert.equal((await rt.bash("(exit 3)")).exitCode, 3);
+  assert.equal((await rt.bash("false")).exitCode, 1);
+  assert.equal((await rt.bash("true")).exitCode, 0);
+});
+
+shellTest("output that prints a fake end marker cannot end the call early", async (rt) => {
+  const r = await rt.bash(
+    "echo '__pygent_run'; printf '%s:0\\n' deadbeefdeadbeefdeadbeefdeadbeef; echo after",
+  );
+  assert.equal(r.stdout, "__pygent_run\ndeadbeefdeadbeefdeadbeefdeadbeef:0\nafter\n");
+});
+
+shellTest("each command gets an empty stdin", async (rt) => {
+  const r = await rt.bash('cat; read line; echo "read:$? [$line]"');
+  assert.equal(r.stdout, "read:1 []\n");
+});
+
+shellTest("a timeout kills the command tree but spares the shell and its state", async (rt) => {
+  await rt.bash("cd /");
+  const r = await rt.bash(
+    "sh -c 'sleep 300 & echo $! > /tmp/pygent-bg-pid; wait' & sleep 300; echo not-reached",
+    { timeoutMs: 500 },
+  );
+  assert.equal(r.timedOut, true);
+  assert.doesNotMatch(r.stdout, /not-reached/);
+  const pwd = await rt.bash("pwd");
+  assert.equal(pwd.stdout, "/\n");
+  // A zombie waiting for its parent to reap it counts as gone.
+  const alive = await rt.bash(
+    "s=$(cut -d' ' -f3 /proc/$(cat /tmp/pygent-bg-pid)/stat 2>/dev/null); " +
+      '[ -n "$s" ] && [ "$s" != Z ] && echo alive || echo gone',
+  );
+  assert.equal(alive.stdout, "gone\n");
+});
+
+shellTest("a timeout stops a loop that never leaves the shell", async (rt) => {
+  await rt.bash("cd /tmp");
+  const r = await rt.bash("while :; do :; done", { timeoutMs: 300 });
+  assert.equal(r.timedOut, true);
+  assert.equal((await rt.bash("pwd")).stdout, "/tmp\n");
+});
+
+shellTest(
+  "`exit` returns its code and the next call runs in a fresh shell with a notice",
+  async (rt) => {
+    await rt.bash("cd /tmp; FOO=bar");
+    const ended = await rt.bash("exit 7");
+    assert.equal(ended.exitCode, 7);
+    assert.match(ended.notice ?? "", /fresh shell/);
+    const next = await rt.bash('pwd; echo "[$FOO]"');
+    assert.equal(next.stdout, `${rt.kind === "docker" ? "/workspace" : rt.workspace}\n[]\n`);
+    assert.match(next.notice ?? "", /fresh shell/);
+  },
+);
+
+shellTest("`kill -9 $$` returns promptly and the shell comes back", async (rt) => {
+  const killed = await rt.bash("kill -9 $$", { timeoutMs: 10_000 });
+  assert.equal(killed.exitCode, 137);
+  assert.equal(killed.timedOut, false);
+  assert.equal((await rt.bash("echo back")).stdout, "back\n");
+});
+
+shellTest("`exec` into another program ends the call when it exits", async (rt) => {
+  const r = await rt.bash("exec sh -c 'echo replaced; exit 4'");
+  assert.equal(r.stdout, "replaced\n");
+  assert.equal(r.exitCode, 4);
+  assert.equal((await rt.bash("echo ok")).stdout, "ok\n");
+});
+
+shellTest("a background job does not hold the call open", async (rt) => {
+  const started = performance.now();
+  const r = await rt.bash("sleep 60 & echo started", { timeoutMs: 20_000 });
+  assert.equal(r.stdout, "started\n");
+  assert.equal(r.timedOut, false);
+  assert.ok(performance.now() - started < 10_000);
+  await rt.bash("kill %1 2>/dev/null; true");
+});
+
+shellTest("concurrent calls never mix their output", async (rt) => {
+  const calls = Array.from(
+    { length: 8 },
+    (_, i) => rt.bash(`for n in 1 2 3; do echo ${i}-$n; sleep 0.01; done; echo e${i} >&2`),
+  );
+  const results = await Promise.all(calls);
+  results.forEach((r, i) => {
+    assert.equal(r.stdout, `${i}-1\n${i}-2\n${i}-3\n`);
+    assert.equal(r.stderr, `e${i}\n`);
+  });
+});
+
+shellTest("reset starts a fresh shell in the workspace", async (rt) => {
+  await rt.bash("cd /tmp; X=1");
+  await rt.reset();
+  const r = await rt.bash('pwd; echo "[$X]"');
+  assert.equal(r.stdout, `${rt.kind === "docker" ? "/workspace" : rt.workspace}\n[]\n`);
+});
+
+shellTest("a flood of output keeps a bounded head and tail with a marker", async (rt) => {
+  const r = await rt.bash("head -c 30000000 /dev/zero | tr '\\0' x; echo; echo END", {
+    timeoutMs: 60_000,
+  });
+  assert.equal(r.exitCode, 0);
+  assert.ok(r.stdout.length < 1024 * 1024 + 200, `kept ${r.stdout.length} chars`);
+  assert.match(r.stdout, /^x+\n\[\.\.\. \d+ bytes omitted \.\.\.\]\nx+\nEND\n$/);
+  const omitted = Number(/(\d+) bytes omitted/.exec(r.stdout)![1]);
+  assert.equal(
+    omitted + r.stdout.replace(/\n\[\.\.\. \d+ bytes omitted \.\.\.\]\n/, "").length,
+    30_000_005,
+  );
+});
