@@ -116,7 +116,6 @@ export class DockerRuntime implements Runtime {
       spawn: () => this.#spawnShell(),
       outputLimit: options.outputLimit,
       explainKill: (code) => this.#explainKill(code),
-      onShellEnded: () => this.#checkContainer(),
     });
     this.#controller = new Shell({ spawn: () => this.#spawnController() });
   }
@@ -265,9 +264,8 @@ export class DockerRuntime implements Runtime {
     // The controller starts in the background so the first command does not wait for it.
     this.#controller.start().catch(() => {});
     return execShellProcess(
-      this.#client,
-      execId,
       stream,
+      () => this.#shellExitCode(execId),
       (pid, elapsedMs) => this.#interrupt(pid, elapsedMs),
     );
   }
@@ -275,7 +273,7 @@ export class DockerRuntime implements Runtime {
   async #spawnController(): Promise<ShellProcess> {
     const { execId, stream } = await this.#startExec(["/bin/sh"]);
     await stream.write(CONTAINER_KILL_FUNCTION);
-    return execShellProcess(this.#client, execId, stream, async () => {});
+    return execShellProcess(stream, () => this.#shellExitCode(execId), async () => {});
   }
 
   async #interrupt(shellPid: number, elapsedMs: number): Promise<void> {
@@ -299,20 +297,30 @@ export class DockerRuntime implements Runtime {
       "Use less memory, or raise the limit (--memory).";
   }
 
-  /** After the shell ended on its own: is the container itself gone? */
-  async #checkContainer(): Promise<void> {
+  /**
+   * The exit code of a shell that ended on its own, or {@linkcode SandboxLostError}
+   * when the container went with it. A container removed from outside kills the
+   * shell a moment before its state says so: a signal death gets a few looks.
+   */
+  async #shellExitCode(execId: string): Promise<number> {
     const id = this.#containerId;
-    if (!id) return;
-    try {
-      const info = await this.#client.inspectContainer(id);
-      if (info.State.Running) return;
-      throw new SandboxLostError(`the container stopped: ${info.State.Status}`);
-    } catch (error) {
-      if (error instanceof DockerNotFoundError) {
-        throw new SandboxLostError("it was removed from outside Pygent", { cause: error });
-      }
+    const exec = await this.#client.inspectExec(execId).catch((error) => {
+      if (error instanceof DockerNotFoundError) return undefined;
       throw error;
+    });
+    const code = exec?.ExitCode ?? 137;
+    for (let look = 0; id && (exec === undefined || code > 128) && look < 4; look++) {
+      if (look > 0) await new Promise((r) => setTimeout(r, 100));
+      const info = await this.#client.inspectContainer(id).catch((error) => {
+        if (error instanceof DockerNotFoundError) return undefined;
+        throw error;
+      });
+      if (!info) throw new SandboxLostError("it was removed from outside Pygent");
+      if (!info.State.Running || info.State.Status === "removing") {
+        throw new SandboxLostError(`it is ${info.State.Status}`);
+      }
     }
+    return code;
   }
 }
 
@@ -328,18 +336,14 @@ function execBody(cmd: string[]) {
 }
 
 function execShellProcess(
-  client: DockerClient,
-  execId: string,
   stream: ExecStream,
+  exitCode: () => Promise<number>,
   interrupt: (pid: number, elapsedMs: number) => Promise<void>,
 ): ShellProcess {
   return {
     write: (text) => stream.write(text),
     output: outputOf(stream),
-    async exitCode() {
-      const info = await client.inspectExec(execId);
-      return info.ExitCode ?? 0;
-    },
+    exitCode,
     interrupt,
     close() {
       stream.close();

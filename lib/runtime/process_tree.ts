@@ -9,6 +9,7 @@
 /** One host process as the kill sweep sees it. */
 interface ProcessEntry {
   pid: number;
+  parent: number;
   session: number;
   /** Start time in clock ticks since boot (Linux), or 0 when unknown. */
   startTicks: number;
@@ -18,8 +19,9 @@ interface ProcessEntry {
 const TICKS_PER_SECOND = 100;
 
 /**
- * Kills every process of session `shellPid` except the shell that started in the
- * last `elapsedMs`, stopping them first so none can fork while the sweep runs.
+ * Kills every process of session `shellPid` (but the shell) that started in the
+ * last `elapsedMs` or lost its parent, stopping them first so none can fork
+ * while the sweep runs.
  */
 export async function killSessionCommands(shellPid: number, elapsedMs: number): Promise<void> {
   for (let sweep = 0; sweep < 20; sweep++) {
@@ -35,8 +37,13 @@ async function commandProcesses(shellPid: number, elapsedMs: number): Promise<nu
   const uptime = Deno.build.os === "linux" ? await uptimeTicks() : 0;
   // A little slack: the tick clock is coarse.
   const since = uptime - Math.ceil(elapsedMs / 1000 * TICKS_PER_SECOND) - 5;
+  const inSession = new Set(entries.filter((p) => p.session === shellPid).map((p) => p.pid));
+  // Orphans of the session (their parent left it) are killed whenever they started: a fork bomb.
   return entries
-    .filter((p) => p.session === shellPid && p.pid !== shellPid && p.startTicks >= since)
+    .filter((p) =>
+      inSession.has(p.pid) && p.pid !== shellPid &&
+      (p.startTicks >= since || !inSession.has(p.parent))
+    )
     .map((p) => p.pid);
 }
 
@@ -50,6 +57,7 @@ async function procEntries(): Promise<ProcessEntry[]> {
     if (fields.length < 20) continue;
     entries.push({
       pid: Number(dir.name),
+      parent: Number(fields[1]),
       session: Number(fields[3]),
       startTicks: Number(fields[19]),
     });
@@ -58,11 +66,14 @@ async function procEntries(): Promise<ProcessEntry[]> {
 }
 
 async function psEntries(): Promise<ProcessEntry[]> {
-  const out = await new Deno.Command("ps", { args: ["-A", "-o", "pid=,sess="], stdout: "piped" })
+  const out = await new Deno.Command("ps", {
+    args: ["-A", "-o", "pid=,ppid=,sess="],
+    stdout: "piped",
+  })
     .output();
   return new TextDecoder().decode(out.stdout).trim().split("\n").map((line) => {
-    const [pid, session] = line.trim().split(/\s+/).map(Number);
-    return { pid, session, startTicks: 0 };
+    const [pid, parent, session] = line.trim().split(/\s+/).map(Number);
+    return { pid, parent, session, startTicks: 0 };
   });
 }
 
@@ -83,7 +94,7 @@ function signal(pid: number, sig: Deno.Signal): void {
  * The same sweep inside a container, as a POSIX shell function that uses only
  * builtins, so it still runs when the pids limit is exhausted (a fork bomb).
  * `__pygent_kill SHELL_PID ELAPSED_CENTISECONDS` kills whatever started since
- * the command did, sparing init, the container's keep-alive process (init's
+ * the command did and every orphan (a fork bomb's processes), sparing init, the container's keep-alive process (init's
  * first child), exec'd processes (the shells: their parent is outside the
  * container) and the shell. `__pygent_oom` prints the memory cgroup's count
  * of out-of-memory kills.
@@ -115,7 +126,8 @@ __pygent_kill() {
       case " 1 $$ $__pygent_main $__pygent_shell " in *" $__pygent_p "*) continue ;; esac
       __pygent_stat "$__pygent_d" || continue
       [ "$__pygent_ppid" = 0 ] && continue
-      [ "$__pygent_start" -ge "$__pygent_since" ] || continue
+      # Orphans (parent gone, adopted by init) are killed whenever they started: a fork bomb.
+      [ "$__pygent_ppid" = 1 ] || [ "$__pygent_start" -ge "$__pygent_since" ] || continue
       kill -STOP "$__pygent_p" 2>/dev/null && __pygent_found="$__pygent_found $__pygent_p"
     done
     [ -z "$__pygent_found" ] && return 0

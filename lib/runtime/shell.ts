@@ -54,8 +54,6 @@ export interface ShellOptions {
    * (e.g. out of memory). Its text is added to stderr.
    */
   explainKill?: (exitCode: number) => Promise<string | undefined>;
-  /** Called when the process ended on its own, to tell why (e.g. the container is gone). */
-  onShellEnded?: () => Promise<void>;
 }
 
 const DEFAULT_TIMEOUT_MS = 30_000;
@@ -217,7 +215,6 @@ export class Shell {
       stderr.end();
       this.#live = undefined;
       await live.process.close();
-      if (outcome.kind === "ended") await this.#options.onShellEnded?.();
       exitCode = outcome.kind === "ended" ? await live.process.exitCode() : 124;
       endNotice = "The shell ended; the next command runs in a fresh shell in the workspace " +
         "(working directory, variables and functions were reset).";

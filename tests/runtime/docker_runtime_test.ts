@@ -1,0 +1,283 @@
+// The Docker runtime against a real engine: the container as created, files, limits and faults.
+import assert from "node:assert/strict";
+import { DockerClient } from "../../lib/docker/mod.ts";
+import {
+  createRuntime,
+  type DockerRuntime,
+  PathOutsideWorkspaceError,
+  type Runtime,
+  SandboxLostError,
+  SESSION_LABEL,
+} from "../../lib/runtime/mod.ts";
+import { containersLabelled, dockerTest, TEST_IMAGE, withClient } from "../support/docker.ts";
+
+async function dockerRuntime(options: Parameters<typeof createRuntime>[0] = {}) {
+  return await createRuntime({ docker: true, image: TEST_IMAGE, ...options }) as DockerRuntime;
+}
+
+async function inspect(rt: DockerRuntime) {
+  return await withClient((c) => c.inspectContainer(rt.containerId!));
+}
+
+dockerTest("python runs in the container and prints its result", async () => {
+  await using rt = await dockerRuntime();
+  const r = await rt.bash("python3 -c 'print(6*7)'", { timeoutMs: 30_000 });
+  assert.deepEqual([r.stdout, r.stderr, r.exitCode, r.timedOut], ["42\n", "", 0, false]);
+  assert.equal(rt.kind, "docker");
+  assert.ok(r.durationMs >= 0);
+});
+
+dockerTest("the container is named and labelled for its session", async () => {
+  await using rt = await dockerRuntime();
+  const info = await inspect(rt);
+  assert.match(info.Name, /^\/pygent-[0-9a-f]{8}$/);
+  assert.equal(info.Config.Labels?.[SESSION_LABEL], info.Name.slice("/pygent-".length));
+  assert.equal(info.Config.Labels?.["pygent.workspace"], rt.workspace);
+  assert.match(info.Config.Labels?.["pygent.version"] ?? "", /^\d+\.\d+\.\d+/);
+});
+
+dockerTest("the container is locked down by default", async () => {
+  await using rt = await dockerRuntime();
+  const { HostConfig: host, Config: config } = await inspect(rt);
+  assert.deepEqual(host.CapDrop, ["ALL"]);
+  assert.deepEqual(host.SecurityOpt, ["no-new-privileges"]);
+  assert.equal(host.Privileged, false);
+  assert.deepEqual(host.Devices ?? [], []);
+  assert.equal(host.NetworkMode, "none");
+  assert.equal(host.Memory, 512 * 1024 * 1024);
+  assert.equal(host.MemorySwap, host.Memory);
+  assert.equal(host.PidsLimit, 256);
+  assert.equal(host.Init, true);
+  assert.ok(host.Tmpfs && "/tmp" in host.Tmpfs);
+  assert.deepEqual(host.Binds, [`${rt.workspace}:/workspace`]);
+  assert.ok(!(host.Binds ?? []).some((b) => b.includes("docker.sock")));
+  assert.equal(config.User, `${Deno.uid()}:${Deno.gid()}`);
+  assert.equal(config.WorkingDir, "/workspace");
+});
+
+dockerTest("options loosen the defaults: network, memory, pids, cpus, root", async () => {
+  await using rt = await dockerRuntime({
+    network: true,
+    memoryBytes: 256 * 1024 * 1024,
+    pidsLimit: 64,
+    cpus: 1.5,
+    user: "root",
+  });
+  const { HostConfig: host, Config: config } = await inspect(rt);
+  assert.equal(host.NetworkMode, "bridge");
+  assert.equal(host.Memory, 256 * 1024 * 1024);
+  assert.equal(host.MemorySwap, 256 * 1024 * 1024);
+  assert.equal(host.PidsLimit, 64);
+  assert.equal(host.NanoCpus, 1_500_000_000);
+  assert.equal(config.User, "0:0");
+  assert.deepEqual(host.SecurityOpt, ["no-new-privileges"]);
+  assert.equal((await rt.bash("id -u")).stdout, "0\n");
+});
+
+dockerTest("the container gets none of the host's environment, only named variables", async () => {
+  Deno.env.set("PYGENT_TEST_SECRET", "must-not-leak");
+  try {
+    await using rt = await dockerRuntime({ env: { GREETING: "hello" } });
+    const r = await rt.bash("env");
+    assert.doesNotMatch(r.stdout, /must-not-leak|OPENAI_API_KEY/);
+    assert.match(r.stdout, /^GREETING=hello$/m);
+    assert.match(r.stdout, /^HOME=\/tmp$/m);
+  } finally {
+    Deno.env.delete("PYGENT_TEST_SECRET");
+  }
+});
+
+dockerTest("HOME is writable for a uid the image does not know", async () => {
+  await using rt = await dockerRuntime();
+  const r = await rt.bash(
+    "mkdir -p ~/.cache/tool && echo ok > ~/.cache/tool/x && cat ~/.cache/tool/x",
+  );
+  assert.equal(r.stdout, "ok\n");
+});
+
+dockerTest("there is no network by default", async () => {
+  await using rt = await dockerRuntime();
+  const r = await rt.bash(
+    "python3 -c 'import socket; socket.create_connection((\"1.1.1.1\", 53), timeout=2)'",
+  );
+  assert.notEqual(r.exitCode, 0);
+  assert.match(r.stderr, /Network is unreachable|OSError/);
+});
+
+dockerTest("a timeout kills the command and its processes are gone", async () => {
+  await using rt = await dockerRuntime();
+  const r = await rt.bash("echo before; sleep 300 & sleep 300", { timeoutMs: 500 });
+  assert.equal(r.timedOut, true);
+  assert.equal(r.stdout, "before\n");
+  const ps = await rt.bash(
+    "for s in /proc/[0-9]*/cmdline; do tr '\\0' ' ' < $s; echo; done | grep -c '^sleep 300' || true",
+  );
+  assert.equal(ps.stdout.trim(), "0");
+});
+
+dockerTest("files written by the API are seen by commands and the other way round", async () => {
+  await using rt = await dockerRuntime();
+  await rt.writeFile("src/app.py", "print(1)\n");
+  assert.equal((await rt.bash("python3 src/app.py")).stdout, "1\n");
+  await rt.bash("printf 'made inside' > /workspace/out.txt");
+  assert.equal(await rt.readFile("out.txt"), "made inside");
+  assert.equal(await rt.readFile("/workspace/out.txt"), "made inside");
+});
+
+dockerTest("paths outside the workspace are refused", async () => {
+  await using rt = await dockerRuntime();
+  for (const path of ["../escape.txt", "/etc/passwd", "a/../../x"]) {
+    await assert.rejects(rt.writeFile(path, "x"), PathOutsideWorkspaceError);
+    await assert.rejects(rt.readFile(path), PathOutsideWorkspaceError);
+  }
+});
+
+dockerTest("symlinks made in the container never lead the file tools out", async () => {
+  await using rt = await dockerRuntime();
+  await rt.bash("ln -s / rootlink; ln -s /etc/passwd pw; mkdir d; ln -s /etc d/etc");
+  await assert.rejects(rt.readFile("pw"), PathOutsideWorkspaceError);
+  await assert.rejects(rt.readFile("rootlink/etc/passwd"), PathOutsideWorkspaceError);
+  await assert.rejects(rt.writeFile("pw", "owned"), PathOutsideWorkspaceError);
+  await assert.rejects(rt.writeFile("d/etc/evil", "owned"), PathOutsideWorkspaceError);
+  await assert.rejects(
+    rt.writeFile("rootlink/tmp/pygent-escape", "owned"),
+    PathOutsideWorkspaceError,
+  );
+  await assert.rejects(Deno.stat("/tmp/pygent-escape"), Deno.errors.NotFound);
+});
+
+dockerTest("cleanup removes the container and the temporary workspace, twice safely", async () => {
+  const rt = await dockerRuntime();
+  const name = rt.containerName;
+  const workspace = rt.workspace;
+  await rt.cleanup();
+  await rt.cleanup();
+  assert.deepEqual(await containersLabelled(SESSION_LABEL, name.slice("pygent-".length)), []);
+  await assert.rejects(Deno.stat(workspace), Deno.errors.NotFound);
+});
+
+dockerTest("a given workspace is used in place and never deleted", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const rt = await dockerRuntime({ workspace: dir });
+    await rt.bash("echo kept > kept.txt");
+    await rt.cleanup();
+    assert.equal(await Deno.readTextFile(`${dir}/kept.txt`), "kept\n");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+dockerTest("a fork bomb is held by the pids limit and the session goes on", async () => {
+  await using rt = await dockerRuntime({ pidsLimit: 64 });
+  const bomb = await rt.bash("b() { b | b & }; b; sleep 60", { timeoutMs: 2_000 });
+  assert.equal(bomb.timedOut, true);
+  const started = performance.now();
+  const next = await rt.bash("echo alive; ls /proc | grep -c '^[0-9]'", { timeoutMs: 10_000 });
+  assert.equal(next.stdout.split("\n")[0], "alive");
+  assert.ok(Number(next.stdout.split("\n")[1]) < 10, `processes left: ${next.stdout}`);
+  assert.ok(performance.now() - started < 5_000);
+});
+
+dockerTest("a command out of memory is killed and the result says so", async () => {
+  await using rt = await dockerRuntime({ memoryBytes: 64 * 1024 * 1024 });
+  const r = await rt.bash("python3 -c 'x = bytearray(512 * 1024 * 1024); print(len(x))'", {
+    timeoutMs: 30_000,
+  });
+  assert.equal(r.exitCode, 137);
+  assert.match(r.stderr, /out of memory.*64 MiB/);
+  assert.equal((await rt.bash("echo still here")).stdout, "still here\n");
+});
+
+dockerTest("a plain SIGKILL is not reported as out of memory", async () => {
+  await using rt = await dockerRuntime();
+  const r = await rt.bash("sh -c 'kill -9 $$'");
+  assert.equal(r.exitCode, 137);
+  assert.doesNotMatch(r.stderr, /out of memory/);
+});
+
+dockerTest(
+  "a container removed from outside gives a clear error, then a new one with a notice",
+  async () => {
+    await using rt = await dockerRuntime();
+    await rt.bash("echo keep > kept.txt; cd /tmp");
+    const oldId = rt.containerId!;
+    const running = rt.bash("sleep 30", { timeoutMs: 20_000 });
+    await new Promise((r) => setTimeout(r, 200));
+    await withClient((c) => c.removeContainer(oldId));
+    await assert.rejects(running, SandboxLostError);
+    const next = await rt.bash("pwd; cat kept.txt");
+    assert.equal(next.stdout, "/workspace\nkeep\n");
+    assert.match(next.notice ?? "", /new one was started/);
+    assert.notEqual(rt.containerId, oldId);
+  },
+);
+
+dockerTest(
+  "the engine going away mid-command fails the call within seconds, naming it",
+  async () => {
+    const proxy = await SocketProxy.start("/var/run/docker.sock");
+    const rt = await dockerRuntime({
+      getEnv: (name) => name === "DOCKER_HOST" ? `unix://${proxy.path}` : Deno.env.get(name),
+    });
+    const id = rt.containerId!;
+    try {
+      const running = rt.bash("sleep 60", { timeoutMs: 60_000 });
+      await new Promise((r) => setTimeout(r, 200));
+      const cut = performance.now();
+      proxy.close();
+      await assert.rejects(running, new RegExp(`Docker engine at unix://${proxy.path}`));
+      assert.ok(performance.now() - cut < 5_000);
+      await assert.rejects(rt.cleanup(), /Docker engine/);
+    } finally {
+      proxy.close();
+      // The container outlived the cut connection: remove it through the real socket.
+      await withClient((c) => c.removeContainer(id));
+    }
+  },
+);
+
+/** A unix socket that forwards to another one, and can be cut like an engine going away. */
+class SocketProxy {
+  readonly path: string;
+  readonly #listener: Deno.UnixListener;
+  readonly #conns = new Set<Deno.Conn>();
+
+  private constructor(path: string, listener: Deno.UnixListener, target: string) {
+    this.path = path;
+    this.#listener = listener;
+    this.#accept(target);
+  }
+
+  static async start(target: string): Promise<SocketProxy> {
+    const path = `${await Deno.makeTempDir()}/engine.sock`;
+    return new SocketProxy(path, Deno.listen({ transport: "unix", path }), target);
+  }
+
+  async #accept(target: string) {
+    try {
+      for await (const conn of this.#listener) {
+        const upstream = await Deno.connect({ transport: "unix", path: target });
+        this.#conns.add(conn).add(upstream);
+        conn.readable.pipeTo(upstream.writable).catch(() => {});
+        upstream.readable.pipeTo(conn.writable).catch(() => {});
+      }
+    } catch {
+      // Listener closed.
+    }
+  }
+
+  close() {
+    try {
+      this.#listener.close();
+    } catch { /* closed */ }
+    for (const conn of this.#conns) {
+      try {
+        conn.close();
+      } catch { /* closed */ }
+    }
+    this.#conns.clear();
+  }
+}
+
+export type { DockerClient, Runtime };
