@@ -311,25 +311,26 @@ async function socketProblem(path: string): Promise<string | undefined> {
     return undefined;
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) return "no socket there";
-    if (error instanceof Deno.errors.PermissionDenied) return permissionHint(path);
+    if (error instanceof Deno.errors.PermissionDenied) return describeConnectFailure(error);
     return (error as Error).message;
   }
 }
 
-function permissionHint(path: string): string {
-  return `permission denied on ${path}; add your user to the docker group ` +
-    "(sudo usermod -aG docker $USER, then log in again)";
-}
-
 function describeConnectFailure(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  if (/permission denied/i.test(message)) {
-    return "permission denied; is your user in the docker group?";
-  }
   if (error instanceof DOMException && error.name === "TimeoutError") {
     return "no answer within the timeout";
   }
-  return message;
+  // fetch wraps the socket's own error (e.g. EACCES) in its causes.
+  const messages: string[] = [];
+  for (let e: unknown = error; e instanceof Error; e = e.cause) messages.push(e.message);
+  const all = messages.join(": ");
+  if (/permission denied/i.test(all)) {
+    return "permission denied; add your user to the docker group " +
+      "(sudo usermod -aG docker $USER, then log in again)";
+  }
+  if (/connection refused/i.test(all)) return "connection refused (is the engine running?)";
+  if (/no such file/i.test(all)) return "no socket there";
+  return messages.at(-1) ?? String(error);
 }
 
 async function errorMessage(response: Response): Promise<string> {
