@@ -69,6 +69,7 @@ export class DockerClient {
   readonly engine: EngineVersion;
   readonly #http: Deno.HttpClient;
   readonly #base: string;
+  #closed = false;
 
   private constructor(endpoint: DockerEndpoint, http: Deno.HttpClient, engine: EngineVersion) {
     this.endpoint = endpoint;
@@ -279,8 +280,10 @@ export class DockerClient {
     yield* jsonLines<EngineEvent>(response);
   }
 
-  /** Closes the HTTP client's pooled connections. */
+  /** Closes the HTTP client's pooled connections. Safe to call twice. */
   close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
     this.#http.close();
   }
 }

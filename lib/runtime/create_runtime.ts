@@ -38,12 +38,18 @@ export async function chooseSandbox(options: RuntimeOptions = {}): Promise<Sandb
     if (resolved.docker === true || !fallback) throw error;
     resolved.onEvent({
       type: "notice",
-      message: `${error.message.split("\n")[0]} Commands run on the host, NOT isolated: ` +
+      message: `${describeFailure(error)} Commands run on the host, NOT isolated: ` +
         "they can read and change anything your user can. Start Docker, or pass --no-docker " +
         "to silence this notice.",
     });
     return { kind: "local", options: resolved };
   }
+}
+
+function describeFailure(error: DockerUnavailableError | DockerHostError): string {
+  return error instanceof DockerUnavailableError
+    ? `No Docker engine answered (${error.attempts.join("; ")}).`
+    : error.message;
 }
 
 /** Starts the runtime a {@linkcode chooseSandbox} call settled on. */
