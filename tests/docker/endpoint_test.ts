@@ -1,0 +1,74 @@
+import assert from "node:assert/strict";
+import { candidateEndpoints, DockerHostError, parseDockerHost } from "../../lib/docker/mod.ts";
+
+const env = (vars: Record<string, string>) => (name: string) => vars[name];
+
+Deno.test("DOCKER_HOST unix:// names a socket path", () => {
+  assert.deepEqual(parseDockerHost("unix:///run/user/1000/docker.sock", env({})), {
+    transport: "unix",
+    path: "/run/user/1000/docker.sock",
+  });
+});
+
+Deno.test("DOCKER_HOST tcp:// without TLS defaults to port 2375", () => {
+  assert.deepEqual(parseDockerHost("tcp://10.0.0.2", env({})), {
+    transport: "tcp",
+    hostname: "10.0.0.2",
+    port: 2375,
+  });
+});
+
+Deno.test("DOCKER_TLS_VERIFY reads ca, cert and key from DOCKER_CERT_PATH", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    for (const f of ["ca.pem", "cert.pem", "key.pem"]) await Deno.writeTextFile(`${dir}/${f}`, f);
+    const endpoint = parseDockerHost(
+      "tcp://engine.example:2376",
+      env({ DOCKER_TLS_VERIFY: "1", DOCKER_CERT_PATH: dir }),
+    );
+    assert.deepEqual(endpoint, {
+      transport: "tcp",
+      hostname: "engine.example",
+      port: 2376,
+      tls: { caCert: "ca.pem", cert: "cert.pem", key: "key.pem" },
+    });
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("DOCKER_TLS_VERIFY without certificates says which file is missing", () => {
+  assert.throws(
+    () =>
+      parseDockerHost("tcp://h:2376", env({ DOCKER_TLS_VERIFY: "1", DOCKER_CERT_PATH: "/nope" })),
+    /\/nope\/ca\.pem cannot be read/,
+  );
+});
+
+Deno.test("a named pipe DOCKER_HOST explains the tcp endpoint to use instead", () => {
+  assert.throws(() => parseDockerHost("npipe:////./pipe/docker_engine", env({})), DockerHostError);
+});
+
+Deno.test("an unknown DOCKER_HOST scheme is refused with the accepted forms", () => {
+  assert.throws(
+    () => parseDockerHost("ssh://me@host", env({})),
+    /unix:\/\/\/path.*tcp:\/\/HOST:PORT/,
+  );
+});
+
+Deno.test("without DOCKER_HOST the system socket comes first, then the per-user sockets", () => {
+  const found = candidateEndpoints(env({ HOME: "/home/u", XDG_RUNTIME_DIR: "/run/user/1000" }));
+  assert.deepEqual(found.map((e) => e.transport === "unix" && e.path), [
+    "/var/run/docker.sock",
+    "/home/u/.docker/run/docker.sock",
+    "/home/u/.colima/default/docker.sock",
+    "/home/u/.orbstack/run/docker.sock",
+    "/home/u/.rd/docker.sock",
+    "/run/user/1000/docker.sock",
+    "/run/user/1000/podman/podman.sock",
+  ]);
+});
+
+Deno.test("DOCKER_HOST, when set, is the only endpoint tried", () => {
+  assert.equal(candidateEndpoints(env({ DOCKER_HOST: "unix:///x.sock", HOME: "/h" })).length, 1);
+});
