@@ -1,0 +1,40 @@
+/**
+ * Pygent's public API: the agent, the runtimes it runs commands in, and the
+ * errors they raise. Nothing else under `lib/` is meant to be imported by users.
+ *
+ * @example
+ * ```ts
+ * import { createRuntime } from "./mod.ts";
+ * const rt = await createRuntime(); // Docker when an engine answers, else the host
+ * const r = await rt.bash("python3 -c 'print(6*7)'", { timeoutMs: 30_000 });
+ * console.log(r.stdout); // "42\n"
+ * await rt.cleanup();
+ * ```
+ *
+ * @module
+ */
+
+export {
+  ConfigError,
+  createRuntime,
+  DEFAULT_IMAGE,
+  LazyRuntime,
+  PathOutsideWorkspaceError,
+  RuntimeError,
+  SandboxLostError,
+} from "./runtime/mod.ts";
+export type {
+  BashOptions,
+  BashResult,
+  Runtime,
+  RuntimeEvent,
+  RuntimeOptions,
+  SandboxInfo,
+} from "./runtime/mod.ts";
+export {
+  DockerApiError,
+  DockerConnectionError,
+  DockerError,
+  DockerUnavailableError,
+} from "./docker/mod.ts";
+export { VERSION } from "./version.ts";
