@@ -65,7 +65,7 @@ export interface PullUpdate {
  * import { createStyle } from "./style.ts";
  * const progress = new PullProgress(createStyle(false));
  * const line = progress.update({ image: "alpine", status: "Downloading", id: "a", current: 5, total: 10 });
- * console.log(line); // "Pulling alpine [██████████░░░░░░░░░░░░░░░░░░░░]  50% 5 B / 10 B"
+ * console.log(line); // "Pulling alpine [██████████░░░░░░░░░░░░░░░░░░░░] 50% 5 B / 10 B"
  * ```
  */
 export class PullProgress {
@@ -96,9 +96,9 @@ export class PullProgress {
       total += layer.total;
     }
     const fraction = total > 0 ? current / total : 0;
-    const percent = `${Math.floor(fraction * 100)}%`.padStart(4);
+    const percent = `${Math.floor(fraction * 100)}%`;
     const sizes = total > 0 ? ` ${formatBytes(current)} / ${formatBytes(total)}` : "";
-    return `Pulling ${update.image} ${this.#style.cyan(`[${progressBar(fraction, 30)}]`)}` +
+    return `Pulling ${update.image} ${this.#style.cyan(`[${progressBar(fraction, 30)}]`)} ` +
       `${percent}${sizes}`;
   }
 }
