@@ -4,6 +4,14 @@
  *
  * @example
  * ```ts
+ * import { Agent } from "./mod.ts";
+ * const ag = new Agent();
+ * await ag.step("echo 'Ola Mundo'");
+ * await ag.runtime.cleanup();
+ * ```
+ *
+ * @example
+ * ```ts
  * import { createRuntime } from "./mod.ts";
  * const rt = await createRuntime(); // Docker when an engine answers, else the host
  * const r = await rt.bash("python3 -c 'print(6*7)'", { timeoutMs: 30_000 });
@@ -14,6 +22,44 @@
  * @module
  */
 
+export {
+  Agent,
+  AgentBusyError,
+  AgentError,
+  ContextTooLongError,
+  HistoryFileError,
+  MissingApiKeyError,
+  ModelAuthError,
+  ModelError,
+  ModelNotFoundError,
+  ModelRateLimitError,
+  ModelRequestError,
+  ModelUnavailableError,
+  OpenAIModel,
+  StepRun,
+  ToolError,
+} from "./agent/mod.ts";
+export type {
+  AgentEvent,
+  AgentOptions,
+  AnyTool,
+  ChatMessage,
+  JsonSchema,
+  Model,
+  ModelReply,
+  ModelRequest,
+  OpenAIModelOptions,
+  RetryInfo,
+  StepOptions,
+  StepResult,
+  Tool,
+  ToolCall,
+  ToolContext,
+  ToolOutput,
+  ToolRun,
+  ToolSchema,
+  Usage,
+} from "./agent/mod.ts";
 export {
   ConfigError,
   createRuntime,

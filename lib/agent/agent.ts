@@ -1,0 +1,401 @@
+/**
+ * The agent: takes a request in plain language, lets the model decide which
+ * commands to run and which files to write, runs them in the sandbox, feeds the
+ * results back, and keeps the conversation for the session.
+ *
+ * @module
+ */
+
+import {
+  LazyRuntime,
+  resolveRuntimeOptions,
+  type Runtime,
+  type RuntimeOptions,
+} from "../runtime/mod.ts";
+import { AgentBusyError, HistoryFileError } from "./errors.ts";
+import type { AgentEvent, ToolRun } from "./events.ts";
+import { type ChatMessage, historyProblem, type ToolCall } from "./history.ts";
+import type { Model, Usage } from "./model.ts";
+import { OpenAIModel } from "./openai_model.ts";
+import {
+  DEFAULT_MAX_STEPS,
+  DEFAULT_TIMEOUT_SECONDS,
+  type GetEnv,
+  positiveIntegerSetting,
+  processEnv,
+  secondsSetting,
+} from "./settings.ts";
+import { type StepResult, StepRun } from "./step_run.ts";
+import { readInstructions, systemPrompt } from "./system_prompt.ts";
+import { cutMiddle, DEFAULT_TOOL_OUTPUT_LIMIT } from "./tools/cut_middle.ts";
+import { ToolRegistry } from "./tools/registry.ts";
+import type { AnyTool, ToolOutput } from "./tools/tool.ts";
+
+/** Options of {@linkcode Agent}; everything is optional. */
+export interface AgentOptions {
+  /**
+   * The sandbox. Default: a {@linkcode LazyRuntime} made from `runtimeOptions`, which starts
+   * (Docker when an engine answers, else the host) when the first step begins. The agent owns
+   * it: disposing the agent cleans it up.
+   */
+  runtime?: Runtime;
+  /** Settings of the default runtime (ignored when `runtime` is given). */
+  runtimeOptions?: RuntimeOptions;
+  /** The model. Default: an {@linkcode OpenAIModel} configured from the environment. */
+  model?: Model;
+  /** The default model's name. Default `PYGENT_MODEL`, else `gpt-4o-mini`. */
+  modelName?: string;
+  /** Model requests allowed per step. Default `PYGENT_MAX_STEPS`, else 20. */
+  maxSteps?: number;
+  /** Default timeout of a command, in seconds. Default `PYGENT_TIMEOUT`, else 30. */
+  timeout?: number;
+  /** Replaces the whole default system prompt (which also carries `AGENTS.md`). */
+  systemPrompt?: string;
+  /** Tools to offer besides `bash`, `write_file`, `read_file` and `edit_file`. */
+  tools?: readonly AnyTool[];
+  /** Receives every event of every step, and the runtime's notices and pull progress. */
+  onEvent?: (event: AgentEvent) => void;
+  /** Characters of one tool result the model gets; longer ones are cut in the middle. Default 20 000. */
+  outputLimit?: number;
+  /** A conversation to continue (as {@linkcode Agent.history} gives it). */
+  history?: readonly ChatMessage[];
+  /** Where to read settings from; defaults to `Deno.env`. */
+  getEnv?: GetEnv;
+}
+
+/** Options of one {@linkcode Agent.step}. */
+export interface StepOptions {
+  /** Aborting stops the model request or kills the running command; the step then rejects. */
+  signal?: AbortSignal;
+}
+
+/** The file format of {@linkcode Agent.save}. */
+interface SavedConversation {
+  format: "pygent-conversation";
+  version: 1;
+  model: string;
+  messages: ChatMessage[];
+}
+
+/**
+ * An agent session: one conversation over one sandbox.
+ *
+ * `new Agent()` is synchronous and starts nothing: the runtime starts when the first step
+ * begins, in the background, while the model is asked; only a tool call waits for it.
+ *
+ * @example
+ * ```ts
+ * import { Agent } from "./agent.ts";
+ * await using ag = new Agent({ runtimeOptions: { docker: false } });
+ * const result = await ag.step("Create hello.py that prints 'Ola Mundo', then run it");
+ * console.log(result.text, result.toolRuns.map((run) => run.name));
+ * ```
+ */
+export class Agent implements AsyncDisposable {
+  /** The sandbox commands run in. */
+  readonly runtime: Runtime;
+  /** The model. */
+  readonly model: Model;
+  /** Model requests allowed per step. */
+  readonly maxSteps: number;
+  /** The tools offered to the model. */
+  readonly tools: ToolRegistry;
+  readonly #timeoutMs: number;
+  readonly #outputLimit: number;
+  readonly #systemPrompt: string | undefined;
+  readonly #onEvent: ((event: AgentEvent) => void) | undefined;
+  /** The host folder of a default runtime's workspace, known before it starts (`dir` unset: a new one). */
+  readonly #plannedWorkspace: { dir: string | undefined } | undefined;
+  #history: ChatMessage[];
+  #current: ((event: AgentEvent) => void) | undefined;
+
+  /**
+   * Throws a {@linkcode ConfigError} for a bad setting (e.g. `PYGENT_MAX_STEPS=abc`) and
+   * {@linkcode MissingApiKeyError} when the default model has no key for OpenAI's API.
+   */
+  constructor(options: AgentOptions = {}) {
+    const getEnv = options.getEnv ?? processEnv;
+    this.maxSteps = options.maxSteps ??
+      positiveIntegerSetting(getEnv, "PYGENT_MAX_STEPS", DEFAULT_MAX_STEPS);
+    const timeout = options.timeout ??
+      secondsSetting(getEnv, "PYGENT_TIMEOUT", DEFAULT_TIMEOUT_SECONDS);
+    this.#timeoutMs = Math.round(timeout * 1000);
+    this.#outputLimit = options.outputLimit ?? DEFAULT_TOOL_OUTPUT_LIMIT;
+    this.#systemPrompt = options.systemPrompt;
+    this.#onEvent = options.onEvent;
+    this.tools = new ToolRegistry(options.tools);
+    this.model = options.model ?? new OpenAIModel({ model: options.modelName, getEnv });
+    if (options.runtime) {
+      this.runtime = options.runtime;
+    } else {
+      const runtimeOptions: RuntimeOptions = {
+        getEnv,
+        ...options.runtimeOptions,
+        onEvent: (event) => {
+          options.runtimeOptions?.onEvent?.(event);
+          this.#emit(event);
+        },
+      };
+      this.#plannedWorkspace = { dir: resolveRuntimeOptions(runtimeOptions).workspace };
+      this.runtime = new LazyRuntime(runtimeOptions);
+    }
+    const history = [...options.history ?? []];
+    // A saved system prompt describes the sandbox it was saved with: build a fresh one.
+    this.#history = history[0]?.role === "system" ? history.slice(1) : history;
+  }
+
+  /**
+   * Reads a conversation saved by {@linkcode Agent.save} and continues it with a new agent.
+   * Throws {@linkcode HistoryFileError} when the file is missing or not a valid conversation.
+   */
+  static async load(path: string, options: Omit<AgentOptions, "history"> = {}): Promise<Agent> {
+    let text: string;
+    try {
+      text = await Deno.readTextFile(path);
+    } catch (cause) {
+      throw new HistoryFileError(path, (cause as Error).message, { cause });
+    }
+    let saved: unknown;
+    try {
+      saved = JSON.parse(text);
+    } catch (cause) {
+      throw new HistoryFileError(path, `it is not JSON (${(cause as Error).message})`, { cause });
+    }
+    const messages = typeof saved === "object" && saved !== null && "messages" in saved
+      ? saved.messages
+      : undefined;
+    const problem = historyProblem(messages);
+    if (problem !== undefined) throw new HistoryFileError(path, problem);
+    return new Agent({ ...options, history: messages as ChatMessage[] });
+  }
+
+  /** The conversation so far, in OpenAI message form (a copy). */
+  get history(): ChatMessage[] {
+    return structuredClone(this.#history);
+  }
+
+  /** True while a step runs. */
+  get busy(): boolean {
+    return this.#current !== undefined;
+  }
+
+  /**
+   * Sends a message and lets the model work: ask the model, run every tool call it made (in
+   * order), give it the results, until it answers without tool calls or `maxSteps` requests
+   * were made. Await the returned {@linkcode StepRun} for the {@linkcode StepResult}, or
+   * iterate it for the events.
+   *
+   * Whatever happens (a cancellation, a model or engine failure), the history stays valid:
+   * every tool call keeps a result, so the next step is accepted.
+   */
+  step(message: string, options: StepOptions = {}): StepRun {
+    return new StepRun(async (emit) => {
+      if (this.#current) throw new AgentBusyError();
+      this.#current = emit;
+      try {
+        return await this.#run(message, options.signal);
+      } catch (error) {
+        const name = error instanceof Error ? error.name : "Error";
+        const text = error instanceof Error ? error.message : String(error);
+        this.#emit({ type: "error", name, message: text });
+        throw error;
+      } finally {
+        this.#current = undefined;
+      }
+    });
+  }
+
+  /**
+   * Starts a new conversation on the same sandbox: the history is cleared (the system prompt
+   * is built again), and the runtime gets a fresh shell (working directory and variables back
+   * to their defaults). Files in the workspace stay.
+   */
+  async reset(): Promise<void> {
+    if (this.#current) throw new AgentBusyError();
+    this.#history = [];
+    await this.runtime.reset();
+  }
+
+  /** Writes the conversation to a JSON file, for {@linkcode Agent.load}. */
+  async save(path: string): Promise<void> {
+    const saved: SavedConversation = {
+      format: "pygent-conversation",
+      version: 1,
+      model: this.model.name,
+      messages: this.#history,
+    };
+    await Deno.writeTextFile(path, JSON.stringify(saved, null, 2) + "\n");
+  }
+
+  /** Cleans up the runtime (removes the container); for `await using`. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.runtime.cleanup();
+  }
+
+  async #run(message: string, signal: AbortSignal | undefined): Promise<StepResult> {
+    signal?.throwIfAborted();
+    const runtime = this.#startRuntime();
+    if (this.#history.length === 0) {
+      const prompt = this.#systemPrompt ?? await this.#buildSystemPrompt(runtime);
+      this.#history.push({ role: "system", content: prompt });
+    }
+    this.#history.push({ role: "user", content: message });
+    const usage: Usage = { promptTokens: 0, completionTokens: 0, totalTokens: 0 };
+    const toolRuns: ToolRun[] = [];
+    let text = "";
+    for (let n = 1; n <= this.maxSteps; n++) {
+      this.#emit({ type: "request", n });
+      const reply = await this.model.complete({
+        messages: this.#history,
+        tools: this.tools.schemas(),
+        signal,
+        onText: (delta) => this.#emit({ type: "text", delta }),
+        onRetry: (retry) => this.#emit({ type: "retry", ...retry }),
+      });
+      if (reply.usage) {
+        usage.promptTokens += reply.usage.promptTokens;
+        usage.completionTokens += reply.usage.completionTokens;
+        usage.totalTokens += reply.usage.totalTokens;
+        this.#emit({ type: "usage", ...reply.usage });
+      }
+      text = reply.content ?? "";
+      const toolCalls = reply.toolCalls.map(forHistory);
+      this.#history.push({
+        role: "assistant",
+        content: reply.content,
+        ...(toolCalls.length > 0 ? { tool_calls: toolCalls } : {}),
+      });
+      this.#emit({ type: "assistant", content: reply.content, toolCalls });
+      if (toolCalls.length === 0) {
+        return { text, stopReason: "done", toolRuns, usage, requests: n };
+      }
+      await this.#runToolCalls(reply.toolCalls, runtime, signal, toolRuns);
+    }
+    this.#emit({
+      type: "notice",
+      message: `Stopped after ${this.maxSteps} model requests without a final answer (the step ` +
+        "limit: PYGENT_MAX_STEPS or --max-steps). Send another message to let it go on.",
+    });
+    return { text, stopReason: "max_steps", toolRuns, usage, requests: this.maxSteps };
+  }
+
+  /**
+   * Runs the calls in order, appending each result to the history. When the step is cancelled
+   * or fails midway, the calls left get a result that says so before the error propagates.
+   */
+  async #runToolCalls(
+    calls: readonly ToolCall[],
+    started: Promise<Runtime>,
+    signal: AbortSignal | undefined,
+    toolRuns: ToolRun[],
+  ): Promise<void> {
+    let done = 0;
+    let running: { call: ToolCall; since: number } | undefined;
+    try {
+      const runtime = await started;
+      for (const call of calls) {
+        signal?.throwIfAborted();
+        const { id, function: { name, arguments: args } } = call;
+        this.#emit({ type: "tool_call", id, name, arguments: args });
+        running = { call, since: performance.now() };
+        const output = await this.tools.call(name, args, {
+          runtime,
+          signal,
+          timeoutMs: this.#timeoutMs,
+        });
+        this.#recordResult(call, output, running.since, toolRuns);
+        running = undefined;
+        done++;
+      }
+    } catch (error) {
+      const why = signal?.aborted
+        ? "the user cancelled the step"
+        : error instanceof Error
+        ? error.message
+        : String(error);
+      for (const call of calls.slice(done)) {
+        const content = call === running?.call
+          ? `Error: stopped before it finished: ${why}.`
+          : `Error: not run: ${why}.`;
+        if (call === running?.call) {
+          this.#recordResult(call, { content, isError: true }, running.since, toolRuns);
+        } else {
+          this.#history.push({ role: "tool", tool_call_id: call.id, content });
+        }
+      }
+      throw error;
+    }
+  }
+
+  #recordResult(call: ToolCall, output: ToolOutput, since: number, toolRuns: ToolRun[]): void {
+    if (output.notice) this.#emit({ type: "notice", message: output.notice });
+    const content = cutMiddle(output.content, this.#outputLimit);
+    this.#history.push({ role: "tool", tool_call_id: call.id, content });
+    const run: ToolRun = {
+      id: call.id,
+      name: call.function.name,
+      arguments: call.function.arguments,
+      content,
+      isError: output.isError ?? false,
+      ...(output.exitCode !== undefined ? { exitCode: output.exitCode } : {}),
+      ...(output.timedOut !== undefined ? { timedOut: output.timedOut } : {}),
+      durationMs: Math.round(performance.now() - since),
+    };
+    toolRuns.push(run);
+    this.#emit({ type: "tool_result", ...run });
+  }
+
+  /** Starts a lazy runtime in the background; a failure surfaces when a tool call needs it. */
+  #startRuntime(): Promise<Runtime> {
+    const started = this.runtime instanceof LazyRuntime
+      ? this.runtime.start()
+      : Promise.resolve(this.runtime);
+    started.catch(() => {});
+    return started;
+  }
+
+  /**
+   * The default system prompt. For a default runtime that will be a container, everything it
+   * needs is known before the container is up, so the first model request does not wait for it.
+   */
+  async #buildSystemPrompt(started: Promise<Runtime>): Promise<string> {
+    const lazy = this.runtime instanceof LazyRuntime ? this.runtime : undefined;
+    if (lazy && !lazy.started && this.#plannedWorkspace) {
+      const sandbox = await lazy.describe();
+      if (sandbox.kind === "docker") {
+        const dir = this.#plannedWorkspace.dir;
+        const instructions = dir === undefined ? undefined : await readInstructions(dir);
+        return systemPrompt({ sandbox, workspace: sandbox.workdir, instructions });
+      }
+    }
+    const runtime = await started;
+    const sandbox = runtime.sandbox;
+    return systemPrompt({
+      sandbox,
+      workspace: sandbox.kind === "docker" ? sandbox.workdir : runtime.workspace,
+      instructions: await readInstructions(runtime.workspace),
+    });
+  }
+
+  #emit(event: AgentEvent): void {
+    this.#onEvent?.(event);
+    this.#current?.(event);
+  }
+}
+
+/**
+ * A tool call as it is kept in the history: arguments that are not a JSON object become `{}`,
+ * since some servers refuse a history whose arguments do not parse. The call itself still gets
+ * the original text, and an error that quotes it.
+ */
+function forHistory(call: ToolCall): ToolCall {
+  let args: unknown;
+  try {
+    args = JSON.parse(call.function.arguments);
+  } catch {
+    args = undefined;
+  }
+  const isObject = typeof args === "object" && args !== null && !Array.isArray(args);
+  if (isObject) return call;
+  return { ...call, function: { ...call.function, arguments: "{}" } };
+}

@@ -1,0 +1,101 @@
+/**
+ * The system prompt: who the model is (Pygent), where its commands run (a
+ * container and its image, or the host with its OS and shell), the workspace,
+ * and the project's own instructions from `AGENTS.md`.
+ *
+ * @module
+ */
+
+import type { SandboxInfo } from "../runtime/mod.ts";
+import { cutMiddle } from "./tools/cut_middle.ts";
+
+/** Characters of `AGENTS.md` put in the prompt at most. */
+const INSTRUCTIONS_LIMIT = 20_000;
+
+/** What the system prompt is built from. */
+export interface PromptContext {
+  /** Where commands run. */
+  sandbox: SandboxInfo;
+  /** The workspace as the model's commands see it (`/workspace` in a container). */
+  workspace: string;
+  /** The text of the workspace's `AGENTS.md`, when it has one. */
+  instructions?: string;
+}
+
+/**
+ * Builds the system prompt.
+ *
+ * @example
+ * ```ts
+ * import { systemPrompt } from "./system_prompt.ts";
+ * console.log(systemPrompt({
+ *   sandbox: { kind: "local", os: "windows", shell: "cmd.exe" },
+ *   workspace: "C:\\work",
+ * }));
+ * ```
+ */
+export function systemPrompt(context: PromptContext): string {
+  const { sandbox, workspace } = context;
+  const where = sandbox.kind === "docker"
+    ? `Your commands run in a Docker container made from the image ${sandbox.image}, in ` +
+      `${sandbox.shell}, ${
+        sandbox.network ? "with" : "without"
+      } network access. The workspace is ${workspace}, the shell's starting directory; ` +
+      "its files are shared with the user's machine."
+    : `Your commands run directly on the user's machine (${osName(sandbox.os)}), not in a ` +
+      `container, in ${sandbox.shell}${
+        sandbox.shell === "cmd.exe" ? " (Windows commands and syntax, not bash)" : ""
+      }. They act with the user's own rights, so be careful. The workspace is ${workspace}, ` +
+      "the shell's starting directory.";
+  const lines = [
+    "You are Pygent, a coding assistant that carries out the user's requests by running " +
+    "commands and writing files, not just by describing them.",
+    "",
+    where,
+    "",
+    "Tools: `bash` runs a command; the shell persists between calls (cd, variables). " +
+    "`write_file`, `read_file` and `edit_file` work on files; paths are relative to the " +
+    "workspace. Each result states the exit code; long output is cut in the middle.",
+    "Work in small steps, check your work by running it, and fix what fails. When the task is " +
+    "done, answer briefly with what you did and the result.",
+  ];
+  const instructions = context.instructions?.trim();
+  if (instructions) {
+    lines.push(
+      "",
+      "The project's instructions, from AGENTS.md in the workspace:",
+      "",
+      cutMiddle(instructions, INSTRUCTIONS_LIMIT),
+    );
+  }
+  return lines.join("\n");
+}
+
+/**
+ * Reads `AGENTS.md` from a host folder; undefined when there is none.
+ *
+ * @example
+ * ```ts
+ * import { readInstructions } from "./system_prompt.ts";
+ * console.log(await readInstructions(Deno.cwd()));
+ * ```
+ */
+export async function readInstructions(folder: string): Promise<string | undefined> {
+  try {
+    return await Deno.readTextFile(`${folder}/AGENTS.md`);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound || error instanceof Deno.errors.IsADirectory) {
+      return undefined;
+    }
+    throw error;
+  }
+}
+
+function osName(os: typeof Deno.build.os): string {
+  const names: Partial<Record<typeof Deno.build.os, string>> = {
+    linux: "Linux",
+    darwin: "macOS",
+    windows: "Windows",
+  };
+  return names[os] ?? os;
+}
