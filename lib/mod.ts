@@ -36,7 +36,6 @@ export {
   ModelRequestError,
   ModelUnavailableError,
   OpenAIModel,
-  StepRun,
   ToolError,
 } from "./agent/mod.ts";
 export type {
@@ -52,6 +51,7 @@ export type {
   RetryInfo,
   StepOptions,
   StepResult,
+  StepRun,
   Tool,
   ToolCall,
   ToolContext,

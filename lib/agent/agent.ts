@@ -25,7 +25,7 @@ import {
   processEnv,
   secondsSetting,
 } from "./settings.ts";
-import { type StepResult, StepRun } from "./step_run.ts";
+import { startStepRun, type StepResult, type StepRun } from "./step_run.ts";
 import { readInstructions, systemPrompt } from "./system_prompt.ts";
 import { cutMiddle, DEFAULT_TOOL_OUTPUT_LIMIT } from "./tools/cut_middle.ts";
 import { ToolRegistry } from "./tools/registry.ts";
@@ -182,14 +182,15 @@ export class Agent implements AsyncDisposable {
   /**
    * Sends a message and lets the model work: ask the model, run every tool call it made (in
    * order), give it the results, until it answers without tool calls or `maxSteps` requests
-   * were made. Await the returned {@linkcode StepRun} for the {@linkcode StepResult}, or
-   * iterate it for the events.
+   * were made. The returned {@linkcode StepRun} is a promise of the {@linkcode StepResult} and
+   * an async iterable of the step's events. Cancelled, it rejects with the signal's reason;
+   * failed, with the error (a {@linkcode ModelError}, a Docker engine fault...).
    *
    * Whatever happens (a cancellation, a model or engine failure), the history stays valid:
    * every tool call keeps a result, so the next step is accepted.
    */
   step(message: string, options: StepOptions = {}): StepRun {
-    return new StepRun(async (emit) => {
+    return startStepRun(async (emit) => {
       if (this.#current) throw new AgentBusyError();
       this.#current = emit;
       try {
@@ -235,9 +236,9 @@ export class Agent implements AsyncDisposable {
   async #run(message: string, signal: AbortSignal | undefined): Promise<StepResult> {
     signal?.throwIfAborted();
     const runtime = this.#startRuntime();
-    if (this.#history.length === 0) {
+    if (this.#history[0]?.role !== "system") {
       const prompt = this.#systemPrompt ?? await this.#buildSystemPrompt(runtime);
-      this.#history.push({ role: "system", content: prompt });
+      this.#history.unshift({ role: "system", content: prompt });
     }
     this.#history.push({ role: "user", content: message });
     const usage: Usage = { promptTokens: 0, completionTokens: 0, totalTokens: 0 };

@@ -120,6 +120,8 @@ export class OpenAIModel implements Model {
       if (request.signal?.aborted || error instanceof OpenAI.APIError) throw error;
       throw new _BrokenReply("the connection was cut mid-reply", error);
     }
+    // The SDK ends a stream quietly when it is aborted: an abort must not pass for a reply.
+    request.signal?.throwIfAborted();
     return reply.build();
   }
 

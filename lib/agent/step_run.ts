@@ -23,10 +23,10 @@ export interface StepResult {
 }
 
 /**
- * A step in progress. `await` it for its {@linkcode StepResult}; iterate it
- * (`for await`) for its {@linkcode AgentEvent}s, from the first one on, whenever
- * the iteration starts. The iteration ends when the step does (after an `error`
- * event if it failed); awaiting then rejects with the error.
+ * A step in progress: a `Promise` of its {@linkcode StepResult} that is also an async iterable
+ * of its {@linkcode AgentEvent}s. Iterating (`for await`) yields every event from the step's
+ * first one, whenever the iteration starts, and ends when the step does (after an `error` event
+ * if it failed). A caller that only iterates does not have to await it.
  *
  * @example
  * ```ts
@@ -40,41 +40,53 @@ export interface StepResult {
  * await ag.runtime.cleanup();
  * ```
  */
-export class StepRun implements PromiseLike<StepResult>, AsyncIterable<AgentEvent> {
-  readonly #result: Promise<StepResult>;
+export type StepRun = Promise<StepResult> & AsyncIterable<AgentEvent>;
+
+/**
+ * Starts a {@linkcode StepRun}: runs `body`, keeping every event it emits for the iterators.
+ *
+ * @example
+ * ```ts
+ * import { startStepRun } from "./step_run.ts";
+ * const run = startStepRun(async (emit) => {
+ *   emit({ type: "notice", message: "working" });
+ *   return { text: "", stopReason: "done", toolRuns: [], requests: 0,
+ *     usage: { promptTokens: 0, completionTokens: 0, totalTokens: 0 } };
+ * });
+ * for await (const event of run) console.log(event.type); // "notice"
+ * ```
+ */
+export function startStepRun(
+  body: (emit: (event: AgentEvent) => void) => Promise<StepResult>,
+): StepRun {
+  const log = new _EventLog();
+  const result = body((event) => log.push(event)).finally(() => log.end());
+  return Object.assign(result, {
+    [Symbol.asyncIterator]: () => {
+      // Iterating is a way to watch the step: a failure then needs no other handler.
+      result.catch(() => {});
+      return log.read();
+    },
+  });
+}
+
+/** The events of one step, kept for readers that may start late. */
+class _EventLog {
   readonly #events: AgentEvent[] = [];
   #ended = false;
   #wake: (() => void)[] = [];
 
-  /**
-   * @param body Runs the step, reporting each event through `emit`.
-   */
-  constructor(body: (emit: (event: AgentEvent) => void) => Promise<StepResult>) {
-    this.#result = body((event) => this.#push(event)).finally(() => {
-      this.#ended = true;
-      this.#notify();
-    });
-    // A caller that only iterates must not get an unhandled rejection.
-    this.#result.catch(() => {});
+  push(event: AgentEvent): void {
+    this.#events.push(event);
+    this.#notify();
   }
 
-  /** Resolves to the step's result; rejects when the step failed or was cancelled. */
-  then<A = StepResult, B = never>(
-    onFulfilled?: ((value: StepResult) => A | PromiseLike<A>) | null,
-    onRejected?: ((reason: unknown) => B | PromiseLike<B>) | null,
-  ): Promise<A | B> {
-    return this.#result.then(onFulfilled, onRejected);
+  end(): void {
+    this.#ended = true;
+    this.#notify();
   }
 
-  /** Same as `Promise.prototype.catch`. */
-  catch<B = never>(
-    onRejected?: ((reason: unknown) => B | PromiseLike<B>) | null,
-  ): Promise<StepResult | B> {
-    return this.#result.catch(onRejected);
-  }
-
-  /** The step's events, from its first one; ends when the step ends. */
-  async *[Symbol.asyncIterator](): AsyncIterator<AgentEvent> {
+  async *read(): AsyncGenerator<AgentEvent> {
     for (let next = 0;; next++) {
       while (next >= this.#events.length && !this.#ended) {
         await new Promise<void>((resolve) => this.#wake.push(resolve));
@@ -82,11 +94,6 @@ export class StepRun implements PromiseLike<StepResult>, AsyncIterable<AgentEven
       if (next >= this.#events.length) return;
       yield this.#events[next];
     }
-  }
-
-  #push(event: AgentEvent): void {
-    this.#events.push(event);
-    this.#notify();
   }
 
   #notify(): void {
