@@ -7,6 +7,7 @@
  */
 
 import { Command, CommanderError } from "@commander-js/extra-typings";
+import { positiveIntegerSetting, secondsSetting } from "../agent/settings.ts";
 import { ConfigError, parseBoolean, resolveRuntimeOptions } from "../runtime/mod.ts";
 import type { RuntimeOptions } from "../runtime/mod.ts";
 import { VERSION } from "../version.ts";
@@ -160,9 +161,12 @@ export function parseArgs(argv: string[], context: ArgsContext = {}): ParsedArgs
       model: nonEmpty(setting("--model", "PYGENT_MODEL", flags.model)),
       timeoutSeconds: optional(
         setting("--timeout", "PYGENT_TIMEOUT", flags.timeout),
-        positiveNumber,
+        ({ name, value }) => configValue(() => secondsSetting(() => value, name, 0)),
       ),
-      maxSteps: optional(setting("--max-steps", "PYGENT_MAX_STEPS", flags.maxSteps), wholeNumber),
+      maxSteps: optional(
+        setting("--max-steps", "PYGENT_MAX_STEPS", flags.maxSteps),
+        ({ name, value }) => configValue(() => positiveIntegerSetting(() => value, name, 0)),
+      ),
       load: flags.load,
       json: flags.json ?? false,
     },
@@ -193,14 +197,6 @@ function positiveNumber(found: Setting): number {
   const n = Number(found.value);
   if (!found.value.trim() || !Number.isFinite(n) || n <= 0) {
     throw new UsageError(`${show(found)} is not valid; use a number above 0, e.g. 30.`);
-  }
-  return n;
-}
-
-function wholeNumber(found: Setting): number {
-  const n = Number(found.value);
-  if (!/^\s*\d+\s*$/.test(found.value) || n < 1) {
-    throw new UsageError(`${show(found)} is not valid; use a whole number of at least 1.`);
   }
   return n;
 }

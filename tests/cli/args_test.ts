@@ -90,8 +90,8 @@ Deno.test("parseArgs() takes the current directory as the workspace with --cwd",
 Deno.test("parseArgs() refuses bad flags and bad values with messages that name them", () => {
   const cases: [string[], Record<string, string>, RegExp][] = [
     [["--bogus"], {}, /unknown option '--bogus'/],
-    [["--timeout", "soon"], {}, /--timeout "soon" is not valid/],
-    [["--max-steps", "0"], {}, /--max-steps "0" is not valid/],
+    [["--timeout", "soon"], {}, /--timeout=soon is not valid/],
+    [["--max-steps", "0"], {}, /--max-steps=0 is not valid/],
     [["--memory", "lots"], {}, /--memory "lots" is not valid/],
     [["--cpus", "-1"], {}, /--cpus "-1" is not valid/],
     [["--env", "1X=2"], {}, /--env "1X=2" is not valid/],

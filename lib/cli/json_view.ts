@@ -1,0 +1,72 @@
+/**
+ * `--json`: every event as one JSON line on stdout, nothing else. The agent's
+ * events pass through as they are; the session adds `session`, `step_end`,
+ * `shell`, `info` and `error` lines of its own.
+ *
+ * @module
+ */
+
+import type { AgentEvent } from "../agent/events.ts";
+import type { BashResult } from "../runtime/mod.ts";
+import type { SessionInfo, StepEnd, View } from "./view.ts";
+
+/** One line of `--json` output. */
+export type JsonEvent =
+  | AgentEvent
+  | ({ type: "session" } & SessionInfo)
+  | ({ type: "step_end" } & StepEnd)
+  | ({ type: "shell"; command: string } & BashResult)
+  | { type: "info"; message: string };
+
+/**
+ * Prints each event as a JSON line.
+ *
+ * @example
+ * ```ts
+ * import { JsonView } from "./json_view.ts";
+ * const view = new JsonView((line) => console.log(line.trimEnd()));
+ * view.info("Saved."); // {"type":"info","message":"Saved."}
+ * ```
+ */
+export class JsonView implements View {
+  readonly #write: (line: string) => void;
+
+  /** @param write Writes one line (ending in a newline) to stdout. */
+  constructor(write: (line: string) => void) {
+    this.#write = write;
+  }
+
+  /** Prints a `session` line. */
+  session(info: SessionInfo): void {
+    this.#emit({ type: "session", ...info });
+  }
+
+  /** Prints the agent's event as it is. */
+  event(event: AgentEvent): void {
+    this.#emit(event);
+  }
+
+  /** Prints a `step_end` line. */
+  stepEnd(end: StepEnd): void {
+    this.#emit({ type: "step_end", ...end });
+  }
+
+  /** Prints a `shell` line with the command's whole result. */
+  shell(command: string, result: BashResult): void {
+    this.#emit({ type: "shell", command, ...result });
+  }
+
+  /** Prints an `info` line. */
+  info(message: string): void {
+    this.#emit({ type: "info", message });
+  }
+
+  /** Prints an `error` line, shaped as the agent's own error events. */
+  error(error: Error): void {
+    this.#emit({ type: "error", name: error.name, message: error.message });
+  }
+
+  #emit(event: JsonEvent): void {
+    this.#write(`${JSON.stringify(event)}\n`);
+  }
+}

@@ -1,0 +1,204 @@
+/**
+ * `pygent`: reads the command line, opens a session, runs it one-shot, piped
+ * or interactive, and removes the sandbox however it ends (`/exit`, end of
+ * input, Ctrl-C, SIGTERM, an error).
+ *
+ * @module
+ */
+
+import { Agent, type AgentOptions, HistoryFileError } from "../agent/mod.ts";
+import { DEFAULT_TIMEOUT_SECONDS } from "../agent/settings.ts";
+import { ConfigError, LazyRuntime, type Runtime, type SandboxInfo } from "../runtime/mod.ts";
+import { VERSION } from "../version.ts";
+import { type CliConfig, parseArgs } from "./args.ts";
+import { parseInput, type SessionInput } from "./commands.ts";
+import { USAGE_EXIT_CODE, UsageError } from "./errors.ts";
+import { JsonView } from "./json_view.ts";
+import { readLines } from "./line_reader.ts";
+import { Prompt } from "./prompt.ts";
+import { type InputOutcome, Session } from "./session.ts";
+import { onSignals, type SessionSignal, signalExitCode } from "./signals.ts";
+import { colorWanted, createStyle, type Style } from "./style.ts";
+import { TerminalView } from "./terminal_view.ts";
+import type { View } from "./view.ts";
+
+/** How long removing the sandbox may take when a signal ends the session. */
+const CLEANUP_DEADLINE_MS = 15_000;
+
+const encoder = new TextEncoder();
+
+function writer(file: { writeSync(p: Uint8Array): number }): (text: string) => void {
+  return (text) => {
+    const bytes = encoder.encode(text);
+    for (let done = 0; done < bytes.length;) done += file.writeSync(bytes.subarray(done));
+  };
+}
+
+const out = writer(Deno.stdout);
+const err = writer(Deno.stderr);
+
+/**
+ * Runs `pygent` with `args` and resolves to its exit code: 0 when it did what
+ * was asked, 1 on an error, 2 on a bad flag or variable, 130/143 after
+ * SIGINT/SIGTERM (a signal ends the process itself, once the sandbox is gone).
+ *
+ * @example
+ * ```ts ignore
+ * import { main } from "./main.ts";
+ * Deno.exit(await main(["--version"]));
+ * ```
+ */
+export async function main(args: string[]): Promise<number> {
+  let config: CliConfig;
+  try {
+    const parsed = parseArgs(args);
+    if (parsed.kind === "print") {
+      out(parsed.text);
+      return 0;
+    }
+    config = parsed.config;
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    err(`pygent: ${error.message}\n`);
+    return USAGE_EXIT_CODE;
+  }
+  const interactive = config.request === undefined && !config.json && Deno.stdin.isTerminal();
+  const style = createStyle(colorWanted(Deno.stdout));
+  const view = makeView(config.json, style);
+
+  let session: Session;
+  try {
+    session = await Session.open({
+      view,
+      timeoutMs: (config.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS) * 1000,
+      createAgent: (onEvent) => {
+        const options: AgentOptions = {
+          runtimeOptions: config.runtime,
+          modelName: config.model,
+          maxSteps: config.maxSteps,
+          timeout: config.timeoutSeconds,
+          getEnv: config.runtime.getEnv,
+          onEvent,
+        };
+        return config.load ? Agent.load(config.load, options) : new Agent(options);
+      },
+    });
+  } catch (error) {
+    // A missing key, a bad setting or an unreadable --load file: nothing has started.
+    if (!(error instanceof ConfigError || error instanceof HistoryFileError)) throw error;
+    view.error(error);
+    return USAGE_EXIT_CODE;
+  }
+
+  const runtime = session.runtime;
+  let cleaning: Promise<void> | undefined;
+  const cleanup = () => cleaning ??= runtime.cleanup().catch((error) => view.error(error));
+  let step: AbortController | undefined;
+  let prompt: Prompt | undefined;
+  let ending: Promise<never> | undefined;
+  const endBy = async (signal: SessionSignal): Promise<never> => {
+    step?.abort();
+    prompt?.close();
+    const deadline = new Promise<void>((resolve) => setTimeout(resolve, CLEANUP_DEADLINE_MS));
+    await Promise.race([cleanup(), deadline]);
+    Deno.exit(signalExitCode(signal));
+  };
+  const removeSignals = onSignals((signal) => {
+    // At a terminal, Ctrl-C during a step cancels the step; the session goes on.
+    if (signal === "SIGINT" && interactive && step && !step.signal.aborted) {
+      step.abort();
+      return;
+    }
+    ending ??= endBy(signal);
+  });
+
+  const runInput = async (input: SessionInput): Promise<InputOutcome> => {
+    step = new AbortController();
+    try {
+      return await session.run(input, step.signal);
+    } finally {
+      step = undefined;
+    }
+  };
+
+  let code = 1;
+  try {
+    const sandbox = await describe(runtime);
+    if (interactive) {
+      if (runtime instanceof LazyRuntime) await runtime.start();
+      view.session({
+        version: VERSION,
+        model: session.agent.model.name,
+        sandbox: runtime.sandbox,
+        workspace: runtime.workspace,
+      });
+      prompt = new Prompt({
+        prompt: `${style.magenta("pygent")}${style.dim("›")} `,
+        hint: (text) => out(`${style.dim(text)}\n`),
+      });
+      code = await interact(prompt, runInput);
+    } else {
+      if (config.json) {
+        view.session({
+          version: VERSION,
+          model: session.agent.model.name,
+          sandbox,
+          workspace: config.runtime.workspace ?? null,
+        });
+      }
+      code = config.request !== undefined
+        ? (await runInput({ kind: "message", text: config.request })) === "ok" ? 0 : 1
+        : await pipe(runInput);
+    }
+  } catch (error) {
+    if (!ending) view.error(error instanceof Error ? error : new Error(String(error)));
+    code = 1;
+  } finally {
+    prompt?.close();
+    await cleanup();
+    // A signal ends the process itself, with its own exit code.
+    if (ending) await ending;
+    removeSignals();
+  }
+  return code;
+}
+
+function makeView(json: boolean, style: Style): View {
+  if (json) return new JsonView(out);
+  const live = Deno.stdout.isTerminal();
+  return new TerminalView({
+    out,
+    err,
+    style,
+    errStyle: createStyle(colorWanted(Deno.stderr)),
+    live,
+    columns: live ? Deno.consoleSize().columns : 80,
+  });
+}
+
+/** Where commands will run, asking the engine without starting anything. */
+function describe(runtime: Runtime): Promise<SandboxInfo> {
+  return runtime instanceof LazyRuntime ? runtime.describe() : Promise.resolve(runtime.sandbox);
+}
+
+/** The interactive session: one prompt after another until `/exit`, Ctrl-D or Ctrl-C twice. */
+async function interact(
+  prompt: Prompt,
+  run: (input: SessionInput) => Promise<InputOutcome>,
+): Promise<number> {
+  while (true) {
+    const line = await prompt.read();
+    if (line === undefined || await run(parseInput(line)) === "exit") return 0;
+  }
+}
+
+/** Piped input: each line a message (or a session command) until `/exit` or the end. */
+async function pipe(run: (input: SessionInput) => Promise<InputOutcome>): Promise<number> {
+  let failed = false;
+  for await (const line of readLines(Deno.stdin.readable)) {
+    const outcome = await run(parseInput(line));
+    if (outcome === "exit") break;
+    failed ||= outcome !== "ok";
+  }
+  return failed ? 1 : 0;
+}

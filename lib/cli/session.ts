@@ -1,0 +1,160 @@
+/**
+ * One session of the command line: each input is a message for the agent or a
+ * session command, run against the same agent and sandbox, shown through a
+ * {@linkcode View}. The same for one-shot, piped and interactive use.
+ *
+ * @module
+ */
+
+import type { AgentEvent } from "../agent/events.ts";
+import type { StepResult } from "../agent/step_run.ts";
+import type { Runtime } from "../runtime/mod.ts";
+import { SESSION_HELP, type SessionInput } from "./commands.ts";
+import { UsageError } from "./errors.ts";
+import type { View } from "./view.ts";
+
+/** What a session needs of the agent. */
+export interface SessionAgent {
+  /** The sandbox; `!COMMAND` runs there too. */
+  readonly runtime: Runtime;
+  /** The model, for the first line. */
+  readonly model: { readonly name: string };
+  /** Runs one message; its events go to the `onEvent` the agent was made with. */
+  step(message: string, options?: { signal?: AbortSignal }): PromiseLike<StepResult>;
+  /** Starts a new conversation. */
+  reset(): void | Promise<void>;
+  /** Writes the conversation to `path` as JSON. */
+  save(path: string): Promise<void>;
+}
+
+/** Options of {@linkcode Session.open}. */
+export interface SessionOptions {
+  /** Makes the agent, which must send every event it has to `onEvent`. */
+  createAgent: (onEvent: (event: AgentEvent) => void) => SessionAgent | Promise<SessionAgent>;
+  /** Where everything is shown. */
+  view: View;
+  /** Time limit of a `!COMMAND`, in milliseconds. */
+  timeoutMs: number;
+}
+
+/** What came of one input. */
+export type InputOutcome =
+  /** The input did its work. */
+  | "ok"
+  /** It failed (the view has said why), or the step stopped at its step limit. */
+  | "failed"
+  /** It was cancelled through its signal. */
+  | "cancelled"
+  /** The user asked to end the session. */
+  | "exit";
+
+/**
+ * Runs inputs one after another.
+ *
+ * @example
+ * ```ts ignore
+ * const session = await Session.open({ createAgent: (onEvent) => new Agent({ onEvent }), view, timeoutMs: 30_000 });
+ * await session.run(parseInput("!ls"), new AbortController().signal);
+ * ```
+ */
+export class Session {
+  /** The agent the session's messages go to. */
+  readonly agent: SessionAgent;
+  readonly #view: View;
+  readonly #timeoutMs: number;
+  /** The signal of the input running now. */
+  #signal: AbortSignal | undefined;
+
+  private constructor(agent: SessionAgent, view: View, timeoutMs: number) {
+    this.agent = agent;
+    this.#view = view;
+    this.#timeoutMs = timeoutMs;
+  }
+
+  /** Makes the agent and the session around it. */
+  static async open(options: SessionOptions): Promise<Session> {
+    const early: AgentEvent[] = [];
+    let show: (event: AgentEvent) => void = (event) => early.push(event);
+    const agent = await options.createAgent((event) => show(event));
+    const session = new Session(agent, options.view, options.timeoutMs);
+    show = (event) => session.#show(event);
+    early.forEach(show);
+    return session;
+  }
+
+  /** The sandbox. */
+  get runtime(): Runtime {
+    return this.agent.runtime;
+  }
+
+  /** Runs one input; aborting `signal` cancels it (and kills a running command). */
+  async run(input: SessionInput, signal: AbortSignal): Promise<InputOutcome> {
+    const view = this.#view;
+    this.#signal = signal;
+    try {
+      switch (input.kind) {
+        case "message":
+          return await this.#step(input.text, signal);
+        case "shell":
+          return await this.#shell(input.command, signal);
+        case "help":
+          view.info(SESSION_HELP);
+          return "ok";
+        case "reset":
+          await this.agent.reset();
+          view.info("New conversation. The sandbox keeps its files; the shell starts afresh.");
+          return "ok";
+        case "save":
+          await this.agent.save(input.file);
+          view.info(`Saved the conversation to ${input.file} (resume it with --load).`);
+          return "ok";
+        case "exit":
+          return "exit";
+        case "empty":
+          return "ok";
+        case "invalid":
+          view.error(new UsageError(input.message));
+          return "failed";
+      }
+    } catch (error) {
+      if (signal.aborted) return "cancelled";
+      view.error(error instanceof Error ? error : new Error(String(error)));
+      return "failed";
+    } finally {
+      this.#signal = undefined;
+    }
+  }
+
+  #show(event: AgentEvent): void {
+    // A cancelled step reports its abort as an error: "Cancelled." says it better.
+    if (event.type === "error" && this.#signal?.aborted) return;
+    this.#view.event(event);
+  }
+
+  async #step(message: string, signal: AbortSignal): Promise<InputOutcome> {
+    const started = Date.now();
+    let outcome: InputOutcome;
+    try {
+      const result = await this.agent.step(message, { signal });
+      outcome = signal.aborted ? "cancelled" : result.stopReason === "done" ? "ok" : "failed";
+    } catch {
+      // The step's error event has already been shown.
+      outcome = signal.aborted ? "cancelled" : "failed";
+    }
+    this.#view.stepEnd({
+      outcome: outcome === "ok" ? "done" : outcome === "cancelled" ? "cancelled" : "failed",
+      durationMs: Date.now() - started,
+    });
+    return outcome;
+  }
+
+  async #shell(command: string, signal: AbortSignal): Promise<InputOutcome> {
+    const result = await this.runtime.bash(command, { signal, timeoutMs: this.#timeoutMs });
+    if (signal.aborted) {
+      this.#view.stepEnd({ outcome: "cancelled", durationMs: result.durationMs });
+      return "cancelled";
+    }
+    this.#view.shell(command, result);
+    return result.exitCode === 0 && !result.timedOut ? "ok" : "failed";
+  }
+}

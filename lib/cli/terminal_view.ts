@@ -1,0 +1,292 @@
+/**
+ * The view for people: the session's first line, the assistant's text as
+ * Markdown while it streams, each tool call as a framed block, a spinner while
+ * the model thinks, a bar while an image is pulled.
+ *
+ * @module
+ */
+
+import type { AgentEvent } from "../agent/events.ts";
+import type { BashResult, SandboxInfo } from "../runtime/mod.ts";
+import { clipLine, frame, shortenLines } from "./frame.ts";
+import { MarkdownStream } from "./markdown.ts";
+import { PullProgress } from "./progress_bar.ts";
+import { Spinner } from "./spinner.ts";
+import type { Style } from "./style.ts";
+import type { SessionInfo, StepEnd, View } from "./view.ts";
+
+/** Lines of a tool's output shown before and after the hidden middle. */
+const HEAD_LINES = 10;
+const TAIL_LINES = 5;
+
+/** Where and how {@linkcode TerminalView} draws. */
+export interface TerminalViewOptions {
+  /** Writes to stdout: text, frames, spinner, progress. */
+  out: (text: string) => void;
+  /** Writes to stderr: notices and errors. */
+  err: (text: string) => void;
+  /** Colours of stdout. */
+  style: Style;
+  /** Colours of stderr. */
+  errStyle: Style;
+  /** True when stdout is a terminal: spinner, progress bar and redrawn lines. */
+  live: boolean;
+  /** Terminal width. Default 80. */
+  columns?: number;
+}
+
+/**
+ * Describes where commands run, in words, for the first line.
+ *
+ * @example
+ * ```ts
+ * import { describeSandbox } from "./terminal_view.ts";
+ * console.log(describeSandbox({ kind: "local", os: "windows", shell: "cmd.exe" }));
+ * // "this host (windows, cmd.exe)"
+ * ```
+ */
+export function describeSandbox(sandbox: SandboxInfo): string {
+  return sandbox.kind === "docker"
+    ? `container ${sandbox.image}, ${sandbox.network ? "with network" : "no network"}`
+    : `this host (${sandbox.os}, ${sandbox.shell})`;
+}
+
+/**
+ * Renders a session for a person at a terminal (or, without colour and
+ * animation, for a pipe or a log).
+ */
+export class TerminalView implements View {
+  readonly #o: TerminalViewOptions;
+  readonly #columns: number;
+  readonly #spinner: Spinner;
+  readonly #markdown: MarkdownStream;
+  #pull: PullProgress | undefined;
+  /** Live only: the pull bar's row is open (no newline yet). */
+  #pullRow = false;
+  /** Images already announced, when not live. */
+  readonly #announced = new Set<string>();
+  #streamed = false;
+  #tokens = { prompt: 0, completion: 0 };
+
+  /** @param options See {@linkcode TerminalViewOptions}. */
+  constructor(options: TerminalViewOptions) {
+    this.#o = options;
+    this.#columns = options.columns ?? 80;
+    this.#spinner = new Spinner({
+      write: options.out,
+      style: options.style,
+      enabled: options.live,
+    });
+    this.#markdown = new MarkdownStream({
+      style: options.style,
+      write: options.out,
+      columns: this.#columns,
+    });
+  }
+
+  /** Prints the first line; on the host, with a warning that nothing is isolated. */
+  session(info: SessionInfo): void {
+    const s = this.#o.style;
+    const workspace = info.workspace ?? "a temporary folder";
+    const dot = s.dim(" · ");
+    this.#o.out(
+      `${s.bold(`pygent ${info.version}`)}${dot}model ${s.cyan(info.model)}${dot}` +
+        `${describeSandbox(info.sandbox)}${dot}workspace ${workspace}\n`,
+    );
+    if (info.sandbox.kind === "local") {
+      this.#o.out(
+        s.yellow(
+          "⚠ Commands run on this host, NOT isolated: they can read and change anything " +
+            "your user can.",
+        ) + "\n",
+      );
+    }
+    this.#o.out(s.dim("Type /help for the commands, /exit to leave.") + "\n");
+  }
+
+  /** Draws one event. */
+  event(event: AgentEvent): void {
+    const s = this.#o.style;
+    switch (event.type) {
+      case "request":
+        this.#closeText();
+        this.#spinner.start("Thinking");
+        return;
+      case "text":
+        this.#spinner.stop();
+        this.#endPullRow();
+        this.#streamed = true;
+        this.#markdown.push(event.delta);
+        return;
+      case "retry":
+        this.#closeText();
+        this.#o.err(this.#o.errStyle.yellow(
+          `The reply broke off (${event.reason}); asking again (attempt ${event.attempt}).\n`,
+        ));
+        this.#spinner.start("Thinking");
+        return;
+      case "assistant":
+        this.#spinner.stop();
+        if (!this.#streamed && event.content) this.#markdown.push(event.content);
+        this.#closeText();
+        return;
+      case "tool_call":
+        this.#closeText();
+        this.#o.out(`${s.dim("╭─")} ${toolTitle(event.name, event.arguments, s)}\n`);
+        this.#spinner.start("Running");
+        return;
+      case "tool_result":
+        this.#spinner.stop();
+        this.#o.out(this.#toolBody(event));
+        return;
+      case "usage":
+        this.#tokens.prompt += event.promptTokens;
+        this.#tokens.completion += event.completionTokens;
+        return;
+      case "notice":
+        this.#pause();
+        this.#o.err(this.#o.errStyle.yellow(`! ${event.message}`) + "\n");
+        return;
+      case "pull":
+        this.#pullProgress(event);
+        return;
+      case "error":
+        this.#pause();
+        this.#o.err(this.#o.errStyle.red(`Error: ${event.message}`) + "\n");
+        return;
+    }
+  }
+
+  /** Closes the step: stops the spinner, ends the text, and prints a dim summary. */
+  stepEnd(end: StepEnd): void {
+    this.#pause();
+    const s = this.#o.style;
+    const parts = [`${(end.durationMs / 1000).toFixed(1)} s`];
+    const { prompt, completion } = this.#tokens;
+    if (prompt + completion > 0) parts.push(`${prompt} tokens in, ${completion} out`);
+    if (end.outcome === "cancelled") this.#o.out(s.yellow("Cancelled.") + "\n");
+    if (this.#o.live) this.#o.out(s.dim(parts.join(" · ")) + "\n");
+    this.#tokens = { prompt: 0, completion: 0 };
+  }
+
+  /** Frames a command the user ran with `!`. */
+  shell(command: string, result: BashResult): void {
+    this.#pause();
+    const s = this.#o.style;
+    const output = [result.stdout, result.stderr && s.red(result.stderr)]
+      .filter((text) => text !== "")
+      .join(result.stdout.endsWith("\n") ? "" : "\n");
+    this.#o.out(frame({
+      title: toolTitle("bash", JSON.stringify({ cmd: command }), s),
+      body: this.#bodyLines(output),
+      footer: footer(result.exitCode, result.timedOut, result.durationMs, s),
+      failed: result.exitCode !== 0 || result.timedOut,
+    }, s));
+    if (result.notice) this.#o.err(this.#o.errStyle.yellow(`! ${result.notice}`) + "\n");
+  }
+
+  /** Prints a line of information. */
+  info(message: string): void {
+    this.#pause();
+    this.#o.out(`${message}\n`);
+  }
+
+  /** Prints an error in red on stderr. */
+  error(error: Error): void {
+    this.#pause();
+    this.#o.err(this.#o.errStyle.red(`Error: ${error.message}`) + "\n");
+  }
+
+  #toolBody(run: Extract<AgentEvent, { type: "tool_result" }>): string {
+    const s = this.#o.style;
+    const failed = run.isError || run.timedOut === true;
+    const rule = failed ? s.red : s.dim;
+    const lines = this.#bodyLines(
+      run.exitCode === undefined ? run.content : shownOutput(run.content),
+    );
+    const status = run.exitCode === undefined
+      ? `${failed ? s.red("failed") : s.green("done")} · ${seconds(run.durationMs)}`
+      : footer(run.exitCode, run.timedOut === true, run.durationMs, s);
+    return `${lines.map((line) => `${rule("│")} ${line}\n`).join("")}${rule("╰─")} ${status}\n`;
+  }
+
+  #bodyLines(text: string): string[] {
+    if (text.trim() === "") return [];
+    const lines = text.replace(/\n$/, "").split("\n");
+    return shortenLines(lines, HEAD_LINES, TAIL_LINES).map((line) =>
+      clipLine(line.replaceAll("\t", "    "), this.#columns - 2)
+    );
+  }
+
+  #pullProgress(event: Extract<AgentEvent, { type: "pull" }>): void {
+    if (!this.#o.live) {
+      if (!this.#announced.has(event.image)) this.#o.out(`Pulling ${event.image} …\n`);
+      this.#announced.add(event.image);
+      return;
+    }
+    this.#spinner.stop();
+    this.#pull ??= new PullProgress(this.#o.style);
+    this.#o.out(`\r\x1b[2K${this.#pull.update(event)}`);
+    this.#pullRow = true;
+  }
+
+  /** Stops what animates and ends open text, so a whole line can be written. */
+  #pause(): void {
+    this.#spinner.stop();
+    this.#closeText();
+  }
+
+  #closeText(): void {
+    this.#spinner.stop();
+    this.#markdown.end();
+    this.#streamed = false;
+    this.#endPullRow();
+  }
+
+  #endPullRow(): void {
+    if (this.#pullRow) this.#o.out("\n");
+    this.#pullRow = false;
+    this.#pull = undefined;
+  }
+}
+
+/**
+ * A command's output as the bash tool gave it to the model, without the lines the footer
+ * and the notices already say ("[exit code N]", "[timed out …]", "[notice: …]").
+ */
+function shownOutput(content: string): string {
+  return content.split("\n").filter((line) =>
+    !/^\[(exit code -?\d+|timed out .*|notice: .*)\]$/.test(line)
+  )
+    .join("\n");
+}
+
+function seconds(ms: number): string {
+  return ms < 10_000 ? `${(ms / 1000).toFixed(2)} s` : `${(ms / 1000).toFixed(1)} s`;
+}
+
+function footer(exitCode: number, timedOut: boolean, durationMs: number, s: Style): string {
+  if (timedOut) return s.red(`timed out · ${seconds(durationMs)}`);
+  const code = exitCode === 0 ? s.green("exit 0") : s.red(`exit ${exitCode}`);
+  return `${code} ${s.dim(`· ${seconds(durationMs)}`)}`;
+}
+
+/** The head row of a tool call: its name, then the command or the file. */
+function toolTitle(name: string, args: string, s: Style): string {
+  let parsed: Record<string, unknown> = {};
+  try {
+    const value = JSON.parse(args || "{}");
+    if (typeof value === "object" && value !== null) parsed = value;
+  } catch {
+    // Shown raw below.
+  }
+  const text = (key: string) => typeof parsed[key] === "string" ? parsed[key] as string : undefined;
+  const cmd = text("cmd");
+  if (name === "bash" && cmd !== undefined) {
+    const [first, ...more] = cmd.split("\n");
+    return `${s.bold("$")} ${s.cyan(first)}${more.length ? s.dim(` (+${more.length} lines)`) : ""}`;
+  }
+  const path = text("path");
+  if (path !== undefined) return `${s.bold(name)} ${s.cyan(path)}`;
+  return `${s.bold(name)} ${s.dim(clipLine(args, 60))}`;
+}

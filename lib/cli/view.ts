@@ -1,0 +1,46 @@
+/**
+ * What the command line shows, as one small interface: the terminal view
+ * draws it for people, the JSON view prints it as JSON lines. Both receive the
+ * same agent events.
+ *
+ * @module
+ */
+
+import type { AgentEvent } from "../agent/events.ts";
+import type { BashResult, SandboxInfo } from "../runtime/mod.ts";
+
+/** What the session's first line tells. */
+export interface SessionInfo {
+  /** Pygent's version. */
+  version: string;
+  /** The model's name. */
+  model: string;
+  /** Where commands run. */
+  sandbox: SandboxInfo;
+  /** The workspace on the host; null when it is a temporary folder not made yet. */
+  workspace: string | null;
+}
+
+/** How a step (one message) ended. */
+export interface StepEnd {
+  /** "done": the agent answered; "cancelled": Ctrl-C or a signal; "failed": an error. */
+  outcome: "done" | "cancelled" | "failed";
+  /** Wall-clock time of the step. */
+  durationMs: number;
+}
+
+/** Receives everything a session shows, in order. */
+export interface View {
+  /** The session begins: which model, where commands run, which workspace. */
+  session(info: SessionInfo): void;
+  /** One event of the agent (or of the runtime, such as pull progress). */
+  event(event: AgentEvent): void;
+  /** A step ended; the view closes what it has open (text, spinner). */
+  stepEnd(end: StepEnd): void;
+  /** The user ran `!command` directly in the sandbox. */
+  shell(command: string, result: BashResult): void;
+  /** A line of information: the answer to a session command. */
+  info(message: string): void;
+  /** An error outside the agent's own events (start-up, a session command). */
+  error(error: Error): void;
+}
