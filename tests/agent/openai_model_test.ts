@@ -111,7 +111,7 @@ Deno.test("a reply cut mid-stream on every attempt is a ModelUnavailableError", 
     testModel(server, 1).complete({ messages, tools: [] }),
     (e) =>
       e instanceof ModelUnavailableError &&
-      e.message.includes("the connection was cut mid-reply; gave up after 2 attempts"),
+      e.message.includes("(the connection was cut mid-reply); gave up after 2 attempts"),
   );
   assert.equal(server.requests.length, 2);
 });
@@ -216,7 +216,7 @@ Deno.test("another 4xx is a ModelRequestError with the server's words", async ()
     testModel(server).complete({ messages, tools: [] }),
     (e) =>
       e instanceof ModelRequestError &&
-      e.message === "The model server rejected the request (400: Invalid value for 'tools').",
+      e.message === "The model server rejected the request (400: Invalid value for 'tools'.).",
   );
 });
 
