@@ -1,0 +1,139 @@
+/**
+ * Test helpers that run the real `pygent` command (`deno run -A main.ts`) as a
+ * child process, with a clean environment pointed at the scripted OpenAI server.
+ *
+ * @module
+ */
+
+import type { JsonEvent } from "../../lib/cli/json_view.ts";
+import { OWNER_LABEL } from "../../lib/runtime/mod.ts";
+import { containersLabelled } from "../support/docker.ts";
+import type { OpenAIServer } from "../support/openai_server.ts";
+
+/** The CLI's entry point. */
+export const MAIN = new URL("../../main.ts", import.meta.url).pathname;
+
+/** How to run the CLI. */
+export interface CliOptions {
+  /** The scripted model server (`OPENAI_BASE_URL`); without one, no model variables are set. */
+  server?: OpenAIServer;
+  /** Variables added to the clean environment (they win over the defaults). */
+  env?: Record<string, string>;
+  /** Text written to stdin, which is then closed. Default: no stdin at all. */
+  stdin?: string;
+  /** The working directory. */
+  cwd?: string;
+}
+
+/** What a finished run of the CLI did. */
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** A clean environment: what Deno and Docker need, plus the model server. */
+export function cliEnv(options: CliOptions = {}): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const name of ["PATH", "HOME", "DENO_DIR", "DOCKER_HOST", "DOCKER_CERT_PATH", "TMPDIR"]) {
+    const value = Deno.env.get(name);
+    if (value !== undefined) env[name] = value;
+  }
+  if (options.server) {
+    env.OPENAI_BASE_URL = options.server.baseURL;
+    env.OPENAI_API_KEY = "test-key";
+  }
+  return { ...env, ...options.env };
+}
+
+/** Starts the CLI with `args`; stdout and stderr are piped. */
+export function spawnCli(args: string[], options: CliOptions = {}): Deno.ChildProcess {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", MAIN, ...args],
+    env: cliEnv(options),
+    clearEnv: true,
+    cwd: options.cwd,
+    stdin: options.stdin === undefined ? "null" : "piped",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  if (options.stdin !== undefined) {
+    const writer = child.stdin.getWriter();
+    writer.write(new TextEncoder().encode(options.stdin)).then(() => writer.close()).catch(
+      () => {},
+    );
+  }
+  return child;
+}
+
+/** Runs the CLI to its end. */
+export async function runCli(args: string[], options: CliOptions = {}): Promise<CliResult> {
+  const { code, stdout, stderr } = await spawnCli(args, options).output();
+  const decoder = new TextDecoder();
+  return { code, stdout: decoder.decode(stdout), stderr: decoder.decode(stderr) };
+}
+
+/** The parsed JSON lines of `--json` output; fails on a line that is not JSON. */
+export function jsonLines(stdout: string): JsonEvent[] {
+  return stdout.split("\n").filter((line) => line !== "").map((line) => JSON.parse(line));
+}
+
+/** The events of one type, typed. */
+export function eventsOf<T extends JsonEvent["type"]>(
+  events: JsonEvent[],
+  type: T,
+): Extract<JsonEvent, { type: T }>[] {
+  return events.filter((event): event is Extract<JsonEvent, { type: T }> => event.type === type);
+}
+
+/** Reads a child's stdout line by line until `match` accepts a line; returns the lines read. */
+export async function readUntil(
+  child: Deno.ChildProcess,
+  match: (line: string) => boolean,
+  timeoutMs = 20_000,
+): Promise<string[]> {
+  const lines: string[] = [];
+  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  const deadline = setTimeout(() => reader.cancel().catch(() => {}), timeoutMs);
+  let pending = "";
+  try {
+    while (true) {
+      const { value, done } = await reader.read();
+      if (done) {
+        throw new Error(`no matching line within ${timeoutMs} ms; got:\n${lines.join("\n")}`);
+      }
+      const parts = (pending + value).split("\n");
+      pending = parts.pop() ?? "";
+      for (const line of parts) {
+        lines.push(line);
+        if (match(line)) return lines;
+      }
+    }
+  } finally {
+    clearTimeout(deadline);
+    reader.releaseLock();
+  }
+}
+
+/** Ids of the containers a process of this host owns (by the owner label). */
+export function containersOf(pid: number): Promise<string[]> {
+  return containersLabelled(OWNER_LABEL, `${Deno.hostname()}:${pid}`);
+}
+
+/** Polls `check` until it returns true, failing after `timeoutMs`. */
+export async function waitFor(
+  what: string,
+  check: () => boolean | Promise<boolean>,
+  timeoutMs = 20_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!await check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** A scripted `bash` tool call. */
+export function bashCall(cmd: string): { name: string; arguments: string } {
+  return { name: "bash", arguments: JSON.stringify({ cmd }) };
+}

@@ -1,0 +1,43 @@
+import assert from "node:assert/strict";
+import { dockerTest } from "../support/docker.ts";
+import { OpenAIServer } from "../support/openai_server.ts";
+import { bashCall, eventsOf, jsonLines, runCli } from "./cli_process.ts";
+
+dockerTest("--json prints nothing but events, one JSON object a line", async () => {
+  await using server = await OpenAIServer.start([
+    { kind: "message", content: "Running.", toolCalls: [bashCall("echo out; echo err >&2")] },
+    { kind: "message", content: "Finished." },
+  ]);
+  const result = await runCli(["--json", "do it"], { server });
+  assert.equal(result.code, 0, result.stderr);
+  const events = jsonLines(result.stdout);
+  const types: string[] = events.map((e) => e.type);
+  assert.equal(types[0], "session");
+  assert.equal(types.at(-1), "step_end");
+  for (const type of ["request", "text", "assistant", "tool_call", "tool_result", "usage"]) {
+    assert.ok(types.includes(type), `a ${type} event`);
+  }
+  const session = events[0] as { sandbox: { kind: string }; model: string };
+  assert.equal(session.sandbox.kind, "docker");
+  const result_ = events.find((e) => e.type === "tool_result") as {
+    content: string;
+    exitCode: number;
+  };
+  assert.equal(result_.exitCode, 0);
+  assert.match(result_.content, /out\n\[stderr\]\nerr/);
+  const text = eventsOf(events, "text").map((e) => e.delta).join("");
+  assert.equal(text, "Running.Finished.");
+  assert.equal(result.stderr, "");
+});
+
+Deno.test("--json reports an error as an event too", async () => {
+  await using server = await OpenAIServer.start([
+    { kind: "error", status: 404, message: "The model does not exist", code: "model_not_found" },
+  ]);
+  const result = await runCli(["--json", "--no-docker", "--model", "nope", "hi"], { server });
+  assert.equal(result.code, 1);
+  const events = jsonLines(result.stdout);
+  const [error] = eventsOf(events, "error");
+  assert.match(error.message, /"nope" is not available/);
+  assert.deepEqual(events.at(-1), { ...events.at(-1), type: "step_end", outcome: "failed" });
+});
