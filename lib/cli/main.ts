@@ -22,6 +22,8 @@ import { colorWanted, createStyle, type Style } from "./style.ts";
 import { TerminalView } from "./terminal_view.ts";
 import type { View } from "./view.ts";
 
+/** How long a cancelled input may take to stop when a signal ends the session. */
+const CANCEL_DEADLINE_MS = 3_000;
 /** How long removing the sandbox may take when a signal ends the session. */
 const CLEANUP_DEADLINE_MS = 15_000;
 
@@ -94,13 +96,15 @@ export async function main(args: string[]): Promise<number> {
   let cleaning: Promise<void> | undefined;
   const cleanup = () => cleaning ??= runtime.cleanup().catch((error) => view.error(error));
   let step: AbortController | undefined;
+  let running: Promise<InputOutcome> | undefined;
   let prompt: Prompt | undefined;
   let ending: Promise<never> | undefined;
   const endBy = async (signal: SessionSignal): Promise<never> => {
     step?.abort();
     prompt?.close();
-    const deadline = new Promise<void>((resolve) => setTimeout(resolve, CLEANUP_DEADLINE_MS));
-    await Promise.race([cleanup(), deadline]);
+    // Removing the container goes fastest once the cancelled command has been killed.
+    await Promise.race([running, delay(CANCEL_DEADLINE_MS)]);
+    await Promise.race([cleanup(), delay(CLEANUP_DEADLINE_MS)]);
     Deno.exit(signalExitCode(signal));
   };
   const removeSignals = onSignals((signal) => {
@@ -114,10 +118,12 @@ export async function main(args: string[]): Promise<number> {
 
   const runInput = async (input: SessionInput): Promise<InputOutcome> => {
     step = new AbortController();
+    running = session.run(input, step.signal);
     try {
-      return await session.run(input, step.signal);
+      return await running;
     } finally {
       step = undefined;
+      running = undefined;
     }
   };
 
@@ -161,6 +167,10 @@ export async function main(args: string[]): Promise<number> {
     removeSignals();
   }
   return code;
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 function makeView(json: boolean, style: Style): View {

@@ -1,0 +1,39 @@
+import assert from "node:assert/strict";
+import { VERSION } from "../../lib/version.ts";
+import { runCli } from "./cli_process.ts";
+
+Deno.test("pygent -V prints the version and exits 0", async () => {
+  const result = await runCli(["-V"]);
+  assert.deepEqual([result.code, result.stdout], [0, `${VERSION}\n`]);
+});
+
+Deno.test("pygent --help lists the options and exits 0", async () => {
+  const result = await runCli(["--help"]);
+  assert.equal(result.code, 0);
+  assert.match(result.stdout, /Usage: pygent \[options\] \[request\.\.\.\]/);
+  assert.match(result.stdout, /--no-docker/);
+});
+
+Deno.test("a bad flag or a bad variable stops pygent with code 2 and a message", async () => {
+  const cases: [string[], Record<string, string>, RegExp][] = [
+    [["--frobnicate"], {}, /unknown option '--frobnicate'/],
+    [["--max-steps", "many"], {}, /--max-steps=many is not valid/],
+    [["--image"], {}, /argument missing/],
+    [[], { PYGENT_USE_DOCKER: "perhaps" }, /PYGENT_USE_DOCKER=perhaps is not valid/],
+    [[], { PYGENT_TIMEOUT: "0" }, /PYGENT_TIMEOUT=0 is not valid/],
+  ];
+  await Promise.all(cases.map(async ([args, env, pattern]) => {
+    const result = await runCli(["hello", ...args], { env });
+    assert.equal(result.code, 2, `${args.join(" ")} ${JSON.stringify(env)}`);
+    assert.match(result.stderr, pattern);
+    assert.equal(result.stdout, "");
+  }));
+});
+
+Deno.test("an unreadable --load file stops pygent with code 2", async () => {
+  const result = await runCli(["--no-docker", "--load", "/no/such/chat.json", "hi"], {
+    env: { OPENAI_API_KEY: "k" },
+  });
+  assert.equal(result.code, 2);
+  assert.match(result.stderr, /Cannot load the conversation from \/no\/such\/chat\.json/);
+});
