@@ -1,0 +1,82 @@
+import assert from "node:assert/strict";
+import { containersLabelled, dockerTest } from "../support/docker.ts";
+import { OpenAIServer, type RecordedRequest } from "../support/openai_server.ts";
+import { bashCall, cliEnv, MAIN } from "./cli_process.ts";
+import { noTmuxReason, Terminal } from "./tmux.ts";
+
+if (noTmuxReason) console.warn(`Skipping terminal tests: ${noTmuxReason}`);
+
+/** Answers "sleep" with a long command, other messages with a quick one, then a final text. */
+function script(req: RecordedRequest) {
+  const last = req.body.messages.at(-1);
+  if (last?.role === "tool") return { kind: "message" as const, content: "All **done**." };
+  return String(last?.content).includes("sleep")
+    ? { kind: "message" as const, toolCalls: [bashCall("sleep 120")] }
+    : { kind: "message" as const, content: "Running it.", toolCalls: [bashCall("echo hi-there")] };
+}
+
+dockerTest(
+  "the interactive session: first line, prompt, Ctrl-C cancels a step, /exit removes the container",
+  async () => {
+    if (noTmuxReason && Deno.env.get("CI") !== "true") return;
+    const workspace = await Deno.realPath(await Deno.makeTempDir({ prefix: "pygent-cli-test-" }));
+    try {
+      await using server = await OpenAIServer.start(script);
+      await using terminal = await Terminal.start(
+        [Deno.execPath(), "run", "-A", MAIN, "--workspace", workspace],
+        cliEnv({ server }),
+      );
+      const first = await terminal.waitFor(/pygent› $/m);
+      assert.match(first, /pygent \d+\.\d+\.\d+ · model gpt-4o-mini · container python:3\.12-slim/);
+      assert.ok(first.includes(`workspace ${workspace}`), first);
+
+      await terminal.send("run something", "Enter");
+      await terminal.waitFor(/│ hi-there\n╰─ exit 0[\s\S]*All done\.[\s\S]*pygent› $/m);
+
+      await terminal.send("please sleep", "Enter");
+      await terminal.waitFor(/\$ sleep 120/);
+      await terminal.send("C-c");
+      await terminal.waitFor(/Cancelled\.[\s\S]*pygent› $/m);
+      assert.equal((await containersLabelled("pygent.workspace", workspace)).length, 1);
+
+      await terminal.send("/exit", "Enter");
+      await terminal.waitFor(/EXITED 0/);
+      assert.deepEqual(await containersLabelled("pygent.workspace", workspace), []);
+    } finally {
+      await Deno.remove(workspace, { recursive: true });
+    }
+  },
+);
+
+Deno.test({
+  name: "Ctrl-C twice at an empty prompt ends the interactive session",
+  ignore: noTmuxReason !== undefined && Deno.env.get("CI") !== "true",
+  fn: async () => {
+    await using server = await OpenAIServer.start([]);
+    await using terminal = await Terminal.start(
+      [Deno.execPath(), "run", "-A", MAIN, "--no-docker"],
+      cliEnv({ server }),
+    );
+    const first = await terminal.waitFor(/pygent› $/m);
+    assert.match(first, /Commands run on this host, NOT isolated/);
+    await terminal.send("C-c");
+    await terminal.waitFor(/Press Ctrl-C again to exit/);
+    await terminal.send("C-c");
+    await terminal.waitFor(/EXITED 0/);
+  },
+});
+
+Deno.test({
+  name: "Ctrl-D at an empty prompt ends the interactive session",
+  ignore: noTmuxReason !== undefined && Deno.env.get("CI") !== "true",
+  fn: async () => {
+    await using server = await OpenAIServer.start([]);
+    await using terminal = await Terminal.start(
+      [Deno.execPath(), "run", "-A", MAIN, "--no-docker"],
+      cliEnv({ server }),
+    );
+    await terminal.waitFor(/pygent› $/m);
+    await terminal.send("C-d");
+    await terminal.waitFor(/EXITED 0/);
+  },
+});

@@ -1,0 +1,78 @@
+/**
+ * A real terminal for tests: a detached tmux session to type into and read
+ * the screen of.
+ *
+ * @module
+ */
+
+/** Why terminal tests cannot run here, or undefined when tmux is installed. */
+export const noTmuxReason: string | undefined = await new Deno.Command("tmux", {
+  args: ["-V"],
+  stdout: "null",
+  stderr: "null",
+}).output().then(
+  ({ success }) => success ? undefined : "tmux -V failed",
+  () => "tmux is not installed",
+);
+
+async function tmux(...args: string[]): Promise<string> {
+  const { success, stdout, stderr } = await new Deno.Command("tmux", { args }).output();
+  const decoder = new TextDecoder();
+  if (!success) throw new Error(`tmux ${args.join(" ")}: ${decoder.decode(stderr)}`);
+  return decoder.decode(stdout);
+}
+
+/** Quotes `text` for `sh`. */
+function quote(text: string): string {
+  return `'${text.replaceAll("'", `'\\''`)}'`;
+}
+
+/** A detached tmux session running one command in a 120×40 terminal. */
+export class Terminal implements AsyncDisposable {
+  readonly #name: string;
+
+  private constructor(name: string) {
+    this.#name = name;
+  }
+
+  /**
+   * Runs `argv` with `env` added to the environment; when it ends, the pane shows
+   * "EXITED <code>" and stays open to be read.
+   */
+  static async start(argv: string[], env: Record<string, string>): Promise<Terminal> {
+    const name = `pygent-test-${crypto.randomUUID().slice(0, 8)}`;
+    const assignments = Object.entries(env).map(([k, v]) => `${k}=${quote(v)}`);
+    const command = `env ${[...assignments, ...argv.map(quote)].join(" ")}; ` +
+      `echo "EXITED $?"; sleep 600`;
+    await tmux("new-session", "-d", "-s", name, "-x", "120", "-y", "40", command);
+    return new Terminal(name);
+  }
+
+  /** Types keys, as tmux names them ("Enter", "C-c") or as text. */
+  async send(...keys: string[]): Promise<void> {
+    await tmux("send-keys", "-t", this.#name, ...keys);
+  }
+
+  /** The text on the screen (and its scrollback). */
+  screen(): Promise<string> {
+    return tmux("capture-pane", "-p", "-J", "-S", "-200", "-t", this.#name);
+  }
+
+  /** Waits until the screen matches `pattern`; fails with the screen after `timeoutMs`. */
+  async waitFor(pattern: RegExp, timeoutMs = 20_000): Promise<string> {
+    const deadline = Date.now() + timeoutMs;
+    while (true) {
+      const screen = await this.screen();
+      if (pattern.test(screen)) return screen;
+      if (Date.now() > deadline) {
+        throw new Error(`the screen never matched ${pattern}; it shows:\n${screen}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
+  /** Ends the session and whatever still runs in it. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await tmux("kill-session", "-t", this.#name).catch(() => {});
+  }
+}
