@@ -6,7 +6,7 @@
  * @module
  */
 
-import { Agent, type AgentOptions, HistoryFileError } from "../agent/mod.ts";
+import { Agent, type AgentEvent, type AgentOptions, HistoryFileError } from "../agent/mod.ts";
 import { DEFAULT_TIMEOUT_SECONDS } from "../agent/settings.ts";
 import { ConfigError, LazyRuntime, type Runtime, type SandboxInfo } from "../runtime/mod.ts";
 import { VERSION } from "../version.ts";
@@ -74,14 +74,7 @@ export async function main(args: string[]): Promise<number> {
       view,
       timeoutMs: (config.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS) * 1000,
       createAgent: (onEvent) => {
-        const options: AgentOptions = {
-          runtimeOptions: config.runtime,
-          modelName: config.model,
-          maxSteps: config.maxSteps,
-          timeout: config.timeoutSeconds,
-          getEnv: config.runtime.getEnv,
-          onEvent,
-        };
+        const options = agentOptions(config, onEvent);
         return config.load ? Agent.load(config.load, options) : new Agent(options);
       },
     });
@@ -167,6 +160,33 @@ export async function main(args: string[]): Promise<number> {
     removeSignals();
   }
   return code;
+}
+
+/**
+ * The agent's settings for a command line: the sandbox as the flags and variables say,
+ * and every event to `onEvent`.
+ *
+ * @example
+ * ```ts ignore
+ * import { Agent } from "../agent/mod.ts";
+ * import { agentOptions } from "./main.ts";
+ * import { parseArgs } from "./args.ts";
+ * const parsed = parseArgs(["--no-docker"]);
+ * if (parsed.kind === "run") new Agent(agentOptions(parsed.config, console.log));
+ * ```
+ */
+export function agentOptions(
+  config: CliConfig,
+  onEvent: (event: AgentEvent) => void,
+): AgentOptions {
+  return {
+    runtimeOptions: config.runtime,
+    modelName: config.model,
+    maxSteps: config.maxSteps,
+    timeout: config.timeoutSeconds,
+    getEnv: config.runtime.getEnv,
+    onEvent,
+  };
 }
 
 function delay(ms: number): Promise<void> {

@@ -1,0 +1,158 @@
+import assert from "node:assert/strict";
+import { createStyle } from "../../lib/cli/style.ts";
+import { describeSandbox, TerminalView } from "../../lib/cli/terminal_view.ts";
+
+function view(live = false, color = false) {
+  const shown = { out: "", err: "" };
+  const terminal = new TerminalView({
+    out: (text) => shown.out += text,
+    err: (text) => shown.err += text,
+    style: createStyle(color),
+    errStyle: createStyle(color),
+    live,
+  });
+  return { terminal, shown };
+}
+
+const lines = (n: number) => Array.from({ length: n }, (_, i) => `line ${i + 1}`).join("\n");
+
+Deno.test("TerminalView frames a command with its output, exit code and time", () => {
+  const { terminal, shown } = view();
+  const args = JSON.stringify({ cmd: "ls" });
+  terminal.event({ type: "tool_call", id: "1", name: "bash", arguments: args });
+  terminal.event({
+    type: "tool_result",
+    id: "1",
+    name: "bash",
+    arguments: args,
+    content: "a.txt\n[exit code 0]",
+    isError: false,
+    exitCode: 0,
+    durationMs: 1234,
+  });
+  assert.equal(shown.out, "╭─ $ ls\n│ a.txt\n╰─ exit 0 · 1.23 s\n");
+});
+
+Deno.test("TerminalView shortens long output and says how many lines it hid", () => {
+  const { terminal, shown } = view();
+  terminal.event({
+    type: "tool_result",
+    id: "1",
+    name: "bash",
+    arguments: "{}",
+    content: `${lines(100)}\n[exit code 0]`,
+    isError: false,
+    exitCode: 0,
+    durationMs: 5,
+  });
+  assert.match(shown.out, /│ line 10\n│ … 85 more lines hidden\n│ line 96\n/);
+  assert.equal(shown.out.split("\n").length, 18);
+});
+
+Deno.test("TerminalView draws a failed command in red, and a timeout as such", () => {
+  const { terminal, shown } = view(false, true);
+  terminal.event({
+    type: "tool_result",
+    id: "1",
+    name: "bash",
+    arguments: "{}",
+    content: "[stderr]\nboom\n[timed out after 1 s: killed; exit code 137. Use a longer timeout]",
+    isError: true,
+    exitCode: 137,
+    timedOut: true,
+    durationMs: 1000,
+  });
+  assert.ok(shown.out.includes("\x1b[31m╰─\x1b[39m \x1b[31mtimed out · 1.00 s"), shown.out);
+  assert.ok(!shown.out.includes("[timed out"), "the footer says it");
+});
+
+Deno.test("TerminalView names the file of a file tool", () => {
+  const { terminal, shown } = view();
+  terminal.event({
+    type: "tool_call",
+    id: "1",
+    name: "write_file",
+    arguments: JSON.stringify({ path: "src/app.py", content: "print(1)" }),
+  });
+  assert.equal(shown.out, "╭─ write_file src/app.py\n");
+});
+
+Deno.test("TerminalView shows the assistant's text once, streamed or not", () => {
+  const { terminal, shown } = view();
+  terminal.event({ type: "request", n: 1 });
+  terminal.event({ type: "text", delta: "Hel" });
+  terminal.event({ type: "text", delta: "lo" });
+  terminal.event({ type: "assistant", content: "Hello", toolCalls: [] });
+  terminal.event({ type: "request", n: 2 });
+  terminal.event({ type: "assistant", content: "Unstreamed", toolCalls: [] });
+  assert.equal(shown.out, "Hello\nUnstreamed\n");
+});
+
+Deno.test("TerminalView announces an image pull once when not on a terminal", () => {
+  const { terminal, shown } = view();
+  for (const current of [1, 2, 3]) {
+    terminal.event({
+      type: "pull",
+      image: "img",
+      status: "Downloading",
+      id: "a",
+      current,
+      total: 3,
+    });
+  }
+  assert.equal(shown.out, "Pulling img …\n");
+});
+
+Deno.test("TerminalView draws an image pull as a bar on a terminal", () => {
+  const { terminal, shown } = view(true);
+  terminal.event({
+    type: "pull",
+    image: "img",
+    status: "Downloading",
+    id: "a",
+    current: 1,
+    total: 2,
+  });
+  terminal.event({ type: "notice", message: "pulled" });
+  assert.equal(
+    shown.out,
+    `\r\x1b[2KPulling img [${"█".repeat(15)}${"░".repeat(15)}] 50% 1 B / 2 B\n`,
+  );
+  assert.equal(shown.err, "! pulled\n");
+});
+
+Deno.test("TerminalView writes notices and errors to stderr", () => {
+  const { terminal, shown } = view();
+  terminal.event({ type: "notice", message: "Falling back." });
+  terminal.event({ type: "error", name: "ModelError", message: "Server down." });
+  assert.equal(shown.err, "! Falling back.\nError: Server down.\n");
+  assert.equal(shown.out, "");
+});
+
+Deno.test("TerminalView's first line warns when commands run on the host", () => {
+  const { terminal, shown } = view();
+  terminal.session({
+    version: "1.2.3",
+    model: "m",
+    sandbox: { kind: "local", os: "linux", shell: "bash" },
+    workspace: "/w",
+  });
+  assert.match(
+    shown.out,
+    /^pygent 1\.2\.3 · model m · this host \(linux, bash\) · workspace \/w\n/,
+  );
+  assert.match(shown.out, /NOT isolated/);
+});
+
+Deno.test("describeSandbox() names the image and the network of a container", () => {
+  assert.equal(
+    describeSandbox({
+      kind: "docker",
+      image: "img",
+      workdir: "/workspace",
+      shell: "bash",
+      network: false,
+    }),
+    "container img, no network",
+  );
+});

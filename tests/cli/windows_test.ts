@@ -1,0 +1,56 @@
+import assert from "node:assert/strict";
+import { parseArgs } from "../../lib/cli/args.ts";
+import { agentOptions } from "../../lib/cli/main.ts";
+import { Session } from "../../lib/cli/session.ts";
+import { createStyle } from "../../lib/cli/style.ts";
+import { TerminalView } from "../../lib/cli/terminal_view.ts";
+import { Agent } from "../../lib/agent/mod.ts";
+import { LazyRuntime } from "../../lib/runtime/mod.ts";
+import { OpenAIServer } from "../support/openai_server.ts";
+
+Deno.test("pygent --no-docker on Windows says cmd.exe on its first line and to the model", async () => {
+  await using server = await OpenAIServer.start([{ kind: "message", content: "Ready." }]);
+  const env: Record<string, string> = { OPENAI_BASE_URL: server.baseURL, OPENAI_API_KEY: "k" };
+  const parsed = parseArgs(["--no-docker"], { getEnv: (name) => env[name] });
+  assert.equal(parsed.kind, "run");
+  const config = {
+    ...parsed.config,
+    runtime: { ...parsed.config.runtime, os: "windows" as const },
+  };
+  let shown = "";
+  const view = new TerminalView({
+    out: (text) => shown += text,
+    err: (text) => shown += text,
+    style: createStyle(false),
+    errStyle: createStyle(false),
+    live: false,
+  });
+  const session = await Session.open({
+    view,
+    timeoutMs: 30_000,
+    createAgent: (onEvent) => new Agent(agentOptions(config, onEvent)),
+  });
+  try {
+    const runtime = session.runtime;
+    assert.ok(runtime instanceof LazyRuntime);
+    await runtime.start();
+    view.session({
+      version: "0",
+      model: "m",
+      sandbox: runtime.sandbox,
+      workspace: runtime.workspace,
+    });
+    assert.match(shown, /this host \(windows, cmd\.exe\)/);
+    assert.match(shown, /NOT isolated/);
+
+    assert.equal(
+      await session.run({ kind: "message", text: "hi" }, new AbortController().signal),
+      "ok",
+    );
+    const system = server.requests[0].body.messages[0];
+    assert.equal(system.role, "system");
+    assert.match(String(system.content), /cmd\.exe/);
+  } finally {
+    await session.runtime.cleanup();
+  }
+});
