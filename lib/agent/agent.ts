@@ -237,7 +237,8 @@ export class Agent implements AsyncDisposable {
     signal?.throwIfAborted();
     const runtime = this.#startRuntime();
     if (this.#history[0]?.role !== "system") {
-      const prompt = this.#systemPrompt ?? await this.#buildSystemPrompt(runtime);
+      const prompt = this.#systemPrompt ??
+        await untilAborted(this.#buildSystemPrompt(runtime), signal);
       this.#history.unshift({ role: "system", content: prompt });
     }
     this.#history.push({ role: "user", content: message });
@@ -293,7 +294,8 @@ export class Agent implements AsyncDisposable {
     let done = 0;
     let running: { call: ToolCall; since: number } | undefined;
     try {
-      const runtime = await started;
+      // The container may still be starting (or pulling its image): a cancel must not wait.
+      const runtime = await untilAborted(started, signal);
       for (const call of calls) {
         signal?.throwIfAborted();
         const { id, function: { name, arguments: args } } = call;
@@ -399,4 +401,15 @@ function forHistory(call: ToolCall): ToolCall {
   const isObject = typeof args === "object" && args !== null && !Array.isArray(args);
   if (isObject) return call;
   return { ...call, function: { ...call.function, arguments: "{}" } };
+}
+
+/** Waits for `promise`, or rejects with the signal's reason as soon as it is aborted. */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return promise;
+  return new Promise((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    if (signal.aborted) return onAbort();
+    signal.addEventListener("abort", onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+  });
 }

@@ -38,6 +38,11 @@ export interface OpenAIModelOptions {
   baseURL?: string;
   /** Retries of a transient failure (429, 5xx, a dropped connection). Default 2. */
   maxRetries?: number;
+  /**
+   * Stream the reply (default), so its text shows as it comes. `false` asks for whole replies,
+   * for servers that cannot stream tool calls; the text then comes in one piece.
+   */
+  stream?: boolean;
   /** Where to read settings from; defaults to `Deno.env`. */
   getEnv?: GetEnv;
 }
@@ -64,6 +69,7 @@ export class OpenAIModel implements Model {
   readonly baseURL: string;
   readonly #client: OpenAI;
   readonly #maxRetries: number;
+  readonly #streaming: boolean;
 
   /** Throws {@linkcode MissingApiKeyError} when no key is set for OpenAI's own API. */
   constructor(options: OpenAIModelOptions = {}) {
@@ -75,6 +81,7 @@ export class OpenAIModel implements Model {
       throw new MissingApiKeyError();
     }
     this.#maxRetries = options.maxRetries ?? 2;
+    this.#streaming = options.stream ?? true;
     this.#client = new OpenAI({
       apiKey: apiKey ?? "none",
       baseURL: this.baseURL,
@@ -86,7 +93,7 @@ export class OpenAIModel implements Model {
   async complete(request: ModelRequest): Promise<ModelReply> {
     for (let attempt = 1;; attempt++) {
       try {
-        return await this.#stream(request);
+        return await this.#request(request);
       } catch (error) {
         if (request.signal?.aborted) throw request.signal.reason;
         if (!(error instanceof _BrokenReply)) throw this.#explain(error);
@@ -102,19 +109,26 @@ export class OpenAIModel implements Model {
     }
   }
 
-  async #stream(request: ModelRequest): Promise<ModelReply> {
-    const stream = await this.#client.chat.completions.create({
+  async #request(request: ModelRequest): Promise<ModelReply> {
+    const params = {
       model: this.name,
       messages: request.messages as OpenAI.ChatCompletionMessageParam[],
       ...(request.tools.length > 0 ? { tools: request.tools as OpenAI.ChatCompletionTool[] } : {}),
-      stream: true,
-      stream_options: { include_usage: true },
-    }, { signal: request.signal });
+    };
+    const options = { signal: request.signal };
     const reply = new _ReplyBuilder();
+    const onText = (text: string) => text && request.onText?.(text);
     try {
-      for await (const chunk of stream) {
-        const text = reply.add(chunk);
-        if (text) request.onText?.(text);
+      if (this.#streaming) {
+        const stream = await this.#client.chat.completions.create({
+          ...params,
+          stream: true,
+          stream_options: { include_usage: true },
+        }, options);
+        for await (const chunk of stream) onText(reply.addChunk(chunk));
+      } else {
+        const completion = await this.#client.chat.completions.create(params, options);
+        onText(reply.addCompletion(completion));
       }
     } catch (error) {
       if (request.signal?.aborted || error instanceof OpenAI.APIError) throw error;
@@ -167,27 +181,41 @@ class _BrokenReply extends ModelError {
 /** Assembles a streamed reply from its chunks, tolerating servers that differ from OpenAI. */
 class _ReplyBuilder {
   #content = "";
-  #hasContent = false;
   #calls: { id?: string; name: string; arguments: string }[] = [];
   #byIndex = new Map<number, number>();
   #usage: Usage | undefined;
 
-  /** Takes one chunk; returns its text delta, if any. */
-  add(chunk: OpenAI.ChatCompletionChunk): string {
-    if (chunk.usage) {
-      this.#usage = {
-        promptTokens: chunk.usage.prompt_tokens ?? 0,
-        completionTokens: chunk.usage.completion_tokens ?? 0,
-        totalTokens: chunk.usage.total_tokens ??
-          (chunk.usage.prompt_tokens ?? 0) + (chunk.usage.completion_tokens ?? 0),
-      };
+  /** Takes one streamed chunk; returns its text delta ("" when none). */
+  addChunk(chunk: OpenAI.ChatCompletionChunk): string {
+    this.#addUsage(chunk.usage);
+    const delta = chunk.choices?.[0]?.delta;
+    for (const call of delta?.tool_calls ?? []) this.#addToolCall(call);
+    return this.#addText(delta?.content);
+  }
+
+  /** Takes a whole (non-streamed) reply; returns its text ("" when none). */
+  addCompletion(completion: OpenAI.ChatCompletion): string {
+    this.#addUsage(completion.usage);
+    const message = completion.choices?.[0]?.message;
+    for (const [index, call] of (message?.tool_calls ?? []).entries()) {
+      if ("function" in call) this.#addToolCall({ index, id: call.id, function: call.function });
     }
-    const choice = chunk.choices?.[0];
-    if (!choice) return "";
-    for (const delta of choice.delta?.tool_calls ?? []) this.#addToolCall(delta);
-    const text = choice.delta?.content;
+    return this.#addText(message?.content);
+  }
+
+  #addUsage(usage: OpenAI.CompletionUsage | null | undefined): void {
+    if (!usage) return;
+    const promptTokens = usage.prompt_tokens ?? 0;
+    const completionTokens = usage.completion_tokens ?? 0;
+    this.#usage = {
+      promptTokens,
+      completionTokens,
+      totalTokens: usage.total_tokens ?? promptTokens + completionTokens,
+    };
+  }
+
+  #addText(text: string | null | undefined): string {
     if (typeof text !== "string") return "";
-    this.#hasContent = true;
     this.#content += text;
     return text;
   }
@@ -215,7 +243,7 @@ class _ReplyBuilder {
       type: "function",
       function: { name: call.name, arguments: call.arguments },
     }));
-    const content = this.#hasContent && this.#content !== "" ? this.#content : null;
+    const content = this.#content !== "" ? this.#content : null;
     return { content, toolCalls, ...(this.#usage ? { usage: this.#usage } : {}) };
   }
 }

@@ -10,13 +10,16 @@ import assert from "node:assert/strict";
 import { Agent, type AgentOptions, OpenAIModel } from "../../lib/mod.ts";
 import type { OpenAIServer, RecordedRequest } from "../support/openai_server.ts";
 
-/** The OpenAI model pointed at the test server; retries as in production unless told. */
-export function testModel(server: OpenAIServer, maxRetries = 2): OpenAIModel {
+/** The OpenAI model pointed at the test server; streamed, with 2 retries, unless told. */
+export function testModel(
+  server: OpenAIServer,
+  options: { maxRetries?: number; stream?: boolean } = {},
+): OpenAIModel {
   return new OpenAIModel({
     baseURL: server.baseURL,
     apiKey: "test",
     model: "test-model",
-    maxRetries,
+    ...options,
   });
 }
 

@@ -6,13 +6,14 @@ import {
   AgentBusyError,
   type AgentEvent,
   ConfigError,
+  DockerUnavailableError,
   HistoryFileError,
   MissingApiKeyError,
   ModelAuthError,
   type Tool,
 } from "../../lib/mod.ts";
 import { OpenAIServer } from "../support/openai_server.ts";
-import { assertValidRequest, testAgent, toolResults } from "./_helpers.ts";
+import { assertValidRequest, testAgent, testModel, toolResults } from "./_helpers.ts";
 
 const say = (content: string) => ({ kind: "message" as const, content });
 const bash = (cmd: string, id?: string) => ({
@@ -60,78 +61,93 @@ Deno.test("parallel tool calls run in order and each result carries its own tool
   assertValidRequest(server.requests[1]);
 });
 
-Deno.test("a tool call without an id gets a generated one that its result carries", async () => {
-  await using server = await OpenAIServer.start([
-    { kind: "message", toolCalls: [{ id: null, name: "bash", arguments: '{"cmd":"true"}' }] },
-    say("Done."),
-  ]);
-  await using ag = testAgent(server);
-  await ag.step("go");
+// Servers that differ from OpenAI in small ways, streamed and not.
+for (const stream of [true, false]) {
+  const mode = stream ? " (streamed)" : " (not streamed)";
 
-  const assistant = server.requests[1].body.messages.find((m) => m.role === "assistant");
-  assert.ok(assistant?.role === "assistant");
-  const id = assistant.tool_calls?.[0].id;
-  assert.match(id ?? "", /^call_\w+$/);
-  assertValidRequest(server.requests[1]);
-});
+  Deno.test(`a tool call without an id gets a generated one that its result carries${mode}`, async () => {
+    await using server = await OpenAIServer.start([
+      { kind: "message", toolCalls: [{ id: null, name: "bash", arguments: '{"cmd":"true"}' }] },
+      say("Done."),
+    ]);
+    await using ag = testAgent(server, { model: testModel(server, { stream }) });
+    await ag.step("go");
 
-Deno.test("empty tool-call arguments come back to the model as a tool error, not a crash", async () => {
-  await using server = await OpenAIServer.start([
-    { kind: "message", toolCalls: [{ name: "bash", arguments: "" }] },
-    say("Sorry."),
-  ]);
-  await using ag = testAgent(server);
-  const result = await ag.step("go");
+    const assistant = server.requests[1].body.messages.find((m) => m.role === "assistant");
+    assert.ok(assistant?.role === "assistant");
+    const id = assistant.tool_calls?.[0].id;
+    assert.match(id ?? "", /^call_\w+$/);
+    assertValidRequest(server.requests[1]);
+  });
 
-  assert.equal(result.text, "Sorry.");
-  const [content] = toolResults(server.requests[1]);
-  assert.match(content, /^Error: Invalid arguments for bash: missing required property cmd/);
-  assert.equal(result.toolRuns[0].isError, true);
-});
+  Deno.test(`empty tool-call arguments come back to the model as a tool error, not a crash${mode}`, async () => {
+    await using server = await OpenAIServer.start([
+      { kind: "message", toolCalls: [{ name: "bash", arguments: "" }] },
+      say("Sorry."),
+    ]);
+    await using ag = testAgent(server, { model: testModel(server, { stream }) });
+    const result = await ag.step("go");
 
-Deno.test("invalid JSON arguments come back as a tool error and are kept as {} in the history", async () => {
-  await using server = await OpenAIServer.start([
-    { kind: "message", toolCalls: [{ name: "bash", arguments: '{"cmd": "ls' }] },
-    say("Let me fix that."),
-  ]);
-  await using ag = testAgent(server);
-  await ag.step("go");
+    assert.equal(result.text, "Sorry.");
+    const [content] = toolResults(server.requests[1]);
+    assert.match(content, /^Error: Invalid arguments for bash: missing required property cmd/);
+    assert.equal(result.toolRuns[0].isError, true);
+  });
 
-  const [content] = toolResults(server.requests[1]);
-  assert.match(content, /^Error: The arguments are not valid JSON .*"\{\\"cmd\\": \\"ls"/);
-  const assistant = ag.history.find((m) => m.role === "assistant");
-  assert.ok(assistant?.role === "assistant");
-  assert.equal(assistant.tool_calls?.[0].function.arguments, "{}");
-  assertValidRequest(server.requests[1]);
-});
+  Deno.test(`invalid JSON arguments come back as a tool error and are kept as {} in the history${mode}`, async () => {
+    await using server = await OpenAIServer.start([
+      { kind: "message", toolCalls: [{ name: "bash", arguments: '{"cmd": "ls' }] },
+      say("Let me fix that."),
+    ]);
+    await using ag = testAgent(server, { model: testModel(server, { stream }) });
+    await ag.step("go");
 
-Deno.test("text and tool calls in one message are both kept and both reported", async () => {
-  await using server = await OpenAIServer.start([
-    { kind: "message", content: "Let me look.", toolCalls: [bash("true")] },
-    say("Nothing there."),
-  ]);
-  const events: AgentEvent[] = [];
-  await using ag = testAgent(server, { onEvent: (e) => events.push(e) });
-  await ag.step("look");
+    const [content] = toolResults(server.requests[1]);
+    assert.match(content, /^Error: The arguments are not valid JSON .*"\{\\"cmd\\": \\"ls"/);
+    const assistant = ag.history.find((m) => m.role === "assistant");
+    assert.ok(assistant?.role === "assistant");
+    assert.equal(assistant.tool_calls?.[0].function.arguments, "{}");
+    assertValidRequest(server.requests[1]);
+  });
 
-  const assistant = ag.history[2];
-  assert.ok(assistant.role === "assistant");
-  assert.equal(assistant.content, "Let me look.");
-  assert.equal(assistant.tool_calls?.length, 1);
-  const texts = events.flatMap((e) => e.type === "text" ? [e.delta] : []).join("");
-  assert.equal(texts, "Let me look.Nothing there.");
-});
+  Deno.test(`text and tool calls in one message are both kept and both reported${mode}`, async () => {
+    await using server = await OpenAIServer.start([
+      { kind: "message", content: "Let me look.", toolCalls: [bash("true")] },
+      say("Nothing there."),
+    ]);
+    const events: AgentEvent[] = [];
+    await using ag = testAgent(server, {
+      model: testModel(server, { stream }),
+      onEvent: (e) => events.push(e),
+    });
+    await ag.step("look");
 
-Deno.test("a reply without usage completes the step and reports no usage event", async () => {
-  await using server = await OpenAIServer.start([{ kind: "message", content: "Hi.", usage: null }]);
-  const events: AgentEvent[] = [];
-  await using ag = testAgent(server, { onEvent: (e) => events.push(e) });
-  const result = await ag.step("hi");
+    const assistant = ag.history[2];
+    assert.ok(assistant.role === "assistant");
+    assert.equal(assistant.content, "Let me look.");
+    assert.equal(assistant.tool_calls?.length, 1);
+    const texts = events.flatMap((e) => e.type === "text" ? [e.delta] : []).join("");
+    assert.equal(texts, "Let me look.Nothing there.");
+  });
 
-  assert.equal(result.text, "Hi.");
-  assert.deepEqual(result.usage, { promptTokens: 0, completionTokens: 0, totalTokens: 0 });
-  assert.equal(events.some((e) => e.type === "usage"), false);
-});
+  Deno.test(`a reply without usage completes the step and reports no usage event${mode}`, async () => {
+    await using server = await OpenAIServer.start([{
+      kind: "message",
+      content: "Hi.",
+      usage: null,
+    }]);
+    const events: AgentEvent[] = [];
+    await using ag = testAgent(server, {
+      model: testModel(server, { stream }),
+      onEvent: (e) => events.push(e),
+    });
+    const result = await ag.step("hi");
+
+    assert.equal(result.text, "Hi.");
+    assert.deepEqual(result.usage, { promptTokens: 0, completionTokens: 0, totalTokens: 0 });
+    assert.equal(events.some((e) => e.type === "usage"), false);
+  });
+}
 
 Deno.test("an unknown tool comes back to the model as a tool error naming the real tools", async () => {
   await using server = await OpenAIServer.start([
@@ -507,4 +523,28 @@ Deno.test("a systemPrompt option replaces the default prompt", async () => {
   await using ag = testAgent(server, { systemPrompt: "Be terse." });
   await ag.step("hi");
   assert.deepEqual(server.requests[0].body.messages[0], { role: "system", content: "Be terse." });
+});
+
+Deno.test("a step with Docker required and no engine fails with DockerUnavailableError and asks nothing", async () => {
+  await using server = await OpenAIServer.start([say("unused")]);
+  const env = (n: string) => n === "DOCKER_HOST" ? "unix:///nonexistent/docker.sock" : undefined;
+  await using ag = testAgent(server, { runtimeOptions: { docker: true, getEnv: env } });
+
+  await assert.rejects(ag.step("hi"), DockerUnavailableError);
+  assert.equal(server.requests.length, 0);
+  assert.deepEqual(ag.history, []);
+});
+
+Deno.test("the runtime's notice of a fallback to the host reaches the agent's events", async () => {
+  await using server = await OpenAIServer.start([say("Hi.")]);
+  const env = (n: string) => n === "DOCKER_HOST" ? "unix:///nonexistent/docker.sock" : undefined;
+  const notices: string[] = [];
+  await using ag = testAgent(server, {
+    runtimeOptions: { getEnv: env },
+    onEvent: (e) => e.type === "notice" && notices.push(e.message),
+  });
+  await ag.step("hi");
+
+  assert.equal(ag.runtime.kind, "local");
+  assert.match(notices.join("\n"), /Commands run on the host, NOT isolated/);
 });

@@ -108,7 +108,7 @@ Deno.test("a reply cut mid-stream is asked for again, with a retry event, and st
 Deno.test("a reply cut mid-stream on every attempt is a ModelUnavailableError", async () => {
   await using server = await OpenAIServer.start(() => ({ kind: "dropMidStream", content: "x" }));
   await assert.rejects(
-    testModel(server, 1).complete({ messages, tools: [] }),
+    testModel(server, { maxRetries: 1 }).complete({ messages, tools: [] }),
     (e) =>
       e instanceof ModelUnavailableError &&
       e.message.includes("(the connection was cut mid-reply); gave up after 2 attempts"),
@@ -189,7 +189,7 @@ Deno.test("a rate limit that never lifts is a ModelRateLimitError", async () => 
     headers: { "retry-after": "0" },
   }));
   await assert.rejects(
-    testModel(server, 1).complete({ messages, tools: [] }),
+    testModel(server, { maxRetries: 1 }).complete({ messages, tools: [] }),
     (e) => e instanceof ModelRateLimitError && /gave up after 2 attempts/.test(e.message),
   );
 });
@@ -242,4 +242,42 @@ Deno.test("PYGENT_MODEL and OPENAI_BASE_URL configure the default model", () => 
     new OpenAIModel({ getEnv: (n) => n === "OPENAI_API_KEY" ? "k" : undefined }).name,
     "gpt-4o-mini",
   );
+});
+
+Deno.test("without streaming, a whole reply with text and tool calls comes back as a streamed one", async () => {
+  await using server = await OpenAIServer.start([{
+    kind: "message",
+    content: "Let me run it.",
+    toolCalls: [{ id: "call_1", name: "bash", arguments: '{"cmd":"ls"}' }],
+  }]);
+  const deltas: string[] = [];
+  const reply = await testModel(server, { stream: false }).complete({
+    messages,
+    tools: [],
+    onText: (d) => deltas.push(d),
+  });
+
+  assert.equal(server.requests[0].body.stream, undefined);
+  assert.deepEqual(deltas, ["Let me run it."]);
+  assert.deepEqual(reply, {
+    content: "Let me run it.",
+    toolCalls: [{
+      id: "call_1",
+      type: "function",
+      function: { name: "bash", arguments: '{"cmd":"ls"}' },
+    }],
+    usage: { promptTokens: 10, completionTokens: 5, totalTokens: 15 },
+  });
+});
+
+Deno.test("without streaming, a reply cut midway is asked for again", async () => {
+  await using server = await OpenAIServer.start([{ kind: "dropMidStream", content: "Hel" }, hello]);
+  const retries: RetryInfo[] = [];
+  const reply = await testModel(server, { stream: false }).complete({
+    messages,
+    tools: [],
+    onRetry: (r) => retries.push(r),
+  });
+  assert.equal(reply.content, "Hello.");
+  assert.equal(retries.length, 1);
 });
