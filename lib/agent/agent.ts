@@ -313,16 +313,13 @@ export class Agent implements AsyncDisposable {
     } catch (error) {
       const why = signal?.aborted
         ? "the user cancelled the step"
-        : error instanceof Error
-        ? error.message
-        : String(error);
+        : (error instanceof Error ? error.message : String(error)).replace(/\.$/, "");
       for (const call of calls.slice(done)) {
-        const content = call === running?.call
-          ? `Error: stopped before it finished: ${why}.`
-          : `Error: not run: ${why}.`;
         if (call === running?.call) {
+          const content = `Error: stopped before it finished: ${why}.`;
           this.#recordResult(call, { content, isError: true }, running.since, toolRuns);
         } else {
+          const content = `Error: not run: ${why}.`;
           this.#history.push({ role: "tool", tool_call_id: call.id, content });
         }
       }

@@ -26,7 +26,7 @@ import type { Model, ModelReply, ModelRequest, Usage } from "./model.ts";
 import { DEFAULT_MODEL, type GetEnv, processEnv } from "./settings.ts";
 
 /** OpenAI's own API, used when `OPENAI_BASE_URL` is not set. */
-export const OPENAI_BASE_URL = "https://api.openai.com/v1";
+export const OPENAI_API_URL = "https://api.openai.com/v1";
 
 /** Options of {@linkcode OpenAIModel}; unset values come from the environment. */
 export interface OpenAIModelOptions {
@@ -75,9 +75,9 @@ export class OpenAIModel implements Model {
   constructor(options: OpenAIModelOptions = {}) {
     const getEnv = options.getEnv ?? processEnv;
     this.name = options.model ?? (getEnv("PYGENT_MODEL")?.trim() || DEFAULT_MODEL);
-    this.baseURL = options.baseURL ?? (getEnv("OPENAI_BASE_URL")?.trim() || OPENAI_BASE_URL);
+    this.baseURL = options.baseURL ?? (getEnv("OPENAI_BASE_URL")?.trim() || OPENAI_API_URL);
     const apiKey = options.apiKey ?? (getEnv("OPENAI_API_KEY")?.trim() || undefined);
-    if (apiKey === undefined && this.baseURL.replace(/\/+$/, "") === OPENAI_BASE_URL) {
+    if (apiKey === undefined && this.baseURL.replace(/\/+$/, "") === OPENAI_API_URL) {
       throw new MissingApiKeyError();
     }
     this.#maxRetries = options.maxRetries ?? 2;
@@ -89,7 +89,7 @@ export class OpenAIModel implements Model {
     });
   }
 
-  /** Streams one reply; see {@linkcode Model.complete}. */
+  /** Asks for one reply, streamed unless `stream: false`; see {@linkcode Model.complete}. */
   async complete(request: ModelRequest): Promise<ModelReply> {
     for (let attempt = 1;; attempt++) {
       try {
