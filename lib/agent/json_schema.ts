@@ -10,7 +10,7 @@ export interface JsonSchema {
   type?: "object" | "string" | "integer" | "number" | "boolean" | "array" | "null";
   description?: string;
   properties?: Record<string, JsonSchema>;
-  required?: string[];
+  required?: readonly string[];
   additionalProperties?: boolean;
   items?: JsonSchema;
   enum?: readonly (string | number | boolean | null)[];

@@ -548,3 +548,19 @@ Deno.test("the runtime's notice of a fallback to the host reaches the agent's ev
   assert.equal(ag.runtime.kind, "local");
   assert.match(notices.join("\n"), /Commands run on the host, NOT isolated/);
 });
+
+Deno.test("a reply cut mid-stream is asked for again within the step and reported as a retry", async () => {
+  await using server = await OpenAIServer.start([
+    { kind: "dropMidStream", content: "Hal" },
+    say("Hello."),
+  ]);
+  const events: AgentEvent[] = [];
+  await using ag = testAgent(server, { onEvent: (e) => events.push(e) });
+  const result = await ag.step("hi");
+
+  assert.equal(result.text, "Hello.");
+  const retry = events.find((e) => e.type === "retry");
+  assert.ok(retry?.type === "retry");
+  assert.equal(retry.attempt, 2);
+  assert.equal(ag.history.filter((m) => m.role === "assistant").length, 1);
+});
