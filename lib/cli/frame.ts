@@ -1,23 +1,11 @@
 /**
- * Framed blocks for the terminal: a title row, body rows behind a rule, and a
- * footer; long bodies shortened with a note of how many lines were hidden.
+ * Framed blocks for the terminal: a head row, body rows behind a rule, and a
+ * foot row; long bodies shortened with a note of how many lines were hidden.
  *
  * @module
  */
 
 import type { Style } from "./style.ts";
-
-/** What {@linkcode frame} draws. */
-export interface FrameContent {
-  /** The head row, e.g. "bash" and the command. */
-  title: string;
-  /** Body lines, already coloured as they should be. */
-  body: string[];
-  /** The foot row, e.g. "exit 0 · 0.12 s". */
-  footer?: string;
-  /** Draws the rules in red. */
-  failed?: boolean;
-}
 
 /**
  * Shortens `lines` to at most `head + tail + 1` lines: the first `head`, a
@@ -51,20 +39,31 @@ export function clipLine(line: string, width: number): string {
 }
 
 /**
- * Draws a framed block, one string ending in a newline.
+ * The head row of a framed block, drawn when a tool call starts.
  *
  * @example
  * ```ts
- * import { frame } from "./frame.ts";
+ * import { frameHead } from "./frame.ts";
  * import { createStyle } from "./style.ts";
- * const text = frame({ title: "bash  ls", body: ["a.txt"], footer: "exit 0" }, createStyle(false));
- * console.log(text); // "╭─ bash  ls\n│ a.txt\n╰─ exit 0\n"
+ * console.log(frameHead("$ ls", createStyle(false))); // "╭─ $ ls\n"
  * ```
  */
-export function frame(content: FrameContent, style: Style): string {
-  const rule = content.failed ? style.red : style.dim;
-  const rows = [`${rule("╭─")} ${content.title}`];
-  for (const line of content.body) rows.push(`${rule("│")} ${line}`);
-  rows.push(content.footer === undefined ? rule("╰─") : `${rule("╰─")} ${content.footer}`);
-  return `${rows.join("\n")}\n`;
+export function frameHead(title: string, style: Style): string {
+  return `${style.dim("╭─")} ${title}\n`;
+}
+
+/**
+ * The body rows and the foot row of a framed block, drawn when the tool call
+ * ends; the rules are red when it failed.
+ *
+ * @example
+ * ```ts
+ * import { frameBody } from "./frame.ts";
+ * import { createStyle } from "./style.ts";
+ * console.log(frameBody(["a.txt"], "exit 0", false, createStyle(false))); // "│ a.txt\n╰─ exit 0\n"
+ * ```
+ */
+export function frameBody(body: string[], footer: string, failed: boolean, style: Style): string {
+  const rule = failed ? style.red : style.dim;
+  return `${body.map((line) => `${rule("│")} ${line}\n`).join("")}${rule("╰─")} ${footer}\n`;
 }

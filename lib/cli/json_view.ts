@@ -1,13 +1,12 @@
 /**
  * `--json`: every event as one JSON line on stdout, nothing else. The agent's
  * events pass through as they are; the session adds `session`, `step_end`,
- * `shell`, `info` and `error` lines of its own.
+ * `info` and `error` lines of its own.
  *
  * @module
  */
 
 import type { AgentEvent } from "../agent/events.ts";
-import type { BashResult } from "../runtime/mod.ts";
 import type { SessionInfo, StepEnd, View } from "./view.ts";
 
 /** One line of `--json` output. */
@@ -15,7 +14,6 @@ export type JsonEvent =
   | AgentEvent
   | ({ type: "session" } & SessionInfo)
   | ({ type: "step_end" } & StepEnd)
-  | ({ type: "shell"; command: string } & BashResult)
   | { type: "info"; message: string };
 
 /**
@@ -49,11 +47,6 @@ export class JsonView implements View {
   /** Prints a `step_end` line. */
   stepEnd(end: StepEnd): void {
     this.#emit({ type: "step_end", ...end });
-  }
-
-  /** Prints a `shell` line with the command's whole result. */
-  shell(command: string, result: BashResult): void {
-    this.#emit({ type: "shell", command, ...result });
   }
 
   /** Prints an `info` line. */

@@ -7,6 +7,7 @@
  */
 
 import type { AgentEvent } from "../agent/events.ts";
+import { bashTool } from "../agent/tools/bash.ts";
 import type { StepResult } from "../agent/step_run.ts";
 import type { Runtime } from "../runtime/mod.ts";
 import { SESSION_HELP, type SessionInput } from "./commands.ts";
@@ -64,6 +65,8 @@ export class Session {
   readonly #timeoutMs: number;
   /** The signal of the input running now. */
   #signal: AbortSignal | undefined;
+  /** How many `!COMMAND`s ran, for their ids. */
+  #shellRuns = 0;
 
   private constructor(agent: SessionAgent, view: View, timeoutMs: number) {
     this.agent = agent;
@@ -148,13 +151,39 @@ export class Session {
     return outcome;
   }
 
+  /** Runs `!COMMAND` with the model's own `bash` tool, shown as a tool call with a `user_` id. */
   async #shell(command: string, signal: AbortSignal): Promise<InputOutcome> {
-    const result = await this.runtime.bash(command, { signal, timeoutMs: this.#timeoutMs });
-    if (signal.aborted) {
-      this.#view.stepEnd({ outcome: "cancelled", durationMs: result.durationMs });
+    const id = `user_${++this.#shellRuns}`;
+    const args = JSON.stringify({ cmd: command });
+    const since = Date.now();
+    this.#view.event({ type: "tool_call", id, name: bashTool.name, arguments: args });
+    let output;
+    try {
+      output = await bashTool.run({ cmd: command }, {
+        runtime: this.runtime,
+        signal,
+        timeoutMs: this.#timeoutMs,
+      });
+    } catch (error) {
+      if (!signal.aborted) throw error;
+      this.#view.stepEnd({ outcome: "cancelled", durationMs: Date.now() - since });
       return "cancelled";
     }
-    this.#view.shell(command, result);
-    return result.exitCode === 0 && !result.timedOut ? "ok" : "failed";
+    const { content, isError = false, exitCode, timedOut, notice } = typeof output === "string"
+      ? { content: output }
+      : output;
+    if (notice) this.#view.event({ type: "notice", message: notice });
+    this.#view.event({
+      type: "tool_result",
+      id,
+      name: bashTool.name,
+      arguments: args,
+      content,
+      isError,
+      ...(exitCode !== undefined ? { exitCode } : {}),
+      ...(timedOut !== undefined ? { timedOut } : {}),
+      durationMs: Date.now() - since,
+    });
+    return isError ? "failed" : "ok";
   }
 }

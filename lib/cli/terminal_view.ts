@@ -7,8 +7,8 @@
  */
 
 import type { AgentEvent } from "../agent/events.ts";
-import type { BashResult, SandboxInfo } from "../runtime/mod.ts";
-import { clipLine, frame, shortenLines } from "./frame.ts";
+import type { SandboxInfo } from "../runtime/mod.ts";
+import { clipLine, frameBody, frameHead, shortenLines } from "./frame.ts";
 import { MarkdownStream } from "./markdown.ts";
 import { PullProgress } from "./progress_bar.ts";
 import { Spinner } from "./spinner.ts";
@@ -132,7 +132,7 @@ export class TerminalView implements View {
         return;
       case "tool_call":
         this.#closeText();
-        this.#o.out(`${s.dim("╭─")} ${toolTitle(event.name, event.arguments, s)}\n`);
+        this.#o.out(frameHead(toolTitle(event.name, event.arguments, s), s));
         this.#spinner.start("Running");
         return;
       case "tool_result":
@@ -169,22 +169,6 @@ export class TerminalView implements View {
     this.#tokens = { prompt: 0, completion: 0 };
   }
 
-  /** Frames a command the user ran with `!`. */
-  shell(command: string, result: BashResult): void {
-    this.#pause();
-    const s = this.#o.style;
-    const output = [result.stdout, result.stderr && s.red(result.stderr)]
-      .filter((text) => text !== "")
-      .join(result.stdout.endsWith("\n") ? "" : "\n");
-    this.#o.out(frame({
-      title: toolTitle("bash", JSON.stringify({ cmd: command }), s),
-      body: this.#bodyLines(output),
-      footer: footer(result.exitCode, result.timedOut, result.durationMs, s),
-      failed: result.exitCode !== 0 || result.timedOut,
-    }, s));
-    if (result.notice) this.#o.err(this.#o.errStyle.yellow(`! ${result.notice}`) + "\n");
-  }
-
   /** Prints a line of information. */
   info(message: string): void {
     this.#pause();
@@ -200,14 +184,13 @@ export class TerminalView implements View {
   #toolBody(run: Extract<AgentEvent, { type: "tool_result" }>): string {
     const s = this.#o.style;
     const failed = run.isError || run.timedOut === true;
-    const rule = failed ? s.red : s.dim;
     const lines = this.#bodyLines(
       run.exitCode === undefined ? run.content : shownOutput(run.content),
     );
     const status = run.exitCode === undefined
       ? `${failed ? s.red("failed") : s.green("done")} · ${seconds(run.durationMs)}`
       : footer(run.exitCode, run.timedOut === true, run.durationMs, s);
-    return `${lines.map((line) => `${rule("│")} ${line}\n`).join("")}${rule("╰─")} ${status}\n`;
+    return frameBody(lines, status, failed, s);
   }
 
   #bodyLines(text: string): string[] {

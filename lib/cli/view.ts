@@ -7,7 +7,7 @@
  */
 
 import type { AgentEvent } from "../agent/events.ts";
-import type { BashResult, SandboxInfo } from "../runtime/mod.ts";
+import type { SandboxInfo } from "../runtime/mod.ts";
 
 /** What the session's first line tells. */
 export interface SessionInfo {
@@ -33,12 +33,10 @@ export interface StepEnd {
 export interface View {
   /** The session begins: which model, where commands run, which workspace. */
   session(info: SessionInfo): void;
-  /** One event of the agent (or of the runtime, such as pull progress). */
+  /** One event of the agent (or of the runtime, such as pull progress); `!COMMAND` is a tool call. */
   event(event: AgentEvent): void;
   /** A step ended; the view closes what it has open (text, spinner). */
   stepEnd(end: StepEnd): void;
-  /** The user ran `!command` directly in the sandbox. */
-  shell(command: string, result: BashResult): void;
   /** A line of information: the answer to a session command. */
   info(message: string): void;
   /** An error outside the agent's own events (start-up, a session command). */

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { clipLine, frame, shortenLines } from "../../lib/cli/frame.ts";
+import { clipLine, frameBody, frameHead, shortenLines } from "../../lib/cli/frame.ts";
 import { createStyle } from "../../lib/cli/style.ts";
 
 Deno.test("shortenLines() keeps head and tail and says how many lines it hid", () => {
@@ -21,8 +21,11 @@ Deno.test("clipLine() cuts a long line with an ellipsis", () => {
   assert.equal(clipLine("abc", 4), "abc");
 });
 
-Deno.test("frame() draws title, body and footer, with red rules on failure", () => {
-  const content = { title: "bash", body: ["out"], footer: "exit 1", failed: true };
-  assert.equal(frame(content, createStyle(false)), "╭─ bash\n│ out\n╰─ exit 1\n");
-  assert.ok(frame(content, createStyle(true)).startsWith("\x1b[31m╭─\x1b[39m"));
+Deno.test("frameHead() and frameBody() draw a block, with red rules on failure", () => {
+  const plain = createStyle(false);
+  assert.equal(
+    frameHead("bash", plain) + frameBody(["out"], "exit 1", true, plain),
+    "╭─ bash\n│ out\n╰─ exit 1\n",
+  );
+  assert.ok(frameBody([], "exit 1", true, createStyle(true)).startsWith("\x1b[31m╰─\x1b[39m"));
 });

@@ -16,7 +16,7 @@ function script(req: RecordedRequest) {
 }
 
 dockerTest(
-  "the interactive session: first line, prompt, Ctrl-C cancels a step, /exit removes the container",
+  "the interactive session: first line, prompt, Ctrl-C cancels a step or a !command, /exit removes the container",
   async () => {
     if (noTmuxReason && Deno.env.get("CI") !== "true") return;
     const workspace = await Deno.realPath(await Deno.makeTempDir({ prefix: "pygent-cli-test-" }));
@@ -38,6 +38,13 @@ dockerTest(
       await terminal.send("C-c");
       await terminal.waitFor(/Cancelled\.[\s\S]*pygent› $/m);
       assert.equal((await containersLabelled("pygent.workspace", workspace)).length, 1);
+
+      await terminal.send("!sleep 100", "Enter");
+      await terminal.waitFor(/\$ sleep 100/);
+      await terminal.send("C-c");
+      await terminal.waitFor(/\$ sleep 100\n[\s\S]*Cancelled\.[\s\S]*pygent› $/m);
+      await terminal.send("!echo still-here", "Enter");
+      await terminal.waitFor(/│ still-here\n╰─ exit 0/);
 
       await terminal.send("/exit", "Enter");
       await terminal.waitFor(/EXITED 0/);
