@@ -37,12 +37,14 @@ export {
   ModelUnavailableError,
   OpenAIModel,
   ToolError,
+  ToolRegistry,
 } from "./agent/mod.ts";
 export type {
   AgentEvent,
   AgentOptions,
   AnyTool,
   ChatMessage,
+  GetEnv,
   JsonSchema,
   Model,
   ModelReply,

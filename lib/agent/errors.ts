@@ -9,7 +9,10 @@ import { ConfigError } from "../runtime/mod.ts";
 
 /** Base class of the agent layer's errors. */
 export class AgentError extends Error {
-  /** @param message What went wrong and what to do about it. */
+  /**
+   * Makes the error.
+   * @param message What went wrong and what to do about it.
+   */
   constructor(message: string, options?: ErrorOptions) {
     super(message, options);
     this.name = "AgentError";
@@ -22,6 +25,7 @@ export class AgentError extends Error {
  * bad setting.
  */
 export class MissingApiKeyError extends ConfigError {
+  /** Makes the error. */
   constructor() {
     super(
       "OPENAI_API_KEY is not set. Set it to your OpenAI API key, or set OPENAI_BASE_URL to " +
@@ -37,6 +41,7 @@ export class ModelError extends AgentError {
   readonly status: number | undefined;
 
   /**
+   * Makes the error.
    * @param message What happened and what to do.
    * @param status The HTTP status, when the server answered.
    */
@@ -49,7 +54,10 @@ export class ModelError extends AgentError {
 
 /** The server refused the API key (401) or the key's access (403). */
 export class ModelAuthError extends ModelError {
-  /** @param detail The server's own words. */
+  /**
+   * Makes the error.
+   * @param detail The server's own words.
+   */
   constructor(detail: string, status: number, options?: ErrorOptions) {
     super(
       `The model server refused the API key (${status}: ${detail}). Check OPENAI_API_KEY.`,
@@ -63,6 +71,7 @@ export class ModelAuthError extends ModelError {
 /** The model (or the endpoint) does not exist on the server (404). */
 export class ModelNotFoundError extends ModelError {
   /**
+   * Makes the error.
    * @param model The model asked for.
    * @param baseURL Where it was asked for.
    * @param detail The server's own words.
@@ -80,7 +89,10 @@ export class ModelNotFoundError extends ModelError {
 
 /** The conversation no longer fits in the model's context window. */
 export class ContextTooLongError extends ModelError {
-  /** @param detail The server's own words. */
+  /**
+   * Makes the error.
+   * @param detail The server's own words.
+   */
   constructor(detail: string, status: number, options?: ErrorOptions) {
     super(
       `The conversation is too long for the model's context (${detail}). ` +
@@ -95,6 +107,7 @@ export class ContextTooLongError extends ModelError {
 /** The server kept answering 429 (rate limit or exhausted quota) through every retry. */
 export class ModelRateLimitError extends ModelError {
   /**
+   * Makes the error.
    * @param detail The server's own words.
    * @param attempts How many requests were made.
    */
@@ -112,6 +125,7 @@ export class ModelRateLimitError extends ModelError {
 /** The server could not be reached, failed (5xx) or cut the connection, through every retry. */
 export class ModelUnavailableError extends ModelError {
   /**
+   * Makes the error.
    * @param baseURL The server's address.
    * @param detail What happened on the last attempt.
    * @param attempts How many requests were made.
@@ -136,7 +150,10 @@ export class ModelUnavailableError extends ModelError {
 
 /** The server rejected the request for another reason (a 4xx not covered above). */
 export class ModelRequestError extends ModelError {
-  /** @param detail The server's own words. */
+  /**
+   * Makes the error.
+   * @param detail The server's own words.
+   */
   constructor(detail: string, status: number, options?: ErrorOptions) {
     super(`The model server rejected the request (${status}: ${detail}).`, status, options);
     this.name = "ModelRequestError";
@@ -145,6 +162,7 @@ export class ModelRequestError extends ModelError {
 
 /** `step()` was called while another step of the same agent was still running. */
 export class AgentBusyError extends AgentError {
+  /** Makes the error. */
   constructor() {
     super("This agent is already running a step; wait for it (or cancel it) first.");
     this.name = "AgentBusyError";
@@ -157,6 +175,7 @@ export class HistoryFileError extends AgentError {
   readonly path: string;
 
   /**
+   * Makes the error.
    * @param path The file as given.
    * @param why What is wrong with it.
    */

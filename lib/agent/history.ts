@@ -9,7 +9,9 @@
 export interface ToolCall {
   /** Pairs the call with its result (`tool_call_id`). Generated when a server sends none. */
   id: string;
+  /** Always `"function"`. */
   type: "function";
+  /** Which tool, with which arguments. */
   function: {
     /** The tool's name. */
     name: string;

@@ -7,15 +7,25 @@
 
 /** A JSON Schema (the subset tools use: types, properties, required, enum, bounds, items). */
 export interface JsonSchema {
+  /** The JSON type the value must have. */
   type?: "object" | "string" | "integer" | "number" | "boolean" | "array" | "null";
+  /** What the value means, for the model. */
   description?: string;
+  /** For objects: the schema of each known property. */
   properties?: Record<string, JsonSchema>;
+  /** For objects: the properties that must be present. */
   required?: readonly string[];
+  /** For objects: `false` refuses properties not in `properties`. */
   additionalProperties?: boolean;
+  /** For arrays: the schema of every item. */
   items?: JsonSchema;
+  /** The only values allowed. */
   enum?: readonly (string | number | boolean | null)[];
+  /** For numbers: the smallest value allowed. */
   minimum?: number;
+  /** For numbers: the largest value allowed. */
   maximum?: number;
+  /** For strings: the fewest characters allowed. */
   minLength?: number;
 }
 

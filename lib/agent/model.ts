@@ -10,9 +10,13 @@ import type { JsonSchema } from "./json_schema.ts";
 
 /** A tool as the model is told about it (Chat Completions `tools` entry). */
 export interface ToolSchema {
+  /** Always `"function"`. */
   type: "function";
+  /** The tool's name, description and arguments. */
   function: {
+    /** The name the model calls it by. */
     name: string;
+    /** What it does, for the model. */
     description: string;
     /** The JSON schema of the arguments object. */
     parameters: JsonSchema;
@@ -21,8 +25,11 @@ export interface ToolSchema {
 
 /** Tokens one model request used, when the server reports it. */
 export interface Usage {
+  /** Tokens of the conversation sent. */
   promptTokens: number;
+  /** Tokens of the reply. */
   completionTokens: number;
+  /** Both together. */
   totalTokens: number;
 }
 

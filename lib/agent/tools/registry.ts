@@ -42,7 +42,10 @@ const NAME = /^[A-Za-z0-9_-]{1,64}$/;
 export class ToolRegistry {
   readonly #tools = new Map<string, AnyTool>();
 
-  /** @param extra Tools to add to the built-in ones. */
+  /**
+   * Holds the built-in tools, then `extra`.
+   * @param extra Tools to add to the built-in ones.
+   */
   constructor(extra: readonly AnyTool[] = []) {
     for (const tool of [...BUILTIN_TOOLS, ...extra]) this.register(tool);
   }

@@ -67,7 +67,10 @@ export type AnyTool = Tool<never>;
  * a fault of the sandbox. Throw it from `run` for a clean message.
  */
 export class ToolError extends Error {
-  /** @param message What the model should know to correct its call. */
+  /**
+   * Makes the error.
+   * @param message What the model should know to correct its call.
+   */
   constructor(message: string) {
     super(message);
     this.name = "ToolError";
