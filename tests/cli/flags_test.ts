@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { VERSION } from "../../lib/version.ts";
-import { runCli } from "./cli_process.ts";
+import { OpenAIServer } from "../support/openai_server.ts";
+import { bashCall, runCli } from "./cli_process.ts";
 
 Deno.test("pygent -V prints the version and exits 0", async () => {
   const result = await runCli(["-V"]);
@@ -36,4 +37,28 @@ Deno.test("an unreadable --load file stops pygent with code 2", async () => {
   });
   assert.equal(result.code, 2);
   assert.match(result.stderr, /Cannot load the conversation from \/no\/such\/chat\.json/);
+});
+
+Deno.test("--model beats PYGENT_MODEL in the request sent to the server", async () => {
+  await using server = await OpenAIServer.start([
+    { kind: "message", content: "A." },
+    { kind: "message", content: "B." },
+  ]);
+  const env = { PYGENT_MODEL: "env-model" };
+  assert.equal((await runCli(["--no-docker", "hi"], { server, env })).code, 0);
+  assert.equal(
+    (await runCli(["--no-docker", "--model", "flag-model", "hi"], { server, env })).code,
+    0,
+  );
+  assert.deepEqual(server.requests.map((r) => r.body.model), ["env-model", "flag-model"]);
+});
+
+Deno.test("--max-steps stops a step that has not finished, says so, and exits 1", async () => {
+  await using server = await OpenAIServer.start([
+    { kind: "message", toolCalls: [bashCall("true")] },
+  ]);
+  const result = await runCli(["--no-docker", "--max-steps", "1", "loop"], { server });
+  assert.equal(result.code, 1);
+  assert.match(result.stderr, /Stopped after 1 model requests/);
+  assert.equal(server.requests.length, 1);
 });

@@ -87,3 +87,24 @@ Deno.test({
     await terminal.waitFor(/EXITED 0/);
   },
 });
+
+for (const noColor of [false, true]) {
+  Deno.test({
+    name: noColor
+      ? "with NO_COLOR set, the terminal gets no colour"
+      : "on a terminal, the first line and the prompt are coloured",
+    ignore: noTmuxReason !== undefined && Deno.env.get("CI") !== "true",
+    fn: async () => {
+      await using server = await OpenAIServer.start([]);
+      await using terminal = await Terminal.start(
+        [Deno.execPath(), "run", "-A", MAIN, "--no-docker"],
+        cliEnv({ server, env: noColor ? { NO_COLOR: "1" } : {} }),
+      );
+      await terminal.waitFor(/pygent› $/m);
+      const screen = await terminal.screen(true);
+      assert.equal(screen.includes("\x1b["), !noColor, screen);
+      await terminal.send("/exit", "Enter");
+      await terminal.waitFor(/EXITED 0/);
+    },
+  });
+}

@@ -53,9 +53,10 @@ export class Terminal implements AsyncDisposable {
     await tmux("send-keys", "-t", this.#name, ...keys);
   }
 
-  /** The text on the screen (and its scrollback). */
-  screen(): Promise<string> {
-    return tmux("capture-pane", "-p", "-J", "-S", "-200", "-t", this.#name);
+  /** The text on the screen (and its scrollback); with `escapes`, its colour codes too. */
+  screen(escapes = false): Promise<string> {
+    const flags = escapes ? ["-e"] : [];
+    return tmux("capture-pane", "-p", "-J", ...flags, "-S", "-200", "-t", this.#name);
   }
 
   /** Waits until the screen matches `pattern`; fails with the screen after `timeoutMs`. */
