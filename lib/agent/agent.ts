@@ -262,11 +262,12 @@ export class Agent implements AsyncDisposable {
       }
       text = reply.content ?? "";
       const toolCalls = reply.toolCalls.map(forHistory);
-      this.#history.push({
-        role: "assistant",
-        content: reply.content,
-        ...(toolCalls.length > 0 ? { tool_calls: toolCalls } : {}),
-      });
+      // The API refuses an assistant message with neither text nor tool calls: keep "" then.
+      this.#history.push(
+        toolCalls.length > 0
+          ? { role: "assistant", content: reply.content, tool_calls: toolCalls }
+          : { role: "assistant", content: text },
+      );
       this.#emit({ type: "assistant", content: reply.content, toolCalls });
       if (toolCalls.length === 0) {
         return { text, stopReason: "done", toolRuns, usage, requests: n };

@@ -35,8 +35,8 @@ export function testAgent(server: OpenAIServer, options: AgentOptions = {}): Age
 
 /**
  * Asserts that a request's messages are a history the Chat Completions API accepts: a system
- * message first, and every assistant tool call answered by a tool message with its id before
- * any other message.
+ * message first, every assistant message with text or tool calls, and every tool call answered
+ * by a tool message with its id before any other message.
  */
 export function assertValidRequest(request: RecordedRequest): void {
   const messages = request.body.messages;
@@ -51,6 +51,7 @@ export function assertValidRequest(request: RecordedRequest): void {
     assert.deepEqual(open, [], `tool calls ${open.join(", ")} have no result`);
     if (message.role === "assistant") {
       open = (message.tool_calls ?? []).map((call) => call.id);
+      if (open.length === 0) assert.equal(typeof message.content, "string", "text or tool calls");
     }
   }
   assert.deepEqual(open, [], `tool calls ${open.join(", ")} have no result`);

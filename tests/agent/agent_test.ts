@@ -564,3 +564,11 @@ Deno.test("a reply cut mid-stream is asked for again within the step and reporte
   assert.equal(retry.attempt, 2);
   assert.equal(ag.history.filter((m) => m.role === "assistant").length, 1);
 });
+
+Deno.test("an empty reply ends the step and keeps a history the next request accepts", async () => {
+  await using server = await OpenAIServer.start([{ kind: "message", content: null }, say("Hi.")]);
+  await using ag = testAgent(server);
+  assert.equal((await ag.step("hi")).text, "");
+  await ag.step("hello?");
+  assertValidRequest(server.requests[1]);
+});
