@@ -11,21 +11,16 @@ import { DEFAULT_TIMEOUT_SECONDS } from "../agent/settings.ts";
 import { ConfigError, LazyRuntime, type Runtime, type SandboxInfo } from "../runtime/mod.ts";
 import { VERSION } from "../version.ts";
 import { type CliConfig, parseArgs } from "./args.ts";
-import { parseInput, type SessionInput } from "./commands.ts";
+import { parseInput } from "./commands.ts";
 import { USAGE_EXIT_CODE, UsageError } from "./errors.ts";
 import { JsonView } from "./json_view.ts";
 import { readLines } from "./line_reader.ts";
 import { Prompt } from "./prompt.ts";
-import { type InputOutcome, Session } from "./session.ts";
-import { onSignals, type SessionSignal, signalExitCode } from "./signals.ts";
+import { Session } from "./session.ts";
+import { Supervisor } from "./supervisor.ts";
 import { colorWanted, createStyle, type Style } from "./style.ts";
 import { TerminalView } from "./terminal_view.ts";
 import type { View } from "./view.ts";
-
-/** How long a cancelled input may take to stop when a signal ends the session. */
-const CANCEL_DEADLINE_MS = 3_000;
-/** How long removing the sandbox may take when a signal ends the session. */
-const CLEANUP_DEADLINE_MS = 15_000;
 
 const encoder = new TextEncoder();
 
@@ -86,40 +81,7 @@ export async function main(args: string[]): Promise<number> {
   }
 
   const runtime = session.runtime;
-  let cleaning: Promise<void> | undefined;
-  const cleanup = () => cleaning ??= runtime.cleanup().catch((error) => view.error(error));
-  let step: AbortController | undefined;
-  let running: Promise<InputOutcome> | undefined;
-  let prompt: Prompt | undefined;
-  let ending: Promise<never> | undefined;
-  const endBy = async (signal: SessionSignal): Promise<never> => {
-    step?.abort();
-    prompt?.close();
-    // Removing the container goes fastest once the cancelled command has been killed.
-    await Promise.race([running, delay(CANCEL_DEADLINE_MS)]);
-    await Promise.race([cleanup(), delay(CLEANUP_DEADLINE_MS)]);
-    Deno.exit(signalExitCode(signal));
-  };
-  const removeSignals = onSignals((signal) => {
-    // At a terminal, Ctrl-C during a step cancels the step; the session goes on.
-    if (signal === "SIGINT" && interactive && step && !step.signal.aborted) {
-      step.abort();
-      return;
-    }
-    ending ??= endBy(signal);
-  });
-
-  const runInput = async (input: SessionInput): Promise<InputOutcome> => {
-    step = new AbortController();
-    running = session.run(input, step.signal);
-    try {
-      return await running;
-    } finally {
-      step = undefined;
-      running = undefined;
-    }
-  };
-
+  const supervisor = new Supervisor(session, { interactive, onError: (e) => view.error(e) });
   let code = 1;
   try {
     const sandbox = await describe(runtime);
@@ -131,11 +93,12 @@ export async function main(args: string[]): Promise<number> {
         sandbox: runtime.sandbox,
         workspace: runtime.workspace,
       });
-      prompt = new Prompt({
+      const prompt = new Prompt({
         prompt: `${style.magenta("pygent")}${style.dim("›")} `,
         hint: (text) => out(`${style.dim(text)}\n`),
       });
-      code = await interact(prompt, runInput);
+      supervisor.watch(prompt);
+      code = await interact(prompt, supervisor);
     } else {
       if (config.json) {
         view.session({
@@ -146,18 +109,14 @@ export async function main(args: string[]): Promise<number> {
         });
       }
       code = config.request !== undefined
-        ? (await runInput({ kind: "message", text: config.request })) === "ok" ? 0 : 1
-        : await pipe(runInput);
+        ? (await supervisor.run({ kind: "message", text: config.request })) === "ok" ? 0 : 1
+        : await pipe(supervisor);
     }
   } catch (error) {
-    if (!ending) view.error(error instanceof Error ? error : new Error(String(error)));
+    if (!supervisor.ending) view.error(error instanceof Error ? error : new Error(String(error)));
     code = 1;
   } finally {
-    prompt?.close();
-    await cleanup();
-    // A signal ends the process itself, with its own exit code.
-    if (ending) await ending;
-    removeSignals();
+    await supervisor.close();
   }
   return code;
 }
@@ -189,10 +148,6 @@ export function agentOptions(
   };
 }
 
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
 function makeView(json: boolean, style: Style): View {
   if (json) return new JsonView(out);
   const live = Deno.stdout.isTerminal();
@@ -212,21 +167,18 @@ function describe(runtime: Runtime): Promise<SandboxInfo> {
 }
 
 /** The interactive session: one prompt after another until `/exit`, Ctrl-D or Ctrl-C twice. */
-async function interact(
-  prompt: Prompt,
-  run: (input: SessionInput) => Promise<InputOutcome>,
-): Promise<number> {
+async function interact(prompt: Prompt, supervisor: Supervisor): Promise<number> {
   while (true) {
     const line = await prompt.read();
-    if (line === undefined || await run(parseInput(line)) === "exit") return 0;
+    if (line === undefined || await supervisor.run(parseInput(line)) === "exit") return 0;
   }
 }
 
 /** Piped input: each line a message (or a session command) until `/exit` or the end. */
-async function pipe(run: (input: SessionInput) => Promise<InputOutcome>): Promise<number> {
+async function pipe(supervisor: Supervisor): Promise<number> {
   let failed = false;
   for await (const line of readLines(Deno.stdin.readable)) {
-    const outcome = await run(parseInput(line));
+    const outcome = await supervisor.run(parseInput(line));
     if (outcome === "exit") break;
     failed ||= outcome !== "ok";
   }
