@@ -6,6 +6,7 @@ import {
   AgentBusyError,
   type AgentEvent,
   ConfigError,
+  ContextTooLongError,
   DockerUnavailableError,
   HistoryFileError,
   MissingApiKeyError,
@@ -571,4 +572,18 @@ Deno.test("an empty reply ends the step and keeps a history the next request acc
   assert.equal((await ag.step("hi")).text, "");
   await ag.step("hello?");
   assertValidRequest(server.requests[1]);
+});
+
+Deno.test("a model failure after tool calls keeps their results, and the next step works", async () => {
+  await using server = await OpenAIServer.start([
+    { kind: "message", toolCalls: [bash("echo ran")] },
+    { kind: "error", status: 400, message: "Context too long: too many tokens." },
+    say("Recovered."),
+  ]);
+  await using ag = testAgent(server);
+  await assert.rejects(ag.step("go"), ContextTooLongError);
+
+  assert.equal((await ag.step("again")).text, "Recovered.");
+  assertValidRequest(server.requests[2]);
+  assert.deepEqual(toolResults(server.requests[2]), ["ran\n[exit code 0]"]);
 });
