@@ -66,3 +66,15 @@ Deno.test("pygent without a key for OpenAI's API stops with a clear error and co
   assert.match(result.stderr, /OPENAI_API_KEY is not set/);
   assert.equal(result.stdout, "");
 });
+
+dockerTest("an error that ends a run still removes its container", async () => {
+  await using server = await OpenAIServer.start([
+    { kind: "message", toolCalls: [bashCall("echo started")] },
+    { kind: "error", status: 400, message: "Bad request: something is off" },
+  ]);
+  const child = spawnCli(["--docker", "start then fail"], { server });
+  const { code, stderr } = await child.output();
+  assert.equal(code, 1);
+  assert.match(new TextDecoder().decode(stderr), /something is off/);
+  assert.deepEqual(await containersOf(child.pid), []);
+});
