@@ -193,12 +193,20 @@ export class TerminalView implements View {
     return frameBody(lines, status, failed, s);
   }
 
+  /** Output lines, shortened and clipped; what follows the bash tool's "[stderr]" is red. */
   #bodyLines(text: string): string[] {
     if (text.trim() === "") return [];
+    const s = this.#o.style;
     const lines = text.replace(/\n$/, "").split("\n");
-    return shortenLines(lines, HEAD_LINES, TAIL_LINES).map((line) =>
-      clipLine(line.replaceAll("\t", "    "), this.#columns - 2)
-    );
+    let stderr = false;
+    return shortenLines(lines, HEAD_LINES, TAIL_LINES).map((line) => {
+      if (line === "[stderr]") {
+        stderr = true;
+        return s.dim(line);
+      }
+      const clipped = clipLine(line.replaceAll("\t", "    "), this.#columns - 2);
+      return stderr ? s.red(clipped) : clipped;
+    });
   }
 
   #pullProgress(event: Extract<AgentEvent, { type: "pull" }>): void {

@@ -49,7 +49,7 @@ Deno.test("TerminalView shortens long output and says how many lines it hid", ()
   assert.equal(shown.out.split("\n").length, 18);
 });
 
-Deno.test("TerminalView draws a failed command in red, and a timeout as such", () => {
+Deno.test("TerminalView draws a failed command and its stderr in red, and a timeout as such", () => {
   const { terminal, shown } = view(false, true);
   terminal.event({
     type: "tool_result",
@@ -64,6 +64,10 @@ Deno.test("TerminalView draws a failed command in red, and a timeout as such", (
   });
   assert.ok(shown.out.includes("\x1b[31m╰─\x1b[39m \x1b[31mtimed out · 1.00 s"), shown.out);
   assert.ok(!shown.out.includes("[timed out"), "the footer says it");
+  assert.ok(
+    shown.out.includes("\x1b[2m[stderr]\x1b[22m\n\x1b[31m│\x1b[39m \x1b[31mboom\x1b[39m"),
+    shown.out,
+  );
 });
 
 Deno.test("TerminalView names the file of a file tool", () => {
