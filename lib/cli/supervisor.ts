@@ -1,7 +1,8 @@
 /**
  * Keeping a session's promise to leave nothing behind: inputs run one at a
  * time under an abort signal, Ctrl-C at a terminal cancels the running one, and
- * SIGINT or SIGTERM otherwise cancel it, remove the sandbox and end the process.
+ * SIGINT, SIGTERM or SIGHUP otherwise cancel it, remove the sandbox and end the
+ * process.
  *
  * @module
  */

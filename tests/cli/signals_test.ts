@@ -5,15 +5,15 @@ import { OpenAIServer } from "../support/openai_server.ts";
 import { bashCall, containersOf, readUntil, spawnCli } from "./cli_process.ts";
 
 /** Starts a session whose first command sleeps, and resolves once that command is running. */
-async function midCommand(server: OpenAIServer): Promise<Deno.ChildProcess> {
+async function midCommand(server: OpenAIServer, args: string[] = []): Promise<Deno.ChildProcess> {
   server.push({ kind: "message", toolCalls: [bashCall("sleep 60")] });
-  const child = spawnCli(["--json", "--docker", "sleep a minute"], { server });
+  const child = spawnCli(["--json", "--docker", ...args, "sleep a minute"], { server });
   await readUntil(child, (line) => line.includes('"type":"tool_call"'));
   assert.equal((await containersOf(child.pid)).length, 1, "the session's container runs");
   return child;
 }
 
-for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143]] as const) {
+for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143], ["SIGHUP", 129]] as const) {
   dockerTest(
     `${signal} mid-command ends pygent with code ${code} and removes its container`,
     async () => {
@@ -31,7 +31,9 @@ dockerTest(
   "a container left by a session killed outright is removed at the next start",
   async () => {
     await using server = await OpenAIServer.start();
-    const killed = await midCommand(server);
+    // A workspace of the test's own: the killed session cannot remove a temporary one.
+    const workspace = await Deno.makeTempDir({ prefix: "pygent-cli-test-" });
+    const killed = await midCommand(server, ["--workspace", workspace]);
     const [stale] = await containersOf(killed.pid);
     killed.kill("SIGKILL");
     await killed.status;
@@ -51,6 +53,7 @@ dockerTest(
       const client = await DockerClient.connect();
       await client.removeContainer(stale).catch(() => {});
       client.close();
+      await Deno.remove(workspace, { recursive: true });
     }
   },
 );
