@@ -7,8 +7,20 @@
  */
 
 import { Command, CommanderError } from "@commander-js/extra-typings";
-import { positiveIntegerSetting, secondsSetting } from "../agent/settings.ts";
-import { ConfigError, parseBoolean, resolveRuntimeOptions } from "../runtime/mod.ts";
+import {
+  DEFAULT_MAX_STEPS,
+  DEFAULT_MODEL,
+  DEFAULT_TIMEOUT_SECONDS,
+  positiveIntegerSetting,
+  secondsSetting,
+} from "../agent/settings.ts";
+import {
+  ConfigError,
+  DEFAULT_IMAGE,
+  DEFAULT_MEMORY_BYTES,
+  parseBoolean,
+  resolveRuntimeOptions,
+} from "../runtime/mod.ts";
 import type { RuntimeOptions } from "../runtime/mod.ts";
 import { VERSION } from "../version.ts";
 import { UsageError } from "./errors.ts";
@@ -48,12 +60,12 @@ const VARIABLES = `
 Environment variables (a flag beats its variable):
   OPENAI_API_KEY      key of the OpenAI API (optional with another OPENAI_BASE_URL)
   OPENAI_BASE_URL     any OpenAI-compatible server, e.g. http://localhost:11434/v1
-  PYGENT_MODEL        model name (default gpt-4o-mini)
+  PYGENT_MODEL        model name (default ${DEFAULT_MODEL})
   PYGENT_USE_DOCKER   1: Docker or an error; 0: the host; unset: Docker when an engine answers
-  PYGENT_IMAGE        container image (default python:3.12-slim)
+  PYGENT_IMAGE        container image (default ${DEFAULT_IMAGE})
   PYGENT_WORKSPACE    host folder to work in (default: a fresh temporary folder)
-  PYGENT_TIMEOUT      seconds per command (default 30)
-  PYGENT_MAX_STEPS    model requests per message (default 20)
+  PYGENT_TIMEOUT      seconds per command (default ${DEFAULT_TIMEOUT_SECONDS})
+  PYGENT_MAX_STEPS    model requests per message (default ${DEFAULT_MAX_STEPS})
   NO_COLOR            set to turn colours off
   DOCKER_HOST         the engine's endpoint (unix:///path or tcp://host:port)
 
@@ -69,8 +81,8 @@ function program() {
     .argument("[request...]", "a request to run once")
     .option("--docker", "run commands in a Docker container; an error if no engine answers")
     .option("--no-docker", "run commands on the host (nothing is isolated)")
-    .option("--image <image>", "container image")
-    .option("--model <name>", "model name")
+    .option("--image <image>", `container image (default ${DEFAULT_IMAGE})`)
+    .option("--model <name>", `model name (default ${DEFAULT_MODEL})`)
     .option("--workspace <dir>", "host folder to work in (used in place)")
     .option("--cwd", "use the current directory as the workspace")
     .option("--network", "give the container a network (off by default)")
@@ -81,9 +93,15 @@ function program() {
       (value: string, previous: string[] | undefined) => [...previous ?? [], value],
     )
     .option("--cpus <n>", "CPU limit of the container, e.g. 1.5")
-    .option("--memory <size>", "memory limit of the container, e.g. 512m or 2g (default 512m)")
-    .option("--timeout <seconds>", "time limit of each command")
-    .option("--max-steps <n>", "model requests per message")
+    .option(
+      "--memory <size>",
+      `memory limit of the container, e.g. 2g (default ${DEFAULT_MEMORY_BYTES / 1024 ** 2}m)`,
+    )
+    .option(
+      "--timeout <seconds>",
+      `time limit of each command (default ${DEFAULT_TIMEOUT_SECONDS})`,
+    )
+    .option("--max-steps <n>", `model requests per message (default ${DEFAULT_MAX_STEPS})`)
     .option("--load <file>", "resume a conversation saved with /save")
     .option("--json", "print only events, as JSON lines, on stdout")
     .version(VERSION, "-V, --version", "print the version")
