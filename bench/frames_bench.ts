@@ -51,7 +51,7 @@ function decodeAll(chunks: Uint8Array[]): number {
   for (const chunk of chunks) {
     for (const frame of decoder.push(chunk)) payload += frame.data.length;
   }
-  if (decoder.pendingBytes !== 0) throw new Error("a frame was left undecoded");
+  if (!decoder.atBoundary) throw new Error("a frame was left undecoded");
   return payload;
 }
 

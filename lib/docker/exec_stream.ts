@@ -54,8 +54,9 @@ export class ExecStream {
   }
 
   /**
-   * Yields output frames until the exec ends (the engine closes the stream).
-   * A broken connection throws a {@linkcode DockerConnectionError}.
+   * Yields output until the exec ends (the engine closes the stream). Each
+   * piece's bytes are valid until the next one is asked for. A broken
+   * connection throws a {@linkcode DockerConnectionError}.
    */
   async *frames(): AsyncGenerator<Frame> {
     const frameDecoder = new FrameDecoder();

@@ -9,7 +9,7 @@
 /** Which stream a frame belongs to: 0 stdin, 1 stdout, 2 stderr. */
 export type StreamId = 0 | 1 | 2;
 
-/** One frame's payload and the stream it belongs to. */
+/** Output of one stream: a frame's payload, or the part of it that has arrived. */
 export interface Frame {
   stream: StreamId;
   data: Uint8Array;
@@ -18,49 +18,53 @@ export interface Frame {
 const HEADER_SIZE = 8;
 
 /**
- * Turns the bytes of a multiplexed stream, cut anywhere, back into frames.
+ * Turns the bytes of a multiplexed stream, cut anywhere, back into each
+ * stream's output. A payload is passed on as soon as its bytes arrive (a big
+ * frame over many reads comes out in pieces), so nothing is buffered or
+ * copied: the pieces are views of the chunks given to {@linkcode push}.
  *
  * @example
  * ```ts
  * import { FrameDecoder, encodeFrame } from "./frames.ts";
  * const bytes = encodeFrame(1, new TextEncoder().encode("hi"));
  * const decoder = new FrameDecoder();
- * const frames = [...decoder.push(bytes.subarray(0, 3)), ...decoder.push(bytes.subarray(3))];
- * console.log(frames.length); // 1
+ * const pieces = [...decoder.push(bytes.subarray(0, 3)), ...decoder.push(bytes.subarray(3))];
+ * console.log(pieces.length, decoder.atBoundary); // 1 true
  * ```
  */
 export class FrameDecoder {
-  #pending: Uint8Array = new Uint8Array(0);
+  readonly #header = new Uint8Array(HEADER_SIZE);
+  #headerFilled = 0;
+  #stream: StreamId = 1;
+  #remaining = 0;
 
-  /** Feeds more bytes; returns the frames they complete, in order. */
+  /** Feeds more bytes; returns the output they carry, in order. */
   push(chunk: Uint8Array): Frame[] {
-    let buf = chunk;
-    if (this.#pending.length > 0) {
-      buf = new Uint8Array(this.#pending.length + chunk.length);
-      buf.set(this.#pending);
-      buf.set(chunk, this.#pending.length);
+    const out: Frame[] = [];
+    let i = 0;
+    while (i < chunk.length) {
+      if (this.#remaining === 0) {
+        const take = Math.min(HEADER_SIZE - this.#headerFilled, chunk.length - i);
+        this.#header.set(chunk.subarray(i, i + take), this.#headerFilled);
+        this.#headerFilled += take;
+        i += take;
+        if (this.#headerFilled < HEADER_SIZE) break;
+        this.#headerFilled = 0;
+        this.#stream = this.#header[0] as StreamId;
+        this.#remaining = new DataView(this.#header.buffer).getUint32(4);
+        continue;
+      }
+      const take = Math.min(this.#remaining, chunk.length - i);
+      out.push({ stream: this.#stream, data: chunk.subarray(i, i + take) });
+      this.#remaining -= take;
+      i += take;
     }
-    const frames: Frame[] = [];
-    let offset = 0;
-    while (buf.length - offset >= HEADER_SIZE) {
-      const size = ((buf[offset + 4] << 24) >>> 0) + (buf[offset + 5] << 16) +
-        (buf[offset + 6] << 8) + buf[offset + 7];
-      if (buf.length - offset - HEADER_SIZE < size) break;
-      const stream = buf[offset] as StreamId;
-      frames.push({
-        stream,
-        data: buf.subarray(offset + HEADER_SIZE, offset + HEADER_SIZE + size),
-      });
-      offset += HEADER_SIZE + size;
-    }
-    // Copy the remainder so the caller's buffer can be reused.
-    this.#pending = offset === buf.length ? new Uint8Array(0) : buf.slice(offset);
-    return frames;
+    return out;
   }
 
-  /** Bytes received that do not yet make a whole frame. */
-  get pendingBytes(): number {
-    return this.#pending.length;
+  /** True when every frame fed so far is complete. */
+  get atBoundary(): boolean {
+    return this.#remaining === 0 && this.#headerFilled === 0;
   }
 }
 

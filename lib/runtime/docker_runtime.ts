@@ -27,6 +27,10 @@ export const CONTAINER_WORKDIR = "/workspace";
 export const SESSION_LABEL = "pygent.session";
 /** Label naming the process (`host:pid`) that owns the container. */
 export const OWNER_LABEL = "pygent.owner";
+/** Label holding the workspace's host path. */
+export const WORKSPACE_LABEL = "pygent.workspace";
+/** Label set when the workspace is a temporary folder Pygent made. */
+export const TEMPORARY_WORKSPACE_LABEL = "pygent.workspace.temporary";
 
 const SHELL_CMD = [
   "/bin/sh",
@@ -45,7 +49,7 @@ const SANDBOX_HOME = "/tmp";
  */
 export function containerConfig(
   options: ResolvedRuntimeOptions,
-  workspace: string,
+  workspace: Workspace,
   sessionId: string,
 ): ContainerCreateBody {
   const asRoot = options.user === "root" || Deno.uid() === null;
@@ -68,10 +72,12 @@ export function containerConfig(
       [SESSION_LABEL]: sessionId,
       [OWNER_LABEL]: `${Deno.hostname()}:${Deno.pid}`,
       "pygent.version": VERSION,
-      "pygent.workspace": workspace,
+      [WORKSPACE_LABEL]: workspace.path,
+      // A temporary workspace is Pygent's to remove, even after a session killed outright.
+      ...(workspace.temporary ? { [TEMPORARY_WORKSPACE_LABEL]: "true" } : {}),
     },
     HostConfig: {
-      Binds: [`${workspace}:${CONTAINER_WORKDIR}`],
+      Binds: [`${workspace.path}:${CONTAINER_WORKDIR}`],
       NetworkMode: options.network ? "bridge" : "none",
       Memory: options.memoryBytes,
       MemorySwap: options.memoryBytes,
@@ -101,6 +107,7 @@ export class DockerRuntime implements Runtime {
   readonly #shell: Shell;
   readonly #controller: Shell;
   #containerId: string | undefined;
+  #controllerStarting: Promise<void> | undefined;
   #oomKills = "0";
   #cleaned = false;
 
@@ -166,8 +173,14 @@ export class DockerRuntime implements Runtime {
   }
 
   /** Runs a command in the session's shell. */
-  bash(cmd: string, options?: BashOptions): Promise<BashResult> {
-    return this.#shell.run(cmd, options);
+  async bash(cmd: string, options?: BashOptions): Promise<BashResult> {
+    const result = await this.#shell.run(cmd, options);
+    // The controller (which stops runaway commands) starts after the first command, off the
+    // start-up path; it must exist before a fork bomb exhausts the pids limit.
+    this.#controllerStarting ??= this.#controller.start().catch(() => {
+      this.#controllerStarting = undefined;
+    });
+    return result;
   }
 
   /** Writes a workspace file from the host side, as the host user. */
@@ -189,11 +202,12 @@ export class DockerRuntime implements Runtime {
   async cleanup(): Promise<void> {
     if (this.#cleaned) return;
     this.#cleaned = true;
-    await Promise.all([this.#shell.close(), this.#controller.close()]);
     const id = this.#containerId;
     this.#containerId = undefined;
     try {
+      // Removing the container first ends both shells' streams at once.
       if (id) await this.#client.removeContainer(id).catch(ignoreNotFound);
+      await Promise.all([this.#shell.close(), this.#controller.close()]);
     } finally {
       this.#client.close();
       await this.#workspace.dispose();
@@ -206,7 +220,7 @@ export class DockerRuntime implements Runtime {
 
   async #ensureContainer(): Promise<string> {
     if (this.#containerId) return this.#containerId;
-    const config = containerConfig(this.#options, this.#workspace.path, this.#sessionId);
+    const config = containerConfig(this.#options, this.#workspace, this.#sessionId);
     let id: string;
     try {
       id = await this.#client.createContainer(config, this.containerName);
@@ -261,12 +275,10 @@ export class DockerRuntime implements Runtime {
 
   async #spawnShell(): Promise<ShellProcess> {
     const { execId, stream } = await this.#startExec(SHELL_CMD);
-    // The controller starts in the background so the first command does not wait for it.
-    this.#controller.start().catch(() => {});
     return execShellProcess(
       stream,
       () => this.#shellExitCode(execId),
-      (pid, elapsedMs) => this.#interrupt(pid, elapsedMs),
+      (pid, startedAt) => this.#interrupt(pid, startedAt),
     );
   }
 
@@ -276,11 +288,29 @@ export class DockerRuntime implements Runtime {
     return execShellProcess(stream, () => this.#shellExitCode(execId), async () => {});
   }
 
-  async #interrupt(shellPid: number, elapsedMs: number): Promise<void> {
-    await this.#controller.run(
-      `kill -USR1 ${shellPid} 2>/dev/null; __pygent_kill ${shellPid} ${Math.ceil(elapsedMs / 10)}`,
-      { timeoutMs: 10_000 },
-    );
+  /**
+   * Stops a runaway command through the controller shell. When even that fails
+   * (the pids limit exhausted before the controller existed), the container is
+   * replaced: the session goes on without the shell's state.
+   */
+  async #interrupt(shellPid: number, startedAt: number): Promise<void> {
+    try {
+      await this.#controller.start();
+      const back = Math.ceil((performance.now() - startedAt) / 10);
+      await this.#controller.run(
+        `kill -USR1 ${shellPid} 2>/dev/null; __pygent_kill ${shellPid} ${back}`,
+        { timeoutMs: 5_000 },
+      );
+    } catch {
+      const id = this.#containerId;
+      this.#containerId = undefined;
+      this.#controllerStarting = undefined;
+      if (id) await this.#client.removeContainer(id).catch(() => {});
+      this.#shell.noteForNextResult(
+        "The previous command could not be stopped inside the container, so the container was " +
+          "replaced. Files in the workspace are kept; installed packages and the shell's state were lost.",
+      );
+    }
   }
 
   /** Tells an out-of-memory kill from the container's memory cgroup, not from the exit code alone. */
@@ -338,7 +368,7 @@ function execBody(cmd: string[]) {
 function execShellProcess(
   stream: ExecStream,
   exitCode: () => Promise<number>,
-  interrupt: (pid: number, elapsedMs: number) => Promise<void>,
+  interrupt: (pid: number, startedAt: number) => Promise<void>,
 ): ShellProcess {
   return {
     write: (text) => stream.write(text),

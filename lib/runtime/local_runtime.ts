@@ -8,7 +8,7 @@
  */
 
 import type { ResolvedRuntimeOptions } from "./options.ts";
-import { killSessionCommands } from "./process_tree.ts";
+import { killSessionCommands, sendSignal } from "./process_tree.ts";
 import type { BashOptions, BashResult, Runtime, SandboxInfo } from "./runtime.ts";
 import { Shell, type ShellChunk, type ShellProcess } from "./shell.ts";
 import { WindowsCommands } from "./windows_commands.ts";
@@ -155,21 +155,15 @@ function spawnHostShell(path: string, cwd: string, env: Record<string, string>):
       const status = await child.status;
       return status.signal ? 128 + signalNumber(status.signal) : status.code;
     },
-    async interrupt(shellPid, elapsedMs) {
-      try {
-        Deno.kill(shellPid, "SIGUSR1");
-      } catch {
-        // The shell is gone already.
-      }
-      await killSessionCommands(shellPid, elapsedMs);
+    async interrupt(shellPid, startedAt) {
+      sendSignal(shellPid, "SIGUSR1");
+      await killSessionCommands(shellPid, performance.now() - startedAt);
     },
     async close() {
+      // Everything the shell started goes with it: orphans would hold its output open.
+      await killSessionCommands(child.pid, Infinity);
+      sendSignal(child.pid, "SIGKILL");
       await writer.close().catch(() => {});
-      try {
-        child.kill("SIGKILL");
-      } catch {
-        // Already ended.
-      }
       await child.status;
     },
   };

@@ -24,12 +24,12 @@ export const DEFAULT_OUTPUT_LIMIT = 1024 * 1024;
  */
 export class BoundedOutput {
   readonly #headLimit: number;
-  readonly #tailLimit: number;
-  #head: Uint8Array[] = [];
+  readonly #head: Uint8Array[] = [];
   #headSize = 0;
-  #tail: Uint8Array[] = [];
-  #tailSize = 0;
-  #omitted = 0;
+  readonly #tailLimit: number;
+  /** The last bytes, as a ring made when the head is full; `#tailWritten` counts all bytes past the head. */
+  #ring: Uint8Array | undefined;
+  #tailWritten = 0;
 
   /** @param limit Bytes kept in all; half from the start, half from the end. */
   constructor(limit: number) {
@@ -37,39 +37,51 @@ export class BoundedOutput {
     this.#tailLimit = Math.floor(limit / 2);
   }
 
-  /** Appends bytes. The caller may reuse `chunk` afterwards. */
+  /** Appends bytes (copied: the caller may reuse `chunk`). */
   push(chunk: Uint8Array): void {
-    if (chunk.length === 0) return;
     const room = this.#headLimit - this.#headSize;
-    if (room > 0) {
+    if (room > 0 && chunk.length > 0) {
       const part = chunk.slice(0, room);
       this.#head.push(part);
       this.#headSize += part.length;
       chunk = chunk.subarray(part.length);
-      if (chunk.length === 0) return;
     }
-    this.#tail.push(chunk.slice());
-    this.#tailSize += chunk.length;
-    while (this.#tailSize - this.#tail[0].length >= this.#tailLimit) {
-      const dropped = this.#tail.shift()!;
-      this.#tailSize -= dropped.length;
-      this.#omitted += dropped.length;
+    if (chunk.length === 0) return;
+    const ring = this.#ring ??= new Uint8Array(this.#tailLimit);
+    if (ring.length === 0) {
+      this.#tailWritten += chunk.length;
+      return;
     }
+    // Only the last ring-full of the chunk can survive.
+    const skipped = Math.max(0, chunk.length - ring.length);
+    let at = (this.#tailWritten + skipped) % ring.length;
+    let rest = chunk.subarray(skipped);
+    while (rest.length > 0) {
+      const n = Math.min(rest.length, ring.length - at);
+      ring.set(rest.subarray(0, n), at);
+      rest = rest.subarray(n);
+      at = (at + n) % ring.length;
+    }
+    this.#tailWritten += chunk.length;
   }
 
   /** Bytes dropped from the middle so far. */
   get omittedBytes(): number {
-    const excess = Math.max(0, this.#tailSize - this.#tailLimit);
-    return this.#omitted + excess;
+    return Math.max(0, this.#tailWritten - this.#tailLimit);
   }
 
   /** The kept output as text, with a marker where the middle was dropped. */
   text(): string {
     const head = decoder.decode(concat(this.#head));
-    let tail = concat(this.#tail);
+    const ring = this.#ring ?? new Uint8Array(0);
+    const kept = Math.min(this.#tailWritten, ring.length);
+    const start = ring.length ? (this.#tailWritten - kept) % ring.length : 0;
+    const tail = concat([
+      ring.subarray(start, Math.min(start + kept, ring.length)),
+      ring.subarray(0, Math.max(0, start + kept - ring.length)),
+    ]);
     const omitted = this.omittedBytes;
     if (omitted === 0) return head + decoder.decode(tail);
-    tail = tail.subarray(tail.length - this.#tailLimit);
     return `${head}\n[... ${omitted} bytes omitted ...]\n${decoder.decode(tail)}`;
   }
 }
@@ -86,18 +98,22 @@ export function concat(chunks: Uint8Array[]): Uint8Array {
   return out;
 }
 
-/** Position of `needle` in `haystack`, or -1. */
-export function indexOfBytes(haystack: Uint8Array, needle: Uint8Array, from = 0): number {
-  const first = needle[0];
-  const last = haystack.length - needle.length;
-  for (
-    let i = haystack.indexOf(first, from);
-    i !== -1 && i <= last;
-    i = haystack.indexOf(first, i + 1)
-  ) {
-    let j = 1;
-    while (j < needle.length && haystack[i + j] === needle[j]) j++;
-    if (j === needle.length) return i;
+/**
+ * Position of `needle` in `haystack`, or -1. Boyer–Moore–Horspool: it skips
+ * ahead by up to the needle's length, so output full of the marker's first
+ * byte costs no more than any other.
+ */
+export function indexOfBytes(haystack: Uint8Array, needle: Uint8Array): number {
+  const m = needle.length;
+  if (m === 0) return 0;
+  const skip = new Uint32Array(256).fill(m);
+  for (let i = 0; i < m - 1; i++) skip[needle[i]] = m - 1 - i;
+  const lastByte = needle[m - 1];
+  for (let at = 0; at + m <= haystack.length; at += skip[haystack[at + m - 1]]) {
+    if (haystack[at + m - 1] !== lastByte) continue;
+    let j = m - 2;
+    while (j >= 0 && haystack[at + j] === needle[j]) j--;
+    if (j < 0) return at;
   }
   return -1;
 }

@@ -27,8 +27,8 @@ export async function killSessionCommands(shellPid: number, elapsedMs: number): 
   for (let sweep = 0; sweep < 20; sweep++) {
     const targets = await commandProcesses(shellPid, elapsedMs);
     if (targets.length === 0) return;
-    for (const pid of targets) signal(pid, "SIGSTOP");
-    for (const pid of targets) signal(pid, "SIGKILL");
+    for (const pid of targets) sendSignal(pid, "SIGSTOP");
+    for (const pid of targets) sendSignal(pid, "SIGKILL");
   }
 }
 
@@ -36,7 +36,9 @@ async function commandProcesses(shellPid: number, elapsedMs: number): Promise<nu
   const entries = Deno.build.os === "linux" ? await procEntries() : await psEntries();
   const uptime = Deno.build.os === "linux" ? await uptimeTicks() : 0;
   // A little slack: the tick clock is coarse.
-  const since = uptime - Math.ceil(elapsedMs / 1000 * TICKS_PER_SECOND) - 5;
+  const since = Number.isFinite(elapsedMs)
+    ? uptime - Math.ceil(elapsedMs / 1000 * TICKS_PER_SECOND) - 5
+    : -Infinity;
   const inSession = new Set(entries.filter((p) => p.session === shellPid).map((p) => p.pid));
   // Orphans of the session (their parent left it) are killed whenever they started: a fork bomb.
   return entries
@@ -82,7 +84,8 @@ async function uptimeTicks(): Promise<number> {
   return Math.floor(Number(text.split(" ")[0]) * TICKS_PER_SECOND);
 }
 
-function signal(pid: number, sig: Deno.Signal): void {
+/** Sends a signal, ignoring a process that is already gone. */
+export function sendSignal(pid: number, sig: Deno.Signal): void {
   try {
     Deno.kill(pid, sig);
   } catch {

@@ -6,7 +6,7 @@
  */
 
 import type { DockerClient } from "../docker/mod.ts";
-import { OWNER_LABEL } from "./docker_runtime.ts";
+import { OWNER_LABEL, TEMPORARY_WORKSPACE_LABEL, WORKSPACE_LABEL } from "./docker_runtime.ts";
 
 /** True when process `pid` of this host still exists. */
 export function processAlive(pid: number): boolean {
@@ -21,8 +21,8 @@ export function processAlive(pid: number): boolean {
 }
 
 /**
- * Removes Pygent containers whose owning process on this host has ended.
- * Returns how many were removed.
+ * Removes Pygent containers whose owning process on this host has ended, with
+ * their temporary workspaces. Returns how many containers were removed.
  */
 export async function reapStaleContainers(client: DockerClient): Promise<number> {
   const host = Deno.hostname();
@@ -35,6 +35,15 @@ export async function reapStaleContainers(client: DockerClient): Promise<number>
     if (owner.slice(0, colon) !== host || !Number.isInteger(pid) || pid === Deno.pid) continue;
     if (processAlive(pid)) continue;
     await client.removeContainer(container.Id).then(() => removed++, () => {});
+    const workspace = container.Labels[WORKSPACE_LABEL];
+    if (container.Labels[TEMPORARY_WORKSPACE_LABEL] === "true" && isPygentTempDir(workspace)) {
+      await Deno.remove(workspace, { recursive: true }).catch(() => {});
+    }
   }
   return removed;
+}
+
+/** Only folders named like the ones Pygent makes are ever removed. */
+function isPygentTempDir(path: string | undefined): path is string {
+  return !!path && /[\\/]pygent-[^\\/]+$/.test(path);
 }

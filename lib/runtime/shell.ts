@@ -36,9 +36,10 @@ export interface ShellProcess {
    * Kills what the running command started, not the shell itself, and makes the
    * shell abandon the rest of the command.
    * @param shellPid The shell's pid, as it reported it.
-   * @param elapsedMs How long ago the command was written.
+   * @param startedAt When the command was written (`performance.now()`); a sweep
+   *   kills what started since then, so it measures the time at the very moment it looks.
    */
-  interrupt(shellPid: number, elapsedMs: number): Promise<void>;
+  interrupt(shellPid: number, startedAt: number): Promise<void>;
   /** Ends the shell and frees what it holds. */
   close(): Promise<void>;
 }
@@ -124,9 +125,13 @@ export class Shell {
     });
   }
 
-  /** Ends the shell. */
-  close(): Promise<void> {
-    return this.#serial(() => this.#discard());
+  /**
+   * Ends the shell at once, even in the middle of a command (which then ends
+   * as if the shell had exited), and waits for queued calls to settle.
+   */
+  async close(): Promise<void> {
+    await this.#live?.process.close();
+    await this.#serial(() => this.#discard());
   }
 
   #serial<T>(task: () => Promise<T>): Promise<T> {
@@ -188,7 +193,7 @@ export class Shell {
       outcome = await readUntilMarkers(live.reader, stdout, stderr, deadline.signal);
       if (outcome.kind === "deadline") {
         timedOut = true;
-        await live.process.interrupt(live.pid, performance.now() - started).catch(() => {});
+        await live.process.interrupt(live.pid, started).catch(() => {});
         outcome = await readUntilMarkers(
           live.reader,
           stdout,
@@ -215,7 +220,7 @@ export class Shell {
       stderr.end();
       this.#live = undefined;
       await live.process.close();
-      exitCode = outcome.kind === "ended" ? await live.process.exitCode() : 124;
+      exitCode = outcome.kind === "ended" && !timedOut ? await live.process.exitCode() : 124;
       endNotice = "The shell ended; the next command runs in a fresh shell in the workspace " +
         "(working directory, variables and functions were reset).";
       this.#resetNotice ??= "This command ran in a fresh shell: the previous one ended, so the " +

@@ -1,16 +1,22 @@
 // Containers of sessions killed outright are removed at the next start (issue #4).
 import assert from "node:assert/strict";
-import { OWNER_LABEL, reapStaleContainers, SESSION_LABEL } from "../../lib/runtime/mod.ts";
+import {
+  OWNER_LABEL,
+  reapStaleContainers,
+  SESSION_LABEL,
+  TEMPORARY_WORKSPACE_LABEL,
+  WORKSPACE_LABEL,
+} from "../../lib/runtime/mod.ts";
 import { dockerTest, TEST_IMAGE, withClient } from "../support/docker.ts";
 
-async function containerOwnedBy(owner: string): Promise<string> {
+async function containerOwnedBy(owner: string, labels: Record<string, string> = {}) {
   return await withClient(async (c) => {
     const id = await c.createContainer({
       Image: TEST_IMAGE,
       Entrypoint: ["/bin/sh", "-c"],
       Cmd: ["read _"],
       OpenStdin: true,
-      Labels: { [SESSION_LABEL]: "reaptest", [OWNER_LABEL]: owner },
+      Labels: { [SESSION_LABEL]: "reaptest", [OWNER_LABEL]: owner, ...labels },
     });
     await c.startContainer(id);
     return id;
@@ -37,6 +43,34 @@ dockerTest(
         for (const id of [staleId, liveId, otherHostId]) {
           await c.removeContainer(id).catch(() => {});
         }
+      });
+    }
+  },
+);
+
+dockerTest(
+  "a dead session's temporary workspace goes with its container; a given one stays",
+  async () => {
+    const dead = new Deno.Command("true").spawn();
+    await dead.status;
+    const owner = `${Deno.hostname()}:${dead.pid}`;
+    const temporary = await Deno.makeTempDir({ prefix: "pygent-" });
+    const given = await Deno.makeTempDir({ prefix: "pygent-" });
+    const ids = [
+      await containerOwnedBy(owner, {
+        [WORKSPACE_LABEL]: temporary,
+        [TEMPORARY_WORKSPACE_LABEL]: "true",
+      }),
+      await containerOwnedBy(owner, { [WORKSPACE_LABEL]: given }),
+    ];
+    try {
+      await withClient((c) => reapStaleContainers(c));
+      await assert.rejects(Deno.stat(temporary), Deno.errors.NotFound);
+      assert.equal((await Deno.stat(given)).isDirectory, true);
+    } finally {
+      await Deno.remove(given, { recursive: true });
+      await withClient(async (c) => {
+        for (const id of ids) await c.removeContainer(id).catch(() => {});
       });
     }
   },
