@@ -18,6 +18,7 @@
  */
 
 import { DockerClient } from "../lib/docker/mod.ts";
+import { Workspace } from "../lib/runtime/workspace.ts";
 import {
   containerConfig,
   createRuntime,
@@ -573,7 +574,7 @@ async function startSteps(config: BenchConfig, tracker: Tracker): Promise<Map<st
     };
     const client = await DockerClient.connect();
     mark("connect (GET /version)");
-    const workspace = await Deno.makeTempDir({ prefix: "pygent-bench-" });
+    const workspace = await Workspace.open();
     let id: string | undefined;
     try {
       mark("temporary workspace");
@@ -617,7 +618,7 @@ async function startSteps(config: BenchConfig, tracker: Tracker): Promise<Map<st
     } finally {
       if (id) await client.removeContainer(id).catch(() => {});
       client.close();
-      await Deno.remove(workspace, { recursive: true }).catch(() => {});
+      await workspace.dispose().catch(() => {});
     }
   }
   return steps;

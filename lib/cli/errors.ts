@@ -23,7 +23,10 @@ export class UsageError extends Error {
   /** The process exit code: always {@linkcode USAGE_EXIT_CODE}. */
   readonly exitCode: number = USAGE_EXIT_CODE;
 
-  /** @param message Which setting, what it holds, and what it accepts. */
+  /**
+   * Creates an `UsageError`.
+   * @param message Which setting, what it holds, and what it accepts.
+   */
   constructor(message: string, options?: ErrorOptions) {
     super(message, options);
     this.name = "UsageError";

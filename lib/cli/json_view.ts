@@ -29,7 +29,10 @@ export type JsonEvent =
 export class JsonView implements View {
   readonly #write: (line: string) => void;
 
-  /** @param write Writes one line (ending in a newline) to stdout. */
+  /**
+   * Creates a `JsonView`.
+   * @param write Writes one line (ending in a newline) to stdout.
+   */
   constructor(write: (line: string) => void) {
     this.#write = write;
   }

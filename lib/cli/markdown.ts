@@ -127,7 +127,10 @@ export class MarkdownStream {
   /** Pass-through only: the last text written did not end its line. */
   #openLine = false;
 
-  /** @param options See {@linkcode MarkdownStreamOptions}. */
+  /**
+   * Creates a `MarkdownStream`.
+   * @param options See {@linkcode MarkdownStreamOptions}.
+   */
   constructor(options: MarkdownStreamOptions) {
     this.#style = options.style;
     this.#write = options.write;

@@ -72,7 +72,10 @@ export class PullProgress {
   readonly #style: Style;
   readonly #layers = new Map<string, { current: number; total: number }>();
 
-  /** @param style Colours of the bar. */
+  /**
+   * Creates a `PullProgress`.
+   * @param style Colours of the bar.
+   */
   constructor(style: Style) {
     this.#style = style;
   }

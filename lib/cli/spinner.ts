@@ -40,7 +40,10 @@ export class Spinner {
   #label = "";
   #since = 0;
 
-  /** @param options See {@linkcode SpinnerOptions}. */
+  /**
+   * Creates a `Spinner`.
+   * @param options See {@linkcode SpinnerOptions}.
+   */
   constructor(options: SpinnerOptions) {
     this.#options = options;
   }

@@ -68,7 +68,10 @@ export class TerminalView implements View {
   #streamed = false;
   #tokens = { prompt: 0, completion: 0 };
 
-  /** @param options See {@linkcode TerminalViewOptions}. */
+  /**
+   * Creates a `TerminalView`.
+   * @param options See {@linkcode TerminalViewOptions}.
+   */
   constructor(options: TerminalViewOptions) {
     this.#o = options;
     this.#columns = options.columns ?? 80;

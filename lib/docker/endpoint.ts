@@ -31,7 +31,10 @@ export function formatEndpoint(endpoint: DockerEndpoint): string {
 
 /** A `DOCKER_HOST` value that cannot be used. */
 export class DockerHostError extends DockerError {
-  /** @param message What is wrong with the value and what to write instead. */
+  /**
+   * Creates a `DockerHostError`.
+   * @param message What is wrong with the value and what to write instead.
+   */
   constructor(message: string) {
     super(message);
     this.name = "DockerHostError";

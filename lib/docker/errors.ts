@@ -7,7 +7,10 @@
 
 /** Base class of every error raised by `lib/docker/`. */
 export class DockerError extends Error {
-  /** @param message What went wrong, in words a user can act on. */
+  /**
+   * Creates a `DockerError`.
+   * @param message What went wrong, in words a user can act on.
+   */
   constructor(message: string, options?: ErrorOptions) {
     super(message, options);
     this.name = "DockerError";
@@ -28,7 +31,10 @@ export class DockerUnavailableError extends DockerError {
   /** One line per endpoint tried: where, and what happened there. */
   readonly attempts: string[];
 
-  /** @param attempts One line per endpoint tried. */
+  /**
+   * Creates a `DockerUnavailableError`.
+   * @param attempts One line per endpoint tried.
+   */
   constructor(attempts: string[], options?: ErrorOptions) {
     super(
       `No Docker engine answered. Tried:\n${attempts.map((a) => `  - ${a}`).join("\n")}\n` +
@@ -44,6 +50,7 @@ export class DockerUnavailableError extends DockerError {
 /** The connection to an engine that did answer broke (daemon stopped, socket gone). */
 export class DockerConnectionError extends DockerError {
   /**
+   * Creates a `DockerConnectionError`.
    * @param endpoint The engine's address, as `unix:///…` or `tcp://…`.
    * @param cause What the connection reported.
    */
@@ -64,6 +71,7 @@ export class DockerApiError extends DockerError {
   readonly status: number;
 
   /**
+   * Creates a `DockerApiError`.
    * @param status HTTP status.
    * @param message The engine's `message` field.
    */
@@ -76,7 +84,10 @@ export class DockerApiError extends DockerError {
 
 /** 404 from the engine: no such image, container or exec instance. */
 export class DockerNotFoundError extends DockerApiError {
-  /** @param message The engine's message, e.g. "No such container: abc". */
+  /**
+   * Creates a `DockerNotFoundError`.
+   * @param message The engine's message, e.g. "No such container: abc".
+   */
   constructor(message: string) {
     super(404, message);
     this.name = "DockerNotFoundError";
@@ -85,7 +96,10 @@ export class DockerNotFoundError extends DockerApiError {
 
 /** 409 from the engine: a name in use, a container not running, and the like. */
 export class DockerConflictError extends DockerApiError {
-  /** @param message The engine's message. */
+  /**
+   * Creates a `DockerConflictError`.
+   * @param message The engine's message.
+   */
   constructor(message: string) {
     super(409, message);
     this.name = "DockerConflictError";

@@ -214,6 +214,7 @@ export class DockerRuntime implements Runtime {
     }
   }
 
+  /** Same as `cleanup()`, for `await using`. */
   [Symbol.asyncDispose](): Promise<void> {
     return this.cleanup();
   }

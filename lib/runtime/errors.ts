@@ -6,7 +6,10 @@
 
 /** Base class of the runtime layer's errors. */
 export class RuntimeError extends Error {
-  /** @param message What went wrong and what to do about it. */
+  /**
+   * Creates a `RuntimeError`.
+   * @param message What went wrong and what to do about it.
+   */
   constructor(message: string, options?: ErrorOptions) {
     super(message, options);
     this.name = "RuntimeError";
@@ -19,6 +22,7 @@ export class PathOutsideWorkspaceError extends RuntimeError {
   readonly path: string;
 
   /**
+   * Creates a `PathOutsideWorkspaceError`.
    * @param path The path as given.
    * @param why What makes it land outside (e.g. "a symlink points to /etc").
    */
@@ -31,7 +35,10 @@ export class PathOutsideWorkspaceError extends RuntimeError {
 
 /** A setting (option, flag or environment variable) has a value that cannot be used. */
 export class ConfigError extends RuntimeError {
-  /** @param message Which setting, what it holds, and what it accepts. */
+  /**
+   * Creates a `ConfigError`.
+   * @param message Which setting, what it holds, and what it accepts.
+   */
   constructor(message: string) {
     super(message);
     this.name = "ConfigError";
@@ -40,7 +47,10 @@ export class ConfigError extends RuntimeError {
 
 /** The sandbox container went away (removed from outside, engine restarted). */
 export class SandboxLostError extends RuntimeError {
-  /** @param detail What the engine said. */
+  /**
+   * Creates a `SandboxLostError`.
+   * @param detail What the engine said.
+   */
   constructor(detail: string, options?: ErrorOptions) {
     super(
       `The sandbox container is gone (${detail}); the command did not finish. ` +

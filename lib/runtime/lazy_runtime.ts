@@ -28,7 +28,10 @@ export class LazyRuntime implements Runtime {
   #started: Runtime | undefined;
   #cleaned = false;
 
-  /** @param options As for {@linkcode createRuntime}. Nothing happens until first use. */
+  /**
+   * Creates a `LazyRuntime`.
+   * @param options As for {@linkcode createRuntime}. Nothing happens until first use.
+   */
   constructor(options: RuntimeOptions = {}) {
     this.#options = options;
   }
@@ -99,6 +102,7 @@ export class LazyRuntime implements Runtime {
     }
   }
 
+  /** Same as `cleanup()`, for `await using`. */
   [Symbol.asyncDispose](): Promise<void> {
     return this.cleanup();
   }

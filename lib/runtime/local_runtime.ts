@@ -101,6 +101,7 @@ export class LocalRuntime implements Runtime {
     await this.#workspace.dispose();
   }
 
+  /** Same as `cleanup()`, for `await using`. */
   [Symbol.asyncDispose](): Promise<void> {
     return this.cleanup();
   }

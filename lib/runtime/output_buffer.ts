@@ -31,7 +31,10 @@ export class BoundedOutput {
   #ring: Uint8Array | undefined;
   #tailWritten = 0;
 
-  /** @param limit Bytes kept in all; half from the start, half from the end. */
+  /**
+   * Creates a `BoundedOutput`.
+   * @param limit Bytes kept in all; half from the start, half from the end.
+   */
   constructor(limit: number) {
     this.#headLimit = Math.ceil(limit / 2);
     this.#tailLimit = Math.floor(limit / 2);
@@ -131,6 +134,7 @@ export class MarkedStream {
   #found = false;
 
   /**
+   * Creates a `MarkedStream`.
    * @param marker The bytes that end the stream's output for this call.
    * @param limit Bytes of output kept (see {@linkcode BoundedOutput}).
    */

@@ -95,7 +95,10 @@ export class Shell {
   #queue: Promise<unknown> = Promise.resolve();
   #resetNotice: string | undefined;
 
-  /** @param options How to start the process and what to keep. */
+  /**
+   * Creates a `Shell`.
+   * @param options How to start the process and what to keep.
+   */
   constructor(options: ShellOptions) {
     this.#options = options;
   }

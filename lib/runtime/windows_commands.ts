@@ -37,6 +37,7 @@ export class WindowsCommands {
   #cwd: string;
 
   /**
+   * Creates a `WindowsCommands`.
    * @param workspace Folder the first command starts in (and `reset` returns to).
    * @param env The full environment of each command.
    * @param outputLimit Bytes kept per command.

@@ -1,6 +1,6 @@
 // The Docker runtime against a real engine: the container as created, files, limits and faults.
 import assert from "node:assert/strict";
-import { DockerClient } from "../../lib/docker/mod.ts";
+import type { DockerClient } from "../../lib/docker/mod.ts";
 import {
   createRuntime,
   type DockerRuntime,
