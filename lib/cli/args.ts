@@ -18,6 +18,7 @@ import {
   ConfigError,
   DEFAULT_IMAGE,
   DEFAULT_MEMORY_BYTES,
+  DEFAULT_PIDS_LIMIT,
   parseBoolean,
   resolveRuntimeOptions,
 } from "../runtime/mod.ts";
@@ -93,6 +94,7 @@ function program() {
       (value: string, previous: string[] | undefined) => [...previous ?? [], value],
     )
     .option("--cpus <n>", "CPU limit of the container, e.g. 1.5")
+    .option("--pids-limit <n>", `most processes in the container (default ${DEFAULT_PIDS_LIMIT})`)
     .option(
       "--memory <size>",
       `memory limit of the container, e.g. 2g (default ${DEFAULT_MEMORY_BYTES / 1024 ** 2}m)`,
@@ -168,6 +170,10 @@ export function parseArgs(argv: string[], context: ArgsContext = {}): ParsedArgs
       ? undefined
       : positiveNumber({ name: "--cpus", value: flags.cpus }),
     memoryBytes: flags.memory === undefined ? undefined : byteSize(flags.memory),
+    pidsLimit: optional(
+      flags.pidsLimit === undefined ? undefined : { name: "--pids-limit", value: flags.pidsLimit },
+      ({ name, value }) => configValue(() => positiveIntegerSetting(() => value, name, 0)),
+    ),
     getEnv,
   };
   configValue(() => resolveRuntimeOptions(runtime));

@@ -73,13 +73,17 @@ Deno.test("parseArgs() leaves Docker to be decided when neither flag nor variabl
 
 Deno.test("parseArgs() reads the sandbox flags of issue 8", () => {
   const config = run(
-    ["--root", "--network", "--cpus", "1.5", "--memory", "2g", "--env", "A=1", "--env", "HOME_DIR"],
+    [
+      ...["--root", "--network", "--cpus", "1.5", "--memory", "2g", "--pids-limit", "64"],
+      ...["--env", "A=1", "--env", "HOME_DIR"],
+    ],
     { HOME_DIR: "/home/me" },
   );
   assert.equal(config.runtime.user, "root");
   assert.equal(config.runtime.network, true);
   assert.equal(config.runtime.cpus, 1.5);
   assert.equal(config.runtime.memoryBytes, 2 * 1024 ** 3);
+  assert.equal(config.runtime.pidsLimit, 64);
   assert.deepEqual(config.runtime.env, { A: "1", HOME_DIR: "/home/me" });
 });
 
@@ -94,6 +98,7 @@ Deno.test("parseArgs() refuses bad flags and bad values with messages that name 
     [["--max-steps", "0"], {}, /--max-steps=0 is not valid/],
     [["--memory", "lots"], {}, /--memory "lots" is not valid/],
     [["--cpus", "-1"], {}, /--cpus "-1" is not valid/],
+    [["--pids-limit", "lots"], {}, /--pids-limit=lots is not valid/],
     [["--env", "1X=2"], {}, /--env "1X=2" is not valid/],
     [["--env", "UNSET_HERE"], {}, /UNSET_HERE is not set here/],
     [["--workspace", "/no/such/folder"], {}, /no such folder/],
