@@ -15,8 +15,12 @@ export const noTmuxReason: string | undefined = await new Deno.Command("tmux", {
   () => "tmux is not installed",
 );
 
-async function tmux(...args: string[]): Promise<string> {
-  const { success, stdout, stderr } = await new Deno.Command("tmux", { args }).output();
+/** Runs tmux against the server of one terminal: its own socket, so no test shares a server. */
+async function tmux(server: string, ...args: string[]): Promise<string> {
+  const { success, stdout, stderr } = await new Deno.Command("tmux", {
+    args: ["-L", server, ...args],
+  })
+    .output();
   const decoder = new TextDecoder();
   if (!success) throw new Error(`tmux ${args.join(" ")}: ${decoder.decode(stderr)}`);
   return decoder.decode(stdout);
@@ -44,19 +48,19 @@ export class Terminal implements AsyncDisposable {
     const assignments = Object.entries(env).map(([k, v]) => `${k}=${quote(v)}`);
     const command = `env ${[...assignments, ...argv.map(quote)].join(" ")}; ` +
       `echo "EXITED $?"; sleep 600`;
-    await tmux("new-session", "-d", "-s", name, "-x", "120", "-y", "40", command);
+    await tmux(name, "new-session", "-d", "-s", name, "-x", "120", "-y", "40", command);
     return new Terminal(name);
   }
 
   /** Types keys, as tmux names them ("Enter", "C-c") or as text. */
   async send(...keys: string[]): Promise<void> {
-    await tmux("send-keys", "-t", this.#name, ...keys);
+    await tmux(this.#name, "send-keys", "-t", this.#name, ...keys);
   }
 
   /** The text on the screen (and its scrollback); with `escapes`, its colour codes too. */
   screen(escapes = false): Promise<string> {
     const flags = escapes ? ["-e"] : [];
-    return tmux("capture-pane", "-p", "-J", ...flags, "-S", "-200", "-t", this.#name);
+    return tmux(this.#name, "capture-pane", "-p", "-J", ...flags, "-S", "-200", "-t", this.#name);
   }
 
   /** Waits until the screen matches `pattern`; fails with the screen after `timeoutMs`. */
@@ -72,8 +76,8 @@ export class Terminal implements AsyncDisposable {
     }
   }
 
-  /** Ends the session and whatever still runs in it. */
+  /** Ends the session, its server and whatever still runs in it. */
   async [Symbol.asyncDispose](): Promise<void> {
-    await tmux("kill-session", "-t", this.#name).catch(() => {});
+    await tmux(this.#name, "kill-server").catch(() => {});
   }
 }
