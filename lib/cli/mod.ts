@@ -11,6 +11,7 @@ export * from "./errors.ts";
 export * from "./json_view.ts";
 export * from "./main.ts";
 export * from "./markdown.ts";
+export * from "./sanitize.ts";
 export * from "./session.ts";
 export * from "./style.ts";
 export * from "./terminal_view.ts";
