@@ -23,6 +23,11 @@ export interface CliOptions {
   stdin?: string;
   /** The working directory. */
   cwd?: string;
+  /**
+   * A host name of the CLI's own (a UTS namespace made with `unshare`; needs root): the
+   * containers it owns are labelled with this name, which no other test's process has.
+   */
+  hostname?: string;
 }
 
 /** What a finished run of the CLI did. */
@@ -48,8 +53,12 @@ export function cliEnv(options: CliOptions = {}): Record<string, string> {
 
 /** Starts the CLI with `args`; stdout and stderr are piped. */
 export function spawnCli(args: string[], options: CliOptions = {}): Deno.ChildProcess {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", MAIN, ...args],
+  const command = [Deno.execPath(), "run", "-A", MAIN, ...args];
+  const [program, ...rest] = options.hostname === undefined
+    ? command
+    : ["unshare", "--uts", "sh", "-c", 'hostname "$0" && exec "$@"', options.hostname, ...command];
+  const child = new Deno.Command(program, {
+    args: rest,
     env: cliEnv(options),
     clearEnv: true,
     cwd: options.cwd,
@@ -115,10 +124,24 @@ export async function readUntil(
   }
 }
 
-/** Ids of the containers a process of this host owns (by the owner label). */
-export function containersOf(pid: number): Promise<string[]> {
-  return containersLabelled(OWNER_LABEL, `${Deno.hostname()}:${pid}`);
+/** Ids of the containers a process owns (by the owner label), on this host or `hostname`. */
+export function containersOf(pid: number, hostname = Deno.hostname()): Promise<string[]> {
+  return containersLabelled(OWNER_LABEL, `${hostname}:${pid}`);
 }
+
+/** Why a test needing {@linkcode CliOptions.hostname} cannot run here, if it cannot. */
+export const ownHostnameUnavailable: string | undefined = await (async () => {
+  try {
+    const { success } = await new Deno.Command("unshare", {
+      args: ["--uts", "sh", "-c", "hostname pygent-probe"],
+      stdout: "null",
+      stderr: "null",
+    }).output();
+    return success ? undefined : "unshare --uts failed (not root?)";
+  } catch {
+    return "no unshare command";
+  }
+})();
 
 /** Polls `check` until it returns true, failing after `timeoutMs`. */
 export async function waitFor(
