@@ -166,13 +166,26 @@ export function parseArgs(argv: string[], context: ArgsContext = {}): ParsedArgs
     network: flags.network ?? false,
     user: flags.root ? "root" : "host",
     env: sandboxEnv(flags.env ?? [], getEnv),
-    cpus: flags.cpus === undefined
+    cpus: flags.cpus === undefined ? undefined : atLeast(
+      "--cpus",
+      flags.cpus,
+      positiveNumber({ name: "--cpus", value: flags.cpus }),
+      MIN_CPUS,
+      String(MIN_CPUS),
+    ),
+    memoryBytes: flags.memory === undefined
       ? undefined
-      : positiveNumber({ name: "--cpus", value: flags.cpus }),
-    memoryBytes: flags.memory === undefined ? undefined : byteSize(flags.memory),
+      : atLeast("--memory", flags.memory, byteSize(flags.memory), MIN_MEMORY_BYTES, "6m"),
     pidsLimit: optional(
       flags.pidsLimit === undefined ? undefined : { name: "--pids-limit", value: flags.pidsLimit },
-      ({ name, value }) => configValue(() => positiveIntegerSetting(() => value, name, 0)),
+      ({ name, value }) =>
+        atLeast(
+          name,
+          value,
+          configValue(() => positiveIntegerSetting(() => value, name, 0)),
+          MIN_PIDS_LIMIT,
+          String(MIN_PIDS_LIMIT),
+        ),
     ),
     getEnv,
   };
@@ -195,6 +208,17 @@ export function parseArgs(argv: string[], context: ArgsContext = {}): ParsedArgs
       json: flags.json ?? false,
     },
   };
+}
+
+// The smallest limits the runtime accepts (lib/runtime/options.ts), said here in the flags' units.
+const MIN_MEMORY_BYTES = 6 * 1024 * 1024;
+const MIN_PIDS_LIMIT = 8;
+const MIN_CPUS = 0.01;
+
+/** Refuses a limit below what the runtime accepts, naming the flag and a value that works. */
+function atLeast(flag: string, given: string, value: number, min: number, shown: string): number {
+  if (value < min) throw new UsageError(`${flag} ${given} is too small; use at least ${shown}.`);
+  return value;
 }
 
 /** A value and where it came from (a flag or a variable), for messages. */
@@ -220,7 +244,7 @@ function nonEmpty(found: Setting | undefined): string | undefined {
 function positiveNumber(found: Setting): number {
   const n = Number(found.value);
   if (!found.value.trim() || !Number.isFinite(n) || n <= 0) {
-    throw new UsageError(`${show(found)} is not valid; use a number above 0, e.g. 30.`);
+    throw new UsageError(`${show(found)} is not valid; use a number above 0, e.g. 1.5.`);
   }
   return n;
 }

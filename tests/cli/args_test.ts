@@ -87,6 +87,21 @@ Deno.test("parseArgs() reads the sandbox flags of issue 8", () => {
   assert.deepEqual(config.runtime.env, { A: "1", HOME_DIR: "/home/me" });
 });
 
+Deno.test("parseArgs() accepts the smallest limits the runtime takes", () => {
+  const parsed = parseArgs(["--memory", "6m", "--pids-limit", "8", "--cpus", "0.01"], {
+    getEnv: () => undefined,
+  });
+  assert.ok(parsed.kind === "run");
+  assert.deepEqual(
+    [
+      parsed.config.runtime.memoryBytes,
+      parsed.config.runtime.pidsLimit,
+      parsed.config.runtime.cpus,
+    ],
+    [6 * 1024 ** 2, 8, 0.01],
+  );
+});
+
 Deno.test("parseArgs() takes the current directory as the workspace with --cwd", () => {
   assert.equal(run(["--cwd"]).runtime.workspace, "/somewhere");
 });
@@ -99,6 +114,9 @@ Deno.test("parseArgs() refuses bad flags and bad values with messages that name 
     [["--memory", "lots"], {}, /--memory "lots" is not valid/],
     [["--cpus", "-1"], {}, /--cpus "-1" is not valid/],
     [["--pids-limit", "lots"], {}, /--pids-limit=lots is not valid/],
+    [["--memory", "1m"], {}, /^--memory 1m is too small; use at least 6m\.$/],
+    [["--pids-limit", "3"], {}, /^--pids-limit 3 is too small; use at least 8\.$/],
+    [["--cpus", "0.001"], {}, /^--cpus 0\.001 is too small; use at least 0\.01\.$/],
     [["--env", "1X=2"], {}, /--env "1X=2" is not valid/],
     [["--env", "UNSET_HERE"], {}, /UNSET_HERE is not set here/],
     [["--workspace", "/no/such/folder"], {}, /no such folder/],
