@@ -32,3 +32,24 @@ export class UsageError extends Error {
     this.name = "UsageError";
   }
 }
+
+/**
+ * `/save FILE` could not write the file; the session goes on.
+ *
+ * @example
+ * ```ts
+ * import { SaveError } from "./errors.ts";
+ * const error = new SaveError("cannot save to /nowhere/x.json: no such folder");
+ * console.log(error.name); // "SaveError"
+ * ```
+ */
+export class SaveError extends Error {
+  /**
+   * Creates a `SaveError`.
+   * @param message Which file, and why it could not be written.
+   */
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "SaveError";
+  }
+}

@@ -19,7 +19,8 @@ import { Prompt } from "./prompt.ts";
 import { Session } from "./session.ts";
 import { Supervisor } from "./supervisor.ts";
 import { colorWanted, createStyle, type Style } from "./style.ts";
-import { TerminalView } from "./terminal_view.ts";
+import { HOST_WARNING, TerminalView } from "./terminal_view.ts";
+import { sanitize } from "./sanitize.ts";
 import type { View } from "./view.ts";
 
 const encoder = new TextEncoder();
@@ -56,21 +57,29 @@ export async function main(args: string[]): Promise<number> {
     config = parsed.config;
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
-    err(`pygent: ${error.message}\n`);
+    err(`pygent: ${sanitize(error.message)}\n`);
     return USAGE_EXIT_CODE;
   }
   const interactive = config.request === undefined && !config.json && Deno.stdin.isTerminal();
+  const oneShot = config.request !== undefined;
   const style = createStyle(colorWanted(Deno.stdout));
   const view = makeView(config.json, style);
+  // The runtime makes a temporary folder when no workspace was named, and removes it at the end.
+  const temporaryWorkspace = config.runtime.workspace === undefined;
 
   let session: Session;
+  let loaded = 0;
   try {
     session = await Session.open({
       view,
+      oneShot,
       timeoutMs: (config.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS) * 1000,
-      createAgent: (onEvent) => {
+      createAgent: async (onEvent) => {
         const options = agentOptions(config, onEvent);
-        return config.load ? Agent.load(config.load, options) : new Agent(options);
+        if (!config.load) return new Agent(options);
+        const agent = await Agent.load(config.load, options);
+        loaded = agent.history.filter((message) => message.role !== "system").length;
+        return agent;
       },
     });
   } catch (error) {
@@ -81,18 +90,43 @@ export async function main(args: string[]): Promise<number> {
   }
 
   const runtime = session.runtime;
-  const supervisor = new Supervisor(session, { interactive, onError: (e) => view.error(e) });
+  const supervisor = new Supervisor(session, {
+    interactive,
+    onError: (e) => view.error(e),
+    onCleaned: () => {
+      // With --json the session event has said so, and stderr stays quiet.
+      const removed = temporaryWorkspace && !config.json ? removedWorkspace(runtime) : undefined;
+      if (removed === undefined) return;
+      err(
+        `pygent: the temporary workspace ${sanitize(removed)} was removed; ` +
+          "use --cwd or --workspace DIR to keep the files.\n",
+      );
+    },
+  });
   let code = 1;
   try {
     const sandbox = await describe(runtime);
-    if (interactive) {
+    if (sandbox.kind === "local" && config.runtime.docker === false && !interactive) {
+      // The interactive first line says it; asked-for host mode has no fallback notice.
+      view.event({ type: "notice", message: HOST_WARNING });
+    }
+    if (interactive || config.json) {
       if (runtime instanceof LazyRuntime) await runtime.start();
       view.session({
         version: VERSION,
         model: session.agent.model.name,
         sandbox: runtime.sandbox,
         workspace: runtime.workspace,
+        temporaryWorkspace,
       });
+    }
+    if (config.load) {
+      view.info(
+        `Loaded the conversation from ${config.load} (${loaded} messages). Files are not part ` +
+          "of it: they are where that session's workspace was (--workspace DIR to use it again).",
+      );
+    }
+    if (interactive) {
       const prompt = new Prompt({
         prompt: `${style.magenta("pygent")}${style.dim("›")} `,
         hint: (text) => out(`${style.dim(text)}\n`),
@@ -100,16 +134,8 @@ export async function main(args: string[]): Promise<number> {
       supervisor.watch(prompt);
       code = await interact(prompt, supervisor);
     } else {
-      if (config.json) {
-        view.session({
-          version: VERSION,
-          model: session.agent.model.name,
-          sandbox,
-          workspace: config.runtime.workspace ?? null,
-        });
-      }
-      code = config.request !== undefined
-        ? (await supervisor.run({ kind: "message", text: config.request })) === "ok" ? 0 : 1
+      code = oneShot
+        ? (await supervisor.run({ kind: "message", text: config.request! })) === "ok" ? 0 : 1
         : await pipe(supervisor);
     }
   } catch (error) {
@@ -119,6 +145,18 @@ export async function main(args: string[]): Promise<number> {
     await supervisor.close();
   }
   return code;
+}
+
+/** The temporary workspace, when one was made and is now gone. */
+function removedWorkspace(runtime: Runtime): string | undefined {
+  if (runtime instanceof LazyRuntime && !runtime.started) return undefined;
+  const path = runtime.workspace;
+  try {
+    Deno.statSync(path);
+    return undefined;
+  } catch {
+    return path;
+  }
 }
 
 /**

@@ -48,6 +48,8 @@ export class Prompt {
       this.#deliver(line);
     });
     this.#rl.on("close", () => {
+      // Ctrl-D: end the prompt's line, so what follows starts a line of its own.
+      if (!this.#closed) process.stdout.write("\n");
       this.#closed = true;
       this.#deliver(undefined);
     });

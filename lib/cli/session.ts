@@ -11,7 +11,7 @@ import { bashTool } from "../agent/tools/bash.ts";
 import type { StepResult } from "../agent/step_run.ts";
 import type { Runtime } from "../runtime/mod.ts";
 import { SESSION_HELP, type SessionInput } from "./commands.ts";
-import { UsageError } from "./errors.ts";
+import { SaveError, UsageError } from "./errors.ts";
 import type { View } from "./view.ts";
 
 /** What a session needs of the agent. */
@@ -36,6 +36,8 @@ export interface SessionOptions {
   view: View;
   /** Time limit of a `!COMMAND`, in milliseconds. */
   timeoutMs: number;
+  /** One request from the command line: nothing can follow, and the messages say so. */
+  oneShot?: boolean;
 }
 
 /** What came of one input. */
@@ -63,15 +65,17 @@ export class Session {
   readonly agent: SessionAgent;
   readonly #view: View;
   readonly #timeoutMs: number;
+  readonly #oneShot: boolean;
   /** The signal of the input running now. */
   #signal: AbortSignal | undefined;
   /** How many `!COMMAND`s ran, for their ids. */
   #shellRuns = 0;
 
-  private constructor(agent: SessionAgent, view: View, timeoutMs: number) {
+  private constructor(agent: SessionAgent, view: View, options: SessionOptions) {
     this.agent = agent;
     this.#view = view;
-    this.#timeoutMs = timeoutMs;
+    this.#timeoutMs = options.timeoutMs;
+    this.#oneShot = options.oneShot ?? false;
   }
 
   /** Makes the agent and the session around it. */
@@ -79,7 +83,7 @@ export class Session {
     const early: AgentEvent[] = [];
     let show: (event: AgentEvent) => void = (event) => early.push(event);
     const agent = await options.createAgent((event) => show(event));
-    const session = new Session(agent, options.view, options.timeoutMs);
+    const session = new Session(agent, options.view, options);
     show = (event) => session.#show(event);
     early.forEach(show);
     return session;
@@ -108,9 +112,7 @@ export class Session {
           view.info("New conversation. The sandbox keeps its files; the shell starts afresh.");
           return "ok";
         case "save":
-          await this.agent.save(input.file);
-          view.info(`Saved the conversation to ${input.file} (resume it with --load).`);
-          return "ok";
+          return await this.#save(input.file);
         case "exit":
           return "exit";
         case "empty":
@@ -131,7 +133,40 @@ export class Session {
   #show(event: AgentEvent): void {
     // A cancelled step reports its abort as an error: "Cancelled." says it better.
     if (event.type === "error" && this.#signal?.aborted) return;
+    const limit = event.type === "notice" && this.#oneShot
+      ? /^Stopped after (\d+) model requests/.exec(event.message)
+      : null;
+    if (limit) {
+      // The agent invites another message, which a one-shot run cannot take.
+      const n = limit[1];
+      this.#view.event({
+        type: "notice",
+        message: `Stopped after ${n} model requests without a final answer (--max-steps ${n}); ` +
+          "run again with a higher --max-steps.",
+      });
+      return;
+    }
     this.#view.event(event);
+  }
+
+  async #save(file: string): Promise<InputOutcome> {
+    try {
+      await this.agent.save(file);
+    } catch (error) {
+      const why = error instanceof Deno.errors.NotFound
+        ? "no such folder"
+        : error instanceof Deno.errors.PermissionDenied
+        ? "permission denied"
+        : error instanceof Deno.errors.IsADirectory
+        ? "it is a folder"
+        : error instanceof Error
+        ? error.message
+        : String(error);
+      this.#view.error(new SaveError(`cannot save to ${file}: ${why}`, { cause: error }));
+      return "failed";
+    }
+    this.#view.info(`Saved the conversation to ${file} (resume it with --load).`);
+    return "ok";
   }
 
   async #step(message: string, signal: AbortSignal): Promise<InputOutcome> {

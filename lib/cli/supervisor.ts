@@ -23,6 +23,8 @@ export interface SupervisorOptions {
   interactive: boolean;
   /** Told when removing the sandbox fails. */
   onError: (error: Error) => void;
+  /** Called once the sandbox has been removed (or removing it failed), however the session ended. */
+  onCleaned?: () => void;
 }
 
 /**
@@ -110,7 +112,7 @@ export class Supervisor {
   #cleanup(): Promise<void> {
     this.#cleaning ??= this.#session.runtime.cleanup().catch((error) =>
       this.#options.onError(error instanceof Error ? error : new Error(String(error)))
-    );
+    ).then(() => this.#options.onCleaned?.());
     return this.#cleaning;
   }
 }

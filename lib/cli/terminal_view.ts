@@ -11,6 +11,7 @@ import type { SandboxInfo } from "../runtime/mod.ts";
 import { clipLine, frameBody, frameHead, shortenLines } from "./frame.ts";
 import { MarkdownStream } from "./markdown.ts";
 import { PullProgress } from "./progress_bar.ts";
+import { sanitize, sanitizeEvent } from "./sanitize.ts";
 import { Spinner } from "./spinner.ts";
 import type { Style } from "./style.ts";
 import type { SessionInfo, StepEnd, View } from "./view.ts";
@@ -18,6 +19,10 @@ import type { SessionInfo, StepEnd, View } from "./view.ts";
 /** Lines of a tool's output shown before and after the hidden middle. */
 const HEAD_LINES = 10;
 const TAIL_LINES = 5;
+
+/** What the session says when commands run on the host. */
+export const HOST_WARNING =
+  "Commands run on this host, NOT isolated: they can read and change anything your user can.";
 
 /** Where and how {@linkcode TerminalView} draws. */
 export interface TerminalViewOptions {
@@ -90,26 +95,22 @@ export class TerminalView implements View {
   /** Prints the first line; on the host, with a warning that nothing is isolated. */
   session(info: SessionInfo): void {
     const s = this.#o.style;
-    const workspace = info.workspace ?? "a temporary folder";
+    const workspace = info.temporaryWorkspace
+      ? `${sanitize(info.workspace)} ${s.yellow("(temporary, removed at exit)")}`
+      : sanitize(info.workspace);
     const dot = s.dim(" · ");
     this.#o.out(
-      `${s.bold(`pygent ${info.version}`)}${dot}model ${s.cyan(info.model)}${dot}` +
-        `${describeSandbox(info.sandbox)}${dot}workspace ${workspace}\n`,
+      `${s.bold(`pygent ${info.version}`)}${dot}model ${s.cyan(sanitize(info.model))}${dot}` +
+        `${sanitize(describeSandbox(info.sandbox))}${dot}workspace ${workspace}\n`,
     );
-    if (info.sandbox.kind === "local") {
-      this.#o.out(
-        s.yellow(
-          "⚠ Commands run on this host, NOT isolated: they can read and change anything " +
-            "your user can.",
-        ) + "\n",
-      );
-    }
+    if (info.sandbox.kind === "local") this.#o.out(s.yellow(`⚠ ${HOST_WARNING}`) + "\n");
     this.#o.out(s.dim("Type /help for the commands, /exit to leave.") + "\n");
   }
 
-  /** Draws one event. */
-  event(event: AgentEvent): void {
+  /** Draws one event; its text is sanitized first, so it cannot drive the terminal. */
+  event(untrusted: AgentEvent): void {
     const s = this.#o.style;
+    const event = sanitizeEvent(untrusted);
     switch (event.type) {
       case "request":
         this.#closeText();
@@ -155,7 +156,7 @@ export class TerminalView implements View {
         return;
       case "error":
         this.#pause();
-        this.#o.err(this.#o.errStyle.red(`Error: ${event.message}`) + "\n");
+        this.#o.err(this.#o.errStyle.red(`pygent: ${event.message}`) + "\n");
         return;
     }
   }
@@ -172,16 +173,16 @@ export class TerminalView implements View {
     this.#tokens = { prompt: 0, completion: 0 };
   }
 
-  /** Prints a line of information. */
+  /** Prints a line of information (sanitized: it may name a file). */
   info(message: string): void {
     this.#pause();
-    this.#o.out(`${message}\n`);
+    this.#o.out(`${sanitize(message)}\n`);
   }
 
-  /** Prints an error in red on stderr. */
+  /** Prints an error in red on stderr, as `pygent: MESSAGE` (sanitized). */
   error(error: Error): void {
     this.#pause();
-    this.#o.err(this.#o.errStyle.red(`Error: ${error.message}`) + "\n");
+    this.#o.err(this.#o.errStyle.red(`pygent: ${sanitize(error.message)}`) + "\n");
   }
 
   #toolBody(run: Extract<AgentEvent, { type: "tool_result" }>): string {

@@ -17,8 +17,10 @@ export interface SessionInfo {
   model: string;
   /** Where commands run. */
   sandbox: SandboxInfo;
-  /** The workspace on the host; null when it is a temporary folder not made yet. */
-  workspace: string | null;
+  /** The workspace folder on the host. */
+  workspace: string;
+  /** True when the workspace is a temporary folder, removed with everything in it at the end. */
+  temporaryWorkspace: boolean;
 }
 
 /** How a step (one message) ended. */

@@ -22,6 +22,7 @@ Deno.test("a bad flag or a bad variable stops pygent with code 2 and a message",
     [["--image"], {}, /argument missing/],
     [[], { PYGENT_USE_DOCKER: "perhaps" }, /PYGENT_USE_DOCKER=perhaps is not valid/],
     [[], { PYGENT_TIMEOUT: "0" }, /PYGENT_TIMEOUT=0 is not valid/],
+    [["--memory", "1m"], {}, /^pygent: --memory 1m is too small; use at least 6m\.\n$/],
   ];
   await Promise.all(cases.map(async ([args, env, pattern]) => {
     const result = await runCli(["hello", ...args], { env });
@@ -36,7 +37,7 @@ Deno.test("an unreadable --load file stops pygent with code 2", async () => {
     env: { OPENAI_API_KEY: "k" },
   });
   assert.equal(result.code, 2);
-  assert.match(result.stderr, /Cannot load the conversation from \/no\/such\/chat\.json/);
+  assert.match(result.stderr, /^pygent: Cannot load the conversation from \/no\/such\/chat\.json/);
 });
 
 Deno.test("--model beats PYGENT_MODEL in the request sent to the server", async () => {
@@ -59,6 +60,10 @@ Deno.test("--max-steps stops a step that has not finished, says so, and exits 1"
   ]);
   const result = await runCli(["--no-docker", "--max-steps", "1", "loop"], { server });
   assert.equal(result.code, 1);
-  assert.match(result.stderr, /Stopped after 1 model requests/);
+  assert.match(
+    result.stderr,
+    /Stopped after 1 model requests without a final answer \(--max-steps 1\); run again with a higher --max-steps\./,
+  );
+  assert.doesNotMatch(result.stderr, /Send another message/, "a one-shot run takes none");
   assert.equal(server.requests.length, 1);
 });

@@ -74,7 +74,34 @@ Deno.test({
 });
 
 Deno.test({
-  name: "Ctrl-D at an empty prompt ends the interactive session",
+  name: "Ctrl-D at an empty prompt ends the session and says the temporary workspace was removed",
+  ignore: noTmuxReason !== undefined && Deno.env.get("CI") !== "true",
+  fn: async () => {
+    await using server = await OpenAIServer.start([]);
+    await using terminal = await Terminal.start(
+      [Deno.execPath(), "run", "-A", MAIN, "--no-docker"],
+      cliEnv({ server }),
+    );
+    const first = await terminal.waitFor(/pygent› $/m);
+    const workspace = /workspace (\S+) \(temporary, removed at exit\)/.exec(
+      first.replaceAll("\n", ""),
+    )?.[1];
+    assert.ok(workspace, first);
+    await terminal.send("C-d");
+    const last = await terminal.waitFor(/EXITED 0/);
+    assert.ok(
+      last.replaceAll("\n", "").includes(
+        `pygent: the temporary workspace ${workspace} was removed; use --cwd or ` +
+          "--workspace DIR to keep the files.",
+      ),
+      last,
+    );
+    await assert.rejects(Deno.stat(workspace), Deno.errors.NotFound);
+  },
+});
+
+Deno.test({
+  name: "escape sequences in a command's output are shown, not obeyed, at the terminal",
   ignore: noTmuxReason !== undefined && Deno.env.get("CI") !== "true",
   fn: async () => {
     await using server = await OpenAIServer.start([]);
@@ -83,7 +110,11 @@ Deno.test({
       cliEnv({ server }),
     );
     await terminal.waitFor(/pygent› $/m);
-    await terminal.send("C-d");
+    await terminal.send("!printf '\\033]52;c;ZXZpbA==\\a\\033[2J'", "Enter");
+    const screen = await terminal.waitFor(/exit 0/);
+    assert.match(screen, /│ \^\[\]52;c;ZXZpbA==\^G\^\[\[2J/);
+    assert.match(screen, /^pygent \d/, "the screen was not cleared");
+    await terminal.send("/exit", "Enter");
     await terminal.waitFor(/EXITED 0/);
   },
 });

@@ -17,8 +17,11 @@ dockerTest("--json prints nothing but events, one JSON object a line", async () 
   for (const type of ["request", "text", "assistant", "tool_call", "tool_result", "usage"]) {
     assert.ok(types.includes(type), `a ${type} event`);
   }
-  const session = events[0] as { sandbox: { kind: string }; model: string };
+  const [session] = eventsOf(events, "session");
   assert.equal(session.sandbox.kind, "docker");
+  assert.match(session.workspace, /pygent-/, "the temporary workspace's path");
+  assert.equal(session.temporaryWorkspace, true);
+  await assert.rejects(Deno.stat(session.workspace), Deno.errors.NotFound, "removed at the end");
   const result_ = events.find((e) => e.type === "tool_result") as {
     content: string;
     exitCode: number;
@@ -27,7 +30,7 @@ dockerTest("--json prints nothing but events, one JSON object a line", async () 
   assert.match(result_.content, /out\n\[stderr\]\nerr/);
   const text = eventsOf(events, "text").map((e) => e.delta).join("");
   assert.equal(text, "Running.Finished.");
-  assert.equal(result.stderr, "");
+  assert.equal(result.stderr, "", "the session event said the workspace is temporary");
 });
 
 Deno.test("--json reports an error as an event too", async () => {
@@ -40,4 +43,30 @@ Deno.test("--json reports an error as an event too", async () => {
   const [error] = eventsOf(events, "error");
   assert.match(error.message, /"nope" is not available/);
   assert.deepEqual(events.at(-1), { ...events.at(-1), type: "step_end", outcome: "failed" });
+});
+
+Deno.test("--json --no-docker warns that nothing is isolated with a notice event", async () => {
+  await using server = await OpenAIServer.start([{ kind: "message", content: "Hi." }]);
+  const result = await runCli(["--json", "--no-docker", "hi"], { server });
+  assert.equal(result.code, 0, result.stderr);
+  const events = jsonLines(result.stdout);
+  assert.ok(
+    eventsOf(events, "notice").some((e) => /NOT isolated/.test(e.message)),
+    result.stdout,
+  );
+  const [session] = eventsOf(events, "session");
+  assert.equal(session.sandbox.kind, "local");
+  assert.equal(result.stderr, "");
+});
+
+Deno.test("--json escapes every control character, C1 ones too", async () => {
+  await using server = await OpenAIServer.start([
+    { kind: "message", content: "\x1b]52;c;ZXZpbA==\x07 \x9b2J \x7f" },
+  ]);
+  const result = await runCli(["--json", "--no-docker", "hi"], { server });
+  assert.equal(result.code, 0, result.stderr);
+  // deno-lint-ignore no-control-regex
+  assert.doesNotMatch(result.stdout, /[\x00-\x09\x0b-\x1f\x7f-\x9f]/);
+  const text = eventsOf(jsonLines(result.stdout), "text").map((e) => e.delta).join("");
+  assert.equal(text, "\x1b]52;c;ZXZpbA==\x07 \x9b2J \x7f", "the text itself is unchanged");
 });

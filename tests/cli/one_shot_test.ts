@@ -45,7 +45,11 @@ Deno.test("pygent --no-docker runs commands on the host, in the workspace", asyn
     assert.equal(result.code, 0, result.stderr);
     assert.ok(result.stdout.includes(`│ ${workspace}\n`), result.stdout);
     assert.equal(await Deno.readTextFile(`${workspace}/made.txt`), "made\n");
-    assert.doesNotMatch(result.stderr, /NOT isolated/, "asked for the host: no fallback notice");
+    assert.equal(
+      result.stderr,
+      "! Commands run on this host, NOT isolated: they can read and change anything your user can.\n",
+      "the warning, once, and no fallback notice: the host was asked for",
+    );
   } finally {
     await Deno.remove(workspace, { recursive: true });
   }
@@ -63,7 +67,7 @@ Deno.test("pygent REQUEST exits 1 and says why when the model server refuses it"
 Deno.test("pygent without a key for OpenAI's API stops with a clear error and code 2", async () => {
   const result = await runCli(["--no-docker", "hello"]);
   assert.equal(result.code, 2);
-  assert.match(result.stderr, /OPENAI_API_KEY is not set/);
+  assert.match(result.stderr, /^pygent: OPENAI_API_KEY is not set/);
   assert.equal(result.stdout, "");
 });
 
@@ -77,4 +81,34 @@ dockerTest("an error that ends a run still removes its container", async () => {
   assert.equal(code, 1);
   assert.match(new TextDecoder().decode(stderr), /something is off/);
   assert.deepEqual(await containersOf(child.pid), []);
+});
+
+Deno.test("a one-shot run in a temporary workspace says at the end that it was removed", async () => {
+  await using server = await OpenAIServer.start([
+    { kind: "message", toolCalls: [bashCall("pwd")] },
+    { kind: "message", content: "Done." },
+  ]);
+  const result = await runCli(["--no-docker", "make a file"], { server });
+  assert.equal(result.code, 0, result.stderr);
+  const workspace = /│ (\S*pygent-\w+)\n/.exec(result.stdout)?.[1];
+  assert.ok(workspace, result.stdout);
+  const last = result.stderr.trimEnd().split("\n").at(-1);
+  assert.equal(
+    last,
+    `pygent: the temporary workspace ${workspace} was removed; use --cwd or --workspace DIR ` +
+      "to keep the files.",
+  );
+  await assert.rejects(Deno.stat(workspace), Deno.errors.NotFound);
+});
+
+Deno.test("a one-shot run in a named workspace says nothing of removing it", async () => {
+  const workspace = await Deno.makeTempDir({ prefix: "pygent-cli-test-" });
+  try {
+    await using server = await OpenAIServer.start([{ kind: "message", content: "Done." }]);
+    const result = await runCli(["--no-docker", "--workspace", workspace, "hi"], { server });
+    assert.equal(result.code, 0, result.stderr);
+    assert.doesNotMatch(result.stderr, /temporary workspace/);
+  } finally {
+    await Deno.remove(workspace, { recursive: true });
+  }
 });

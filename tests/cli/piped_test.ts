@@ -64,9 +64,46 @@ Deno.test("/save writes the conversation and --load resumes it", async () => {
       server,
     });
     assert.equal(second.code, 0, second.stderr);
+    assert.match(
+      second.stdout,
+      new RegExp(`^Loaded the conversation from ${saved} \\(2 messages\\)`),
+    );
     const users = server.requests[1].body.messages.filter((m) => m.role === "user");
     assert.deepEqual(users.map((m) => m.content), ["my colour is blue", "what was my colour?"]);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test("/save to a missing folder says so in one line and the session goes on", async () => {
+  await using server = await OpenAIServer.start([{ kind: "message", content: "Still here." }]);
+  const result = await runCli(["--no-docker"], {
+    server,
+    stdin: "/save /nonexistent/dir/x.json\nhello\n",
+  });
+  assert.equal(result.code, 1, "the failed /save counts as a failure");
+  assert.match(
+    result.stderr,
+    /^pygent: cannot save to \/nonexistent\/dir\/x\.json: no such folder$/m,
+  );
+  assert.match(result.stdout, /Still here\./);
+});
+
+Deno.test("a piped --no-docker session warns on stderr that nothing is isolated", async () => {
+  await using server = await OpenAIServer.start([]);
+  const result = await runCli(["--no-docker"], { server, stdin: "/exit\n" });
+  assert.equal(result.code, 0, result.stderr);
+  assert.match(result.stderr, /^! Commands run on this host, NOT isolated/);
+});
+
+Deno.test("!COMMAND output cannot drive the terminal: control characters are shown escaped", async () => {
+  await using server = await OpenAIServer.start([]);
+  const result = await runCli(["--no-docker"], {
+    server,
+    stdin: "!printf '\\033]52;c;ZXZpbA==\\a\\033[2J'\n",
+  });
+  assert.equal(result.code, 0, result.stderr);
+  // deno-lint-ignore no-control-regex
+  assert.doesNotMatch(result.stdout + result.stderr, /[\x00-\x09\x0b-\x1f\x7f-\x9f]/);
+  assert.match(result.stdout, /│ \^\[\]52;c;ZXZpbA==\^G\^\[\[2J\n/);
 });

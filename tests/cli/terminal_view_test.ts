@@ -129,7 +129,7 @@ Deno.test("TerminalView writes notices and errors to stderr", () => {
   const { terminal, shown } = view();
   terminal.event({ type: "notice", message: "Falling back." });
   terminal.event({ type: "error", name: "ModelError", message: "Server down." });
-  assert.equal(shown.err, "! Falling back.\nError: Server down.\n");
+  assert.equal(shown.err, "! Falling back.\npygent: Server down.\n");
   assert.equal(shown.out, "");
 });
 
@@ -140,6 +140,7 @@ Deno.test("TerminalView's first line warns when commands run on the host", () =>
     model: "m",
     sandbox: { kind: "local", os: "linux", shell: "bash" },
     workspace: "/w",
+    temporaryWorkspace: false,
   });
   assert.match(
     shown.out,
@@ -147,6 +148,47 @@ Deno.test("TerminalView's first line warns when commands run on the host", () =>
   );
   assert.match(shown.out, /NOT isolated/);
 });
+
+Deno.test("TerminalView's first line marks a temporary workspace as removed at exit", () => {
+  const { terminal, shown } = view();
+  terminal.session({
+    version: "1.2.3",
+    model: "m",
+    sandbox: { kind: "docker", image: "img", workdir: "/workspace", shell: "bash", network: false },
+    workspace: "/tmp/pygent-x",
+    temporaryWorkspace: true,
+  });
+  assert.match(shown.out, /workspace \/tmp\/pygent-x \(temporary, removed at exit\)\n/);
+});
+
+for (const color of [false, true]) {
+  Deno.test(`TerminalView shows control characters as visible escapes (colour ${color ? "on" : "off"})`, () => {
+    const { terminal, shown } = view(false, color);
+    const evil = "\x1b]52;c;ZXZpbA==\x07\x1b[2J\x9b31m";
+    const args = JSON.stringify({ cmd: evil });
+    terminal.event({ type: "tool_call", id: "1", name: "bash", arguments: args });
+    terminal.event({
+      type: "tool_result",
+      id: "1",
+      name: "bash",
+      arguments: args,
+      content: `${evil}\n[exit code 0]`,
+      isError: false,
+      exitCode: 0,
+      durationMs: 1,
+    });
+    terminal.event({ type: "text", delta: `${evil}\n` });
+    terminal.event({ type: "notice", message: evil });
+    terminal.info(evil);
+    terminal.error(new Error(evil));
+    // What is left once the view's own colours and line redraws are taken out.
+    // deno-lint-ignore no-control-regex
+    const all = (shown.out + shown.err).replace(/\x1b\[[0-9;]*[mK]|\r/g, "");
+    // deno-lint-ignore no-control-regex
+    assert.doesNotMatch(all, /[\x00-\x08\x0b-\x1f\x7f-\x9f]/, JSON.stringify(all));
+    assert.equal(all.split("^[]52;c;ZXZpbA==^G^[[2J\\x9b31m").length - 1, 6, all);
+  });
+}
 
 Deno.test("describeSandbox() names the image and the network of a container", () => {
   assert.equal(

@@ -39,6 +39,7 @@ Deno.test("pygent --no-docker on Windows says cmd.exe on its first line and to t
       model: "m",
       sandbox: runtime.sandbox,
       workspace: runtime.workspace,
+      temporaryWorkspace: true,
     });
     assert.match(shown, /this host \(windows, cmd\.exe\)/);
     assert.match(shown, /NOT isolated/);
