@@ -6,7 +6,7 @@
  * @module
  */
 
-import { ConfigError } from "../runtime/mod.ts";
+import { ConfigError, DEFAULT_TIMEOUT_MS } from "../runtime/mod.ts";
 
 /** Reads one environment variable; injectable for tests. */
 export type GetEnv = (name: string) => string | undefined;
@@ -16,7 +16,7 @@ export const DEFAULT_MODEL = "gpt-4o-mini";
 /** Model requests allowed per step when `PYGENT_MAX_STEPS` is not set. */
 export const DEFAULT_MAX_STEPS = 20;
 /** A command's timeout, in seconds, when `PYGENT_TIMEOUT` is not set. */
-export const DEFAULT_TIMEOUT_SECONDS = 30;
+export const DEFAULT_TIMEOUT_SECONDS = DEFAULT_TIMEOUT_MS / 1000;
 
 /** The process environment, as a {@linkcode GetEnv}. */
 export const processEnv: GetEnv = (name) => Deno.env.get(name);

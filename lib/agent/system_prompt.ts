@@ -6,7 +6,7 @@
  * @module
  */
 
-import type { SandboxInfo } from "../runtime/mod.ts";
+import { RuntimeError, type SandboxInfo, Workspace } from "../runtime/mod.ts";
 import { cutMiddle } from "./tools/cut_middle.ts";
 
 /** Characters of `AGENTS.md` put in the prompt at most. */
@@ -72,7 +72,9 @@ export function systemPrompt(context: PromptContext): string {
 }
 
 /**
- * Reads `AGENTS.md` from a host folder; undefined when there is none.
+ * Reads `AGENTS.md` from a workspace folder on the host; undefined when there
+ * is none. Read through the workspace's checks: a symlink the sandbox made
+ * cannot turn a host file into instructions for the model.
  *
  * @example
  * ```ts
@@ -82,11 +84,9 @@ export function systemPrompt(context: PromptContext): string {
  */
 export async function readInstructions(folder: string): Promise<string | undefined> {
   try {
-    return await Deno.readTextFile(`${folder}/AGENTS.md`);
+    return await (await Workspace.open(folder)).readFile("AGENTS.md");
   } catch (error) {
-    if (error instanceof Deno.errors.NotFound || error instanceof Deno.errors.IsADirectory) {
-      return undefined;
-    }
+    if (error instanceof RuntimeError && /^No such file/.test(error.message)) return undefined;
     throw error;
   }
 }

@@ -18,7 +18,6 @@ import type {
   ContainerCreateBody,
   ContainerInspect,
   ContainerSummary,
-  EngineEvent,
   EngineVersion,
   ExecCreateBody,
   ExecInspect,
@@ -37,7 +36,16 @@ export interface RequestOptions {
   /** A JSON body, or raw bytes (tar archives). */
   body?: unknown;
   signal?: AbortSignal;
+  /**
+   * Give up when the engine has not answered after this long, so a hung engine
+   * fails the call instead of hanging it. Default {@linkcode REQUEST_TIMEOUT_MS};
+   * `null` for streams that last (image pulls).
+   */
+  timeoutMs?: number | null;
 }
+
+/** How long a plain API call may wait for the engine. */
+export const REQUEST_TIMEOUT_MS = 15_000;
 
 /** Options for {@linkcode DockerClient.connect}. */
 export interface ConnectOptions {
@@ -134,10 +142,13 @@ export class DockerClient {
     for (const [key, value] of Object.entries(options.query ?? {})) {
       if (value !== undefined) url.searchParams.set(key, String(value));
     }
+    const timeoutMs = options.timeoutMs === undefined ? REQUEST_TIMEOUT_MS : options.timeoutMs;
+    const timeout = timeoutMs === null ? undefined : AbortSignal.timeout(timeoutMs);
+    const signals = [options.signal, timeout].filter((s) => s !== undefined);
     const init: RequestInit & { client: Deno.HttpClient } = {
       method,
       client: this.#http,
-      signal: options.signal,
+      signal: signals.length ? AbortSignal.any(signals) : undefined,
     };
     if (options.body instanceof Uint8Array) {
       init.body = options.body as Uint8Array<ArrayBuffer>;
@@ -151,7 +162,10 @@ export class DockerClient {
       response = await fetch(url, init);
     } catch (cause) {
       if (options.signal?.aborted) throw cause;
-      throw new DockerConnectionError(formatEndpoint(this.endpoint), cause);
+      const why = timeout?.aborted
+        ? new Error(`no answer to ${method} ${path} within ${timeoutMs} ms`)
+        : cause;
+      throw new DockerConnectionError(formatEndpoint(this.endpoint), why);
     }
     if (response.ok || response.status === 304) return response;
     throw apiError(response.status, await errorMessage(response));
@@ -195,6 +209,7 @@ export class DockerClient {
     const response = await this.request("POST", "/images/create", {
       query: { fromImage: image, tag: hasTagOrDigest(image) ? undefined : "latest" },
       signal,
+      timeoutMs: null,
     });
     for await (const line of jsonLines<PullProgress>(response)) {
       if (line.error || line.errorDetail) {
@@ -266,18 +281,6 @@ export class DockerClient {
       query: { path },
     });
     return new Uint8Array(await response.arrayBuffer());
-  }
-
-  /** `GET /events`: the engine's events as they happen, until `signal` aborts. */
-  async *events(
-    filters: Record<string, string[]>,
-    signal?: AbortSignal,
-  ): AsyncGenerator<EngineEvent> {
-    const response = await this.request("GET", "/events", {
-      query: { filters: JSON.stringify(filters) },
-      signal,
-    });
-    yield* jsonLines<EngineEvent>(response);
   }
 
   /** Closes the HTTP client's pooled connections. Safe to call twice. */

@@ -107,12 +107,3 @@ export interface PullProgress {
   error?: string;
   errorDetail?: { message?: string };
 }
-
-/** One event of `GET /events`. */
-export interface EngineEvent {
-  Type: string;
-  Action: string;
-  Actor: { ID: string; Attributes?: Record<string, string> };
-  time: number;
-  timeNano: number;
-}

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { DockerClient, DockerHostError, DockerUnavailableError } from "../docker/mod.ts";
+import { DockerClient, DockerUnavailableError } from "../docker/mod.ts";
 import { DockerRuntime } from "./docker_runtime.ts";
 import { LocalRuntime } from "./local_runtime.ts";
 import {
@@ -34,8 +34,9 @@ export async function chooseSandbox(options: RuntimeOptions = {}): Promise<Sandb
     const client = await DockerClient.connect({ env: resolved.getEnv });
     return { kind: "docker", client, options: resolved };
   } catch (error) {
-    const fallback = error instanceof DockerUnavailableError || error instanceof DockerHostError;
-    if (resolved.docker === true || !fallback) throw error;
+    // A DOCKER_HOST the user set but that cannot be used is their mistake to fix, not a reason
+    // to run on the host.
+    if (resolved.docker === true || !(error instanceof DockerUnavailableError)) throw error;
     resolved.onEvent({
       type: "notice",
       message: `${describeFailure(error)} Commands run on the host, NOT isolated: ` +
@@ -46,10 +47,8 @@ export async function chooseSandbox(options: RuntimeOptions = {}): Promise<Sandb
   }
 }
 
-function describeFailure(error: DockerUnavailableError | DockerHostError): string {
-  return error instanceof DockerUnavailableError
-    ? `No Docker engine answered (${error.attempts.join("; ")}).`
-    : error.message;
+function describeFailure(error: DockerUnavailableError): string {
+  return `No Docker engine answered (${error.attempts.join("; ")}).`;
 }
 
 /** Starts the runtime a {@linkcode chooseSandbox} call settled on. */

@@ -44,7 +44,15 @@ export class LazyRuntime implements Runtime {
   /** Starts the runtime (once) and resolves to it. */
   start(): Promise<Runtime> {
     if (this.#cleaned) return Promise.reject(new RuntimeError("This runtime was cleaned up."));
-    this.#runtime ??= this.#choose().then(startRuntime).then((rt) => this.#started = rt);
+    // A failed start is not kept: the next call tries again (the engine may be up by then).
+    this.#runtime ??= this.#choose().then(startRuntime).then(
+      (rt) => this.#started = rt,
+      (error) => {
+        this.#runtime = undefined;
+        this.#choice = undefined;
+        throw error;
+      },
+    );
     return this.#runtime;
   }
 
@@ -108,7 +116,10 @@ export class LazyRuntime implements Runtime {
   }
 
   #choose(): Promise<SandboxChoice> {
-    this.#choice ??= chooseSandbox(this.#options);
+    this.#choice ??= chooseSandbox(this.#options).catch((error) => {
+      this.#choice = undefined;
+      throw error;
+    });
     return this.#choice;
   }
 

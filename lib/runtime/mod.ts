@@ -22,4 +22,7 @@ export * from "./local_runtime.ts";
 export * from "./options.ts";
 export * from "./reaper.ts";
 export type * from "./runtime.ts";
-export { shellQuote } from "./shell.ts";
+export { DEFAULT_TIMEOUT_MS, shellQuote } from "./shell.ts";
+export { MAX_READ_BYTES, Workspace } from "./workspace.ts";
+// Engine faults end an agent's step; the layers above see them through this layer.
+export { DockerError } from "../docker/mod.ts";

@@ -11,9 +11,14 @@ interface ProcessEntry {
   pid: number;
   parent: number;
   session: number;
+  /** The program's name, as the kernel keeps it. */
+  name: string;
   /** Start time in clock ticks since boot (Linux), or 0 when unknown. */
   startTicks: number;
 }
+
+/** Program names of shells: an orphaned one is a fork bomb's, not a server left running. */
+const SHELLS = new Set(["bash", "sh", "dash", "ash", "zsh", "busybox"]);
 
 /** Linux's USER_HZ, the unit of `/proc/<pid>/stat` start times; 100 on every mainstream kernel. */
 const TICKS_PER_SECOND = 100;
@@ -37,14 +42,14 @@ async function commandProcesses(shellPid: number, elapsedMs: number): Promise<nu
   const uptime = Deno.build.os === "linux" ? await uptimeTicks() : 0;
   // A little slack: the tick clock is coarse.
   const since = Number.isFinite(elapsedMs)
-    ? uptime - Math.ceil(elapsedMs / 1000 * TICKS_PER_SECOND) - 5
+    ? uptime - Math.ceil(elapsedMs / 1000 * TICKS_PER_SECOND) - 2
     : -Infinity;
   const inSession = new Set(entries.filter((p) => p.session === shellPid).map((p) => p.pid));
-  // Orphans of the session (their parent left it) are killed whenever they started: a fork bomb.
+  // Orphaned shells of the session (a fork bomb's subshells) go whenever they started.
   return entries
     .filter((p) =>
       inSession.has(p.pid) && p.pid !== shellPid &&
-      (p.startTicks >= since || !inSession.has(p.parent))
+      (p.startTicks >= since || (!inSession.has(p.parent) && SHELLS.has(p.name)))
     )
     .map((p) => p.pid);
 }
@@ -58,6 +63,7 @@ async function procEntries(): Promise<ProcessEntry[]> {
     const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
     if (fields.length < 20) continue;
     entries.push({
+      name: stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")")),
       pid: Number(dir.name),
       parent: Number(fields[1]),
       session: Number(fields[3]),
@@ -69,13 +75,20 @@ async function procEntries(): Promise<ProcessEntry[]> {
 
 async function psEntries(): Promise<ProcessEntry[]> {
   const out = await new Deno.Command("ps", {
-    args: ["-A", "-o", "pid=,ppid=,sess="],
+    args: ["-A", "-o", "pid=,ppid=,sess=,comm="],
     stdout: "piped",
   })
     .output();
   return new TextDecoder().decode(out.stdout).trim().split("\n").map((line) => {
-    const [pid, parent, session] = line.trim().split(/\s+/).map(Number);
-    return { pid, parent, session, startTicks: 0 };
+    const [pid, parent, session, ...command] = line.trim().split(/\s+/);
+    const name = command.join(" ").split("/").at(-1) ?? "";
+    return {
+      pid: Number(pid),
+      parent: Number(parent),
+      session: Number(session),
+      name,
+      startTicks: 0,
+    };
   });
 }
 
@@ -97,7 +110,7 @@ export function sendSignal(pid: number, sig: Deno.Signal): void {
  * The same sweep inside a container, as a POSIX shell function that uses only
  * builtins, so it still runs when the pids limit is exhausted (a fork bomb).
  * `__pygent_kill SHELL_PID ELAPSED_CENTISECONDS` kills whatever started since
- * the command did and every orphan (a fork bomb's processes), sparing init, the container's keep-alive process (init's
+ * the command did and every orphaned shell (a fork bomb's subshells), sparing init, the container's keep-alive process (init's
  * first child), exec'd processes (the shells: their parent is outside the
  * container) and the shell. `__pygent_oom` prints the memory cgroup's count
  * of out-of-memory kills.
@@ -105,6 +118,8 @@ export function sendSignal(pid: number, sig: Deno.Signal): void {
 export const CONTAINER_KILL_FUNCTION = `
 __pygent_stat() {
   read -r __pygent_st < "$1/stat" 2>/dev/null || return 1
+  __pygent_comm=\${__pygent_st#*(}
+  __pygent_comm=\${__pygent_comm%)*}
   set -- \${__pygent_st##*) }
   [ "$#" -ge 20 ] || return 1
   __pygent_ppid=$2
@@ -122,15 +137,19 @@ __pygent_kill() {
   __pygent_shell=$1 __pygent_back=$2 __pygent_n=0
   while [ "$__pygent_n" -lt 20 ]; do
     read -r __pygent_up __pygent_x < /proc/uptime
-    __pygent_since=$(( \${__pygent_up%.*}\${__pygent_up#*.} - __pygent_back - 5 ))
+    __pygent_since=$(( \${__pygent_up%.*}\${__pygent_up#*.} - __pygent_back - 2 ))
     __pygent_found=
     for __pygent_d in /proc/[0-9]*; do
       __pygent_p=\${__pygent_d#/proc/}
       case " 1 $$ $__pygent_main $__pygent_shell " in *" $__pygent_p "*) continue ;; esac
       __pygent_stat "$__pygent_d" || continue
       [ "$__pygent_ppid" = 0 ] && continue
-      # Orphans (parent gone, adopted by init) are killed whenever they started: a fork bomb.
-      [ "$__pygent_ppid" = 1 ] || [ "$__pygent_start" -ge "$__pygent_since" ] || continue
+      # Orphaned shells (a fork bomb's subshells, adopted by init) go whenever they started;
+      # other orphans (nohup'd servers) only when this command started them.
+      if [ "$__pygent_start" -lt "$__pygent_since" ]; then
+        [ "$__pygent_ppid" = 1 ] || continue
+        case "$__pygent_comm" in bash|sh|dash|ash|zsh|busybox) ;; *) continue ;; esac
+      fi
       kill -STOP "$__pygent_p" 2>/dev/null && __pygent_found="$__pygent_found $__pygent_p"
     done
     [ -z "$__pygent_found" ] && return 0

@@ -8,16 +8,22 @@
 import type { DockerClient } from "../docker/mod.ts";
 import { OWNER_LABEL, TEMPORARY_WORKSPACE_LABEL, WORKSPACE_LABEL } from "./docker_runtime.ts";
 
-/** True when process `pid` of this host still exists. */
-export function processAlive(pid: number): boolean {
-  if (Deno.build.os === "windows") return true; // No way to ask without a signal: keep it.
-  try {
-    // SIGCONT is harmless to a running process and only asks whether it exists.
-    Deno.kill(pid, "SIGCONT");
-    return true;
-  } catch (error) {
-    return !(error instanceof Deno.errors.NotFound);
+/**
+ * True when process `pid` of this host still exists. Asked without a signal
+ * (a SIGCONT would resume a session suspended with Ctrl-Z). On Windows there
+ * is no cheap way to ask, so every owner counts as alive there.
+ */
+export async function processAlive(pid: number): Promise<boolean> {
+  if (Deno.build.os === "linux") {
+    return await Deno.stat(`/proc/${pid}`).then(() => true, () => false);
   }
+  if (Deno.build.os === "windows") return true;
+  const { success } = await new Deno.Command("ps", {
+    args: ["-p", String(pid)],
+    stdout: "null",
+    stderr: "null",
+  }).output();
+  return success;
 }
 
 /**
@@ -33,7 +39,7 @@ export async function reapStaleContainers(client: DockerClient): Promise<number>
     const colon = owner.lastIndexOf(":");
     const pid = Number(owner.slice(colon + 1));
     if (owner.slice(0, colon) !== host || !Number.isInteger(pid) || pid === Deno.pid) continue;
-    if (processAlive(pid)) continue;
+    if (await processAlive(pid)) continue;
     await client.removeContainer(container.Id).then(() => removed++, () => {});
     const workspace = container.Labels[WORKSPACE_LABEL];
     if (container.Labels[TEMPORARY_WORKSPACE_LABEL] === "true" && isPygentTempDir(workspace)) {

@@ -57,7 +57,8 @@ export interface ShellOptions {
   explainKill?: (exitCode: number) => Promise<string | undefined>;
 }
 
-const DEFAULT_TIMEOUT_MS = 30_000;
+/** A command's time limit when none is given: 30 s. */
+export const DEFAULT_TIMEOUT_MS = 30_000;
 /** How long an interrupted command gets to reach its end marker before the shell is replaced. */
 const INTERRUPT_GRACE_MS = 2_000;
 

@@ -9,8 +9,7 @@
 
 import { BoundedOutput, MarkedStream } from "./output_buffer.ts";
 import type { BashOptions, BashResult } from "./runtime.ts";
-
-const DEFAULT_TIMEOUT_MS = 30_000;
+import { DEFAULT_TIMEOUT_MS } from "./shell.ts";
 
 /**
  * The `cmd.exe` command line for one command: run it, then print the marker,

@@ -11,6 +11,9 @@ import { concat } from "./output_buffer.ts";
 
 const SEP = Deno.build.os === "windows" ? "\\" : "/";
 
+/** Largest file the file operations read whole: 16 MiB. Bigger ones are for `head`/`sed`. */
+export const MAX_READ_BYTES = 16 * 1024 * 1024;
+
 /**
  * A workspace folder on the host. Relative paths are relative to it; absolute
  * paths are accepted when they point inside it, on the host or under one of
@@ -99,22 +102,32 @@ export class Workspace {
     return parts;
   }
 
-  /** Reads a file as UTF-8 text (invalid bytes become U+FFFD). */
+  /**
+   * Reads a file as UTF-8 text, a byte-order mark kept (so a file read, edited
+   * and written back keeps it). A file that is not UTF-8 is refused rather
+   * than altered.
+   */
   async readFile(path: string): Promise<string> {
     const bytes = await this.readBytes(path);
-    return new TextDecoder().decode(bytes);
+    try {
+      return new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes);
+    } catch {
+      throw new RuntimeError(
+        `${path} is not UTF-8 text (a binary file?); inspect it with a command (file, xxd, iconv).`,
+      );
+    }
   }
 
-  /** Reads a file's bytes. */
+  /** Reads a regular file's bytes, up to {@linkcode MAX_READ_BYTES}. */
   async readBytes(path: string): Promise<Uint8Array> {
     const parts = this.relativeParts(path);
     if (parts.length === 0) throw new RuntimeError(`${path} is the workspace folder, not a file.`);
     const full = this.#join(parts);
     const real = await this.#realInside(path, full);
+    // Checked before opening: opening a FIFO would block, and a huge file would fill memory.
+    regularFile(path, await Deno.stat(real));
     using file = await openOrExplain(path, real, { read: true });
-    await this.#verifySame(path, full, file);
-    const info = await file.stat();
-    if (info.isDirectory) throw new RuntimeError(`${path} is a folder, not a file.`);
+    regularFile(path, await this.#verifySame(path, full, file));
     return await readAll(file);
   }
 
@@ -132,14 +145,19 @@ export class Workspace {
       exists = false;
     }
     const target = exists ? await this.#realInside(path, full) : full;
+    if (exists && !(await Deno.stat(target)).isFile) {
+      // Checked before opening: opening a FIFO for writing would block.
+      throw new RuntimeError(`${path} is not a regular file; only regular files can be written.`);
+    }
     // Never truncate before the opened file is known to be inside the workspace.
     using file = await openOrExplain(
       path,
       target,
       exists ? { write: true } : { write: true, createNew: true },
     );
-    await this.#verifySame(path, full, file);
-    if ((await file.stat()).isDirectory) throw new RuntimeError(`${path} is a folder, not a file.`);
+    if (!(await this.#verifySame(path, full, file)).isFile) {
+      throw new RuntimeError(`${path} is not a regular file; only regular files can be written.`);
+    }
     await file.truncate(0);
     let bytes = typeof content === "string" ? new TextEncoder().encode(content) : content;
     while (bytes.length > 0) bytes = bytes.subarray(await file.write(bytes));
@@ -211,7 +229,7 @@ export class Workspace {
    * Closes the window between check and open: the opened file must be the very
    * file the path resolves to now, and that must still be inside the workspace.
    */
-  async #verifySame(given: string, full: string, file: Deno.FsFile): Promise<void> {
+  async #verifySame(given: string, full: string, file: Deno.FsFile): Promise<Deno.FileInfo> {
     const opened = await file.stat();
     const real = await this.#realInside(given, full);
     const now = await Deno.stat(real);
@@ -221,6 +239,22 @@ export class Workspace {
         "it changed while being opened (a symlink was swapped in)",
       );
     }
+    return opened;
+  }
+}
+
+function regularFile(given: string, info: Deno.FileInfo): void {
+  if (info.isDirectory) throw new RuntimeError(`${given} is a folder, not a file.`);
+  if (!info.isFile) {
+    throw new RuntimeError(
+      `${given} is not a regular file (a pipe, socket or device); use a command.`,
+    );
+  }
+  if (info.size > MAX_READ_BYTES) {
+    const mib = (info.size / 1024 / 1024).toFixed(1);
+    throw new RuntimeError(
+      `${given} is ${mib} MiB, too big to read whole; read parts of it with a command (head, sed -n).`,
+    );
   }
 }
 
@@ -250,7 +284,17 @@ async function openOrExplain(
 async function readAll(file: Deno.FsFile): Promise<Uint8Array> {
   const chunks: Uint8Array[] = [];
   const buf = new Uint8Array(64 * 1024);
+  let total = 0;
   let n: number | null;
-  while ((n = await file.read(buf)) !== null) chunks.push(buf.slice(0, n));
+  // The file may grow after it was checked: never read past the limit.
+  while ((n = await file.read(buf)) !== null && total <= MAX_READ_BYTES) {
+    chunks.push(buf.slice(0, n));
+    total += n;
+  }
+  if (total > MAX_READ_BYTES) {
+    throw new RuntimeError(
+      "The file grew past 16 MiB while being read; read parts of it with a command.",
+    );
+  }
   return concat(chunks);
 }

@@ -135,3 +135,26 @@ Deno.test("a lazy runtime describes its sandbox before it starts", async () => {
   assert.equal(rt.started, false);
   await rt.cleanup();
 });
+
+Deno.test("a DOCKER_HOST that cannot be used is an error even in auto mode, not a fallback", async () => {
+  await assert.rejects(
+    createRuntime({ getEnv: envWith({ DOCKER_HOST: "ssh://me@buildbox" }) }),
+    /DOCKER_HOST=ssh:\/\/me@buildbox is not supported/,
+  );
+});
+
+dockerTest("a lazy runtime that failed to start tries again on the next call", async () => {
+  let host = missingSocket;
+  const rt = new LazyRuntime({
+    docker: true,
+    image: TEST_IMAGE,
+    getEnv: (name) => name === "DOCKER_HOST" ? host : Deno.env.get(name),
+  });
+  try {
+    await assert.rejects(rt.bash("true"), DockerUnavailableError);
+    host = "unix:///var/run/docker.sock";
+    assert.equal((await rt.bash("echo up")).stdout, "up\n");
+  } finally {
+    await rt.cleanup();
+  }
+});

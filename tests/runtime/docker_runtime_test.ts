@@ -202,10 +202,11 @@ dockerTest(
     await using rt = await dockerRuntime();
     await rt.bash("echo keep > kept.txt; cd /tmp");
     const oldId = rt.containerId!;
-    const running = rt.bash("sleep 30", { timeoutMs: 20_000 });
+    // The rejection may come while the removal is awaited: attach the assertion at once.
+    const running = assert.rejects(rt.bash("sleep 30", { timeoutMs: 20_000 }), SandboxLostError);
     await new Promise((r) => setTimeout(r, 200));
     await withClient((c) => c.removeContainer(oldId));
-    await assert.rejects(running, SandboxLostError);
+    await running;
     const next = await rt.bash("pwd; cat kept.txt");
     assert.equal(next.stdout, "/workspace\nkeep\n");
     assert.match(next.notice ?? "", /new one was started/);

@@ -2,6 +2,7 @@
 import assert from "node:assert/strict";
 import {
   OWNER_LABEL,
+  processAlive,
   reapStaleContainers,
   SESSION_LABEL,
   TEMPORARY_WORKSPACE_LABEL,
@@ -75,3 +76,17 @@ dockerTest(
     }
   },
 );
+
+Deno.test("asking whether a stopped process is alive does not resume it", async () => {
+  const child = new Deno.Command("sleep", { args: ["30"] }).spawn();
+  try {
+    Deno.kill(child.pid, "SIGSTOP");
+    assert.equal(await processAlive(child.pid), true);
+    const state = (await Deno.readTextFile(`/proc/${child.pid}/stat`)).split(") ")[1][0];
+    assert.equal(state, "T");
+  } finally {
+    child.kill("SIGKILL");
+    await child.status;
+  }
+  assert.equal(await processAlive(child.pid), false);
+});

@@ -173,3 +173,18 @@ shellTest("a flood of output keeps a bounded head and tail with a marker", async
     30_000_005,
   );
 });
+
+shellTest("a timeout spares background jobs that earlier commands left running", async (rt) => {
+  const tag = `${Math.floor(Math.random() * 1e6)}.5`;
+  await rt.bash(`(sleep 1${tag} &); nohup sleep 2${tag} >/dev/null 2>&1 &`);
+  await new Promise((r) => setTimeout(r, 100));
+  const pids = `for f in /proc/[0-9]*/cmdline; do case "$(tr '\\0' ' ' < $f 2>/dev/null)" in ` +
+    `"sleep 1${tag} "|"sleep 2${tag} ") p=\${f#/proc/}; echo \${p%/cmdline};; esac; done`;
+  try {
+    const timedOut = await rt.bash("sleep 30", { timeoutMs: 500 });
+    assert.equal(timedOut.timedOut, true);
+    assert.equal((await rt.bash(pids)).stdout.trim().split("\n").length, 2);
+  } finally {
+    await rt.bash(`kill $(${pids}) 2>/dev/null; true`);
+  }
+});

@@ -68,3 +68,52 @@ Deno.test("reading a missing file says which", async () => {
     await ws.dispose();
   }
 });
+
+Deno.test("a FIFO is refused without blocking", async () => {
+  const ws = await Workspace.open();
+  try {
+    const made = await new Deno.Command("mkfifo", { args: [`${ws.path}/pipe`] }).output();
+    assert.ok(made.success);
+    await assert.rejects(ws.readFile("pipe"), /not a regular file/);
+    await assert.rejects(ws.writeFile("pipe", "x"), /not a regular file/);
+  } finally {
+    await ws.dispose();
+  }
+});
+
+Deno.test("a file too big to read whole is refused, pointing at a command", async () => {
+  const ws = await Workspace.open();
+  try {
+    using file = await Deno.create(`${ws.path}/big`);
+    await file.truncate(1500 * 1024 * 1024); // sparse: no disk used
+    await assert.rejects(ws.readFile("big"), /1500\.0 MiB, too big to read whole.*head/);
+  } finally {
+    await ws.dispose();
+  }
+});
+
+Deno.test("a file that is not UTF-8 is refused instead of being altered", async () => {
+  const ws = await Workspace.open();
+  try {
+    await ws.writeFile("latin1.txt", new Uint8Array([0x63, 0x61, 0x66, 0xe9]));
+    await assert.rejects(ws.readFile("latin1.txt"), /not UTF-8 text/);
+  } finally {
+    await ws.dispose();
+  }
+});
+
+Deno.test("a byte-order mark survives a read and a write back", async () => {
+  const ws = await Workspace.open();
+  try {
+    await Deno.writeFile(`${ws.path}/bom.txt`, new Uint8Array([0xef, 0xbb, 0xbf, 0x68, 0x69]));
+    const text = await ws.readFile("bom.txt");
+    assert.equal(text, "\uFEFFhi");
+    await ws.writeFile("bom.txt", text.replace("hi", "ho"));
+    assert.deepEqual(
+      await Deno.readFile(`${ws.path}/bom.txt`),
+      new Uint8Array([0xef, 0xbb, 0xbf, 0x68, 0x6f]),
+    );
+  } finally {
+    await ws.dispose();
+  }
+});

@@ -6,7 +6,7 @@
  * @module
  */
 
-import { DockerError } from "../../docker/mod.ts";
+import { DockerError } from "../../runtime/mod.ts";
 import { AgentError } from "../errors.ts";
 import { validateJson } from "../json_schema.ts";
 import type { ToolSchema } from "../model.ts";
