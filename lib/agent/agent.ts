@@ -274,11 +274,7 @@ export class Agent implements AsyncDisposable {
       }
       await this.#runToolCalls(reply.toolCalls, runtime, signal, toolRuns);
     }
-    this.#emit({
-      type: "notice",
-      message: `Stopped after ${this.maxSteps} model requests without a final answer (the step ` +
-        "limit: PYGENT_MAX_STEPS or --max-steps). Send another message to let it go on.",
-    });
+    this.#emit({ type: "step_limit", maxSteps: this.maxSteps });
     return { text, stopReason: "max_steps", toolRuns, usage, requests: this.maxSteps };
   }
 

@@ -42,7 +42,9 @@ export interface ToolRun {
  * - `retry`: the model's reply broke off and is asked for again: drop the `text` shown since
  *   the last `request`, the reply starts over.
  * - `notice`: something to tell the user: the sandbox fell back to the host, the shell was
- *   reset, the step stopped at its step limit.
+ *   reset.
+ * - `step_limit`: the step stopped after `maxSteps` model requests without a final answer;
+ *   the history is usable and another message lets the model go on.
  * - `pull`: image pull progress, as the engine reports it.
  * - `error`: the step failed; `step()` rejects with the same error.
  */
@@ -55,4 +57,5 @@ export type AgentEvent =
   | ({ type: "tool_result" } & ToolRun)
   | ({ type: "usage" } & Usage)
   | { type: "error"; name: string; message: string }
+  | { type: "step_limit"; maxSteps: number }
   | RuntimeEvent;

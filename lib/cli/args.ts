@@ -19,6 +19,9 @@ import {
   DEFAULT_IMAGE,
   DEFAULT_MEMORY_BYTES,
   DEFAULT_PIDS_LIMIT,
+  MIN_CPUS,
+  MIN_MEMORY_BYTES,
+  MIN_PIDS_LIMIT,
   parseBoolean,
   resolveRuntimeOptions,
 } from "../runtime/mod.ts";
@@ -173,9 +176,13 @@ export function parseArgs(argv: string[], context: ArgsContext = {}): ParsedArgs
       MIN_CPUS,
       String(MIN_CPUS),
     ),
-    memoryBytes: flags.memory === undefined
-      ? undefined
-      : atLeast("--memory", flags.memory, byteSize(flags.memory), MIN_MEMORY_BYTES, "6m"),
+    memoryBytes: flags.memory === undefined ? undefined : atLeast(
+      "--memory",
+      flags.memory,
+      byteSize(flags.memory),
+      MIN_MEMORY_BYTES,
+      `${MIN_MEMORY_BYTES / 1024 ** 2}m`,
+    ),
     pidsLimit: optional(
       flags.pidsLimit === undefined ? undefined : { name: "--pids-limit", value: flags.pidsLimit },
       ({ name, value }) =>
@@ -211,9 +218,6 @@ export function parseArgs(argv: string[], context: ArgsContext = {}): ParsedArgs
 }
 
 // The smallest limits the runtime accepts (lib/runtime/options.ts), said here in the flags' units.
-const MIN_MEMORY_BYTES = 6 * 1024 * 1024;
-const MIN_PIDS_LIMIT = 8;
-const MIN_CPUS = 0.01;
 
 /** Refuses a limit below what the runtime accepts, naming the flag and a value that works. */
 function atLeast(flag: string, given: string, value: number, min: number, shown: string): number {

@@ -133,16 +133,14 @@ export class Session {
   #show(event: AgentEvent): void {
     // A cancelled step reports its abort as an error: "Cancelled." says it better.
     if (event.type === "error" && this.#signal?.aborted) return;
-    const limit = event.type === "notice" && this.#oneShot
-      ? /^Stopped after (\d+) model requests/.exec(event.message)
-      : null;
-    if (limit) {
-      // The agent invites another message, which a one-shot run cannot take.
-      const n = limit[1];
+    if (event.type === "step_limit") {
+      const n = event.maxSteps;
       this.#view.event({
         type: "notice",
         message: `Stopped after ${n} model requests without a final answer (--max-steps ${n}); ` +
-          "run again with a higher --max-steps.",
+          (this.#oneShot
+            ? "run again with a higher --max-steps."
+            : "send another message to let it go on."),
       });
       return;
     }

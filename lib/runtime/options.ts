@@ -14,6 +14,12 @@ export const DEFAULT_IMAGE = "python:3.12-slim";
 export const DEFAULT_MEMORY_BYTES = 512 * 1024 * 1024;
 /** Default limit on processes in the container. */
 export const DEFAULT_PIDS_LIMIT = 256;
+/** The smallest memory limit the engine accepts: 6 MiB. */
+export const MIN_MEMORY_BYTES = 6 * 1024 * 1024;
+/** The smallest pids limit that still leaves room for the shell and its helpers. */
+export const MIN_PIDS_LIMIT = 8;
+/** The smallest CPU limit: a hundredth of a CPU. */
+export const MIN_CPUS = 0.01;
 
 /**
  * Options of {@linkcode createRuntime}. Everything is optional; unset values come
@@ -98,10 +104,10 @@ export function resolveRuntimeOptions(options: RuntimeOptions = {}): ResolvedRun
     getEnv,
     os: options.os ?? Deno.build.os,
   };
-  positive("memoryBytes", resolved.memoryBytes, 6 * 1024 * 1024);
-  positive("pidsLimit", resolved.pidsLimit, 8);
+  positive("memoryBytes", resolved.memoryBytes, MIN_MEMORY_BYTES);
+  positive("pidsLimit", resolved.pidsLimit, MIN_PIDS_LIMIT);
   positive("outputLimit", resolved.outputLimit, 1024);
-  if (resolved.cpus !== undefined) positive("cpus", resolved.cpus, 0.01);
+  if (resolved.cpus !== undefined) positive("cpus", resolved.cpus, MIN_CPUS);
   if (!resolved.image.trim()) throw new ConfigError("The image name is empty.");
   for (const name of Object.keys(resolved.env)) {
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {

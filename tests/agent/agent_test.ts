@@ -187,16 +187,16 @@ Deno.test("the step limit stops a step, says so plainly, and leaves a history th
   await using server = await OpenAIServer.start((_req, i) =>
     i < 3 ? { kind: "message", toolCalls: [bash(`echo ${i}`)] } : say("Finished.")
   );
-  const notices: string[] = [];
+  const limits: number[] = [];
   await using ag = testAgent(server, {
     maxSteps: 3,
-    onEvent: (e) => e.type === "notice" && notices.push(e.message),
+    onEvent: (e) => e.type === "step_limit" && limits.push(e.maxSteps),
   });
   const stopped = await ag.step("loop");
 
   assert.equal(stopped.stopReason, "max_steps");
   assert.equal(stopped.requests, 3);
-  assert.match(notices.join("\n"), /Stopped after 3 model requests without a final answer/);
+  assert.deepEqual(limits, [3]);
   const next = await ag.step("go on");
   assert.equal(next.text, "Finished.");
   assertValidRequest(server.requests[3]);
