@@ -298,11 +298,12 @@ export class Agent implements AsyncDisposable {
         const { id, function: { name, arguments: args } } = call;
         this.#emit({ type: "tool_call", id, name, arguments: args });
         running = { call, since: performance.now() };
-        const output = await this.tools.call(name, args, {
-          runtime,
+        // A tool that does not heed the signal (an extra tool, a blocked read) must not hold a
+        // cancel: the step returns, the tool finishes on its own.
+        const output = await untilAborted(
+          this.tools.call(name, args, { runtime, signal, timeoutMs: this.#timeoutMs }),
           signal,
-          timeoutMs: this.#timeoutMs,
-        });
+        );
         this.#recordResult(call, output, running.since, toolRuns);
         running = undefined;
         done++;
@@ -402,8 +403,9 @@ function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): 
   if (!signal) return promise;
   return new Promise((resolve, reject) => {
     const onAbort = () => reject(signal.reason);
+    // Handled first, so an abandoned promise that rejects later is never an unhandled rejection.
+    promise.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
     if (signal.aborted) return onAbort();
     signal.addEventListener("abort", onAbort, { once: true });
-    promise.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
   });
 }
