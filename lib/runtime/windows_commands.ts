@@ -13,10 +13,13 @@ import { DEFAULT_TIMEOUT_MS } from "./shell.ts";
 
 /**
  * The `cmd.exe` command line for one command: run it, then print the marker,
- * the exit code (delayed expansion, read after the command ran) and the directory.
+ * the exit code and the directory. `call echo %^errorlevel%` reads the exit
+ * code after the command ran (the `^` keeps the line's own expansion off it,
+ * `call` expands it then), without turning on delayed expansion, which would
+ * eat every `!` in the user's command.
  */
 export function cmdLine(cmd: string, token: string): string {
-  return `/d /s /v:on /c "${cmd} & echo ${token}:!errorlevel! & cd"`;
+  return `/d /s /c "${cmd} & call echo ${token}:%^errorlevel% & cd"`;
 }
 
 /** Splits what followed the marker into the exit code and the directory. */

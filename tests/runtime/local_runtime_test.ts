@@ -52,8 +52,8 @@ Deno.test("on Windows the local runtime says it runs cmd.exe", async () => {
 
 Deno.test("a Windows command line prints the marker, exit code and directory after the command", () => {
   assert.equal(
-    cmdLine("cd src && dir", "tok"),
-    '/d /s /v:on /c "cd src && dir & echo tok:!errorlevel! & cd"',
+    cmdLine("cd src && echo hi!", "tok"),
+    '/d /s /c "cd src && echo hi! & call echo tok:%^errorlevel% & cd"',
   );
 });
 
