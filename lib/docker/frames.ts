@@ -34,6 +34,7 @@ const HEADER_SIZE = 8;
  */
 export class FrameDecoder {
   readonly #header = new Uint8Array(HEADER_SIZE);
+  readonly #headerView = new DataView(this.#header.buffer);
   #headerFilled = 0;
   #stream: StreamId = 1;
   #remaining = 0;
@@ -43,6 +44,14 @@ export class FrameDecoder {
     const out: Frame[] = [];
     let i = 0;
     while (i < chunk.length) {
+      if (this.#remaining === 0 && this.#headerFilled === 0 && chunk.length - i >= HEADER_SIZE) {
+        // The whole header is in this chunk: read it in place.
+        this.#stream = chunk[i] as StreamId;
+        this.#remaining = ((chunk[i + 4] << 24) >>> 0) + (chunk[i + 5] << 16) +
+          (chunk[i + 6] << 8) + chunk[i + 7];
+        i += HEADER_SIZE;
+        continue;
+      }
       if (this.#remaining === 0) {
         const take = Math.min(HEADER_SIZE - this.#headerFilled, chunk.length - i);
         this.#header.set(chunk.subarray(i, i + take), this.#headerFilled);
@@ -51,7 +60,7 @@ export class FrameDecoder {
         if (this.#headerFilled < HEADER_SIZE) break;
         this.#headerFilled = 0;
         this.#stream = this.#header[0] as StreamId;
-        this.#remaining = new DataView(this.#header.buffer).getUint32(4);
+        this.#remaining = this.#headerView.getUint32(4);
         continue;
       }
       const take = Math.min(this.#remaining, chunk.length - i);
