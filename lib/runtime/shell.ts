@@ -231,7 +231,11 @@ export class Shell {
         "working directory, variables and functions were reset.";
     }
     if (timedOut) exitCode = 124;
-    let stderrText = stderr.output.text();
+    // The shell's own report of the job the timeout killed ("main: line 2: 13 Killed  sleep 20")
+    // names our wrapper, not the user's command: the result says timedOut instead.
+    let stderrText = timedOut
+      ? stderr.output.text().replace(/^\S+: line \d+: +\d+ Killed .*\n?/gm, "")
+      : stderr.output.text();
     if (!timedOut && exitCode > 128) {
       const why = await this.#options.explainKill?.(exitCode);
       if (why) stderrText += (stderrText && !stderrText.endsWith("\n") ? "\n" : "") + why + "\n";
