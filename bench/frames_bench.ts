@@ -15,7 +15,7 @@
  */
 
 import { encodeFrame, FrameDecoder, type StreamId } from "../lib/docker/frames.ts";
-import { BoundedOutput, MarkedStream } from "../lib/runtime/output_buffer.ts";
+import { BoundedOutput, concat, MarkedStream } from "../lib/runtime/output_buffer.ts";
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
@@ -29,13 +29,7 @@ function multiplexed(total: number, frameSize: number): Uint8Array {
     const stream: StreamId = i % 8 === 7 ? 2 : 1;
     frames.push(encodeFrame(stream, payload.subarray(0, Math.min(frameSize, total - sent))));
   }
-  const out = new Uint8Array(frames.reduce((n, f) => n + f.length, 0));
-  let offset = 0;
-  for (const f of frames) {
-    out.set(f, offset);
-    offset += f.length;
-  }
-  return out;
+  return concat(frames);
 }
 
 /** `bytes` cut into reads of `size`, as `conn.read` hands them over. */

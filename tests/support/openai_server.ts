@@ -12,6 +12,7 @@
  * @module
  */
 
+import { concat } from "../../lib/runtime/output_buffer.ts";
 import type OpenAI from "openai";
 
 type ChatCompletion = OpenAI.ChatCompletion;
@@ -581,13 +582,7 @@ class _ConnReader {
       if (part === null || await this.#readUntil("\r\n", 2) === null) return null;
       parts.push(part);
     }
-    const body = new Uint8Array(parts.reduce((total, part) => total + part.length, 0));
-    let offset = 0;
-    for (const part of parts) {
-      body.set(part, offset);
-      offset += part.length;
-    }
-    return body;
+    return concat(parts);
   }
 }
 
