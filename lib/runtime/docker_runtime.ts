@@ -107,7 +107,8 @@ export class DockerRuntime implements Runtime {
   readonly #shell: Shell;
   readonly #controller: Shell;
   #containerId: string | undefined;
-  #controllerStarting: Promise<void> | undefined;
+  /** The controller's start, and the container it was started for. */
+  #controllerReady: { containerId: string | undefined; started: Promise<void> } | undefined;
   #oomKills = "0";
   #cleaned = false;
 
@@ -177,9 +178,7 @@ export class DockerRuntime implements Runtime {
     const result = await this.#shell.run(cmd, options);
     // The controller (which stops runaway commands) starts after the first command, off the
     // start-up path; it must exist before a fork bomb exhausts the pids limit.
-    this.#controllerStarting ??= this.#controller.start().catch(() => {
-      this.#controllerStarting = undefined;
-    });
+    this.#readyController().catch(() => {});
     return result;
   }
 
@@ -290,13 +289,29 @@ export class DockerRuntime implements Runtime {
   }
 
   /**
+   * Starts the controller shell of the current container, once; a controller
+   * left from a container that was replaced is discarded first.
+   */
+  #readyController(): Promise<void> {
+    const containerId = this.#containerId;
+    const ready = this.#controllerReady;
+    if (ready && ready.containerId === containerId) return ready.started;
+    const started = this.#controller.close().then(() => this.#controller.start());
+    this.#controllerReady = { containerId, started };
+    started.catch(() => {
+      if (this.#controllerReady?.started === started) this.#controllerReady = undefined;
+    });
+    return started;
+  }
+
+  /**
    * Stops a runaway command through the controller shell. When even that fails
    * (the pids limit exhausted before the controller existed), the container is
    * replaced: the session goes on without the shell's state.
    */
   async #interrupt(shellPid: number, startedAt: number): Promise<void> {
     try {
-      await this.#controller.start();
+      await this.#readyController();
       const back = Math.ceil((performance.now() - startedAt) / 10);
       await this.#controller.run(
         `kill -USR1 ${shellPid} 2>/dev/null; __pygent_kill ${shellPid} ${back}`,
@@ -305,7 +320,6 @@ export class DockerRuntime implements Runtime {
     } catch {
       const id = this.#containerId;
       this.#containerId = undefined;
-      this.#controllerStarting = undefined;
       if (id) await this.#client.removeContainer(id).catch(() => {});
       this.#shell.noteForNextResult(
         "The previous command could not be stopped inside the container, so the container was " +
@@ -317,15 +331,15 @@ export class DockerRuntime implements Runtime {
   /** Tells an out-of-memory kill from the container's memory cgroup, not from the exit code alone. */
   async #explainKill(exitCode: number): Promise<string | undefined> {
     if (exitCode !== 137) return undefined;
-    const result = await this.#controller.run("__pygent_oom", { timeoutMs: 5_000 }).catch(() =>
-      undefined
-    );
+    const result = await this.#readyController().then(() =>
+      this.#controller.run("__pygent_oom", { timeoutMs: 5_000 })
+    ).catch(() => undefined);
     const count = result?.stdout.trim();
     if (!count || count === "unknown" || count === this.#oomKills) return undefined;
     this.#oomKills = count;
     const mib = Math.round(this.#options.memoryBytes / 1024 / 1024);
     return `pygent: killed: out of memory (the container's memory limit is ${mib} MiB). ` +
-      "Use less memory, or raise the limit (--memory).";
+      "Use less memory, or raise the container's memory limit.";
   }
 
   /**

@@ -211,6 +211,12 @@ dockerTest(
     assert.equal(next.stdout, "/workspace\nkeep\n");
     assert.match(next.notice ?? "", /new one was started/);
     assert.notEqual(rt.containerId, oldId);
+    // The new container's timeouts work like the first one's: the shell and its state survive.
+    const newId = rt.containerId;
+    await rt.bash("cd /tmp");
+    assert.equal((await rt.bash("sleep 30", { timeoutMs: 500 })).timedOut, true);
+    assert.equal((await rt.bash("pwd")).stdout, "/tmp\n");
+    assert.equal(rt.containerId, newId);
   },
 );
 
