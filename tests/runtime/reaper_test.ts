@@ -79,11 +79,17 @@ dockerTest(
 
 Deno.test("asking whether a stopped process is alive does not resume it", async () => {
   const child = new Deno.Command("sleep", { args: ["30"] }).spawn();
+  const state = async () => (await Deno.readTextFile(`/proc/${child.pid}/stat`)).split(") ")[1][0];
   try {
     Deno.kill(child.pid, "SIGSTOP");
+    // A signal is delivered asynchronously: wait until the process shows as stopped.
+    for (let i = 0; i < 100 && await state() !== "T"; i++) {
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    assert.equal(await state(), "T");
     assert.equal(await processAlive(child.pid), true);
-    const state = (await Deno.readTextFile(`/proc/${child.pid}/stat`)).split(") ")[1][0];
-    assert.equal(state, "T");
+    await new Promise((r) => setTimeout(r, 50));
+    assert.equal(await state(), "T");
   } finally {
     child.kill("SIGKILL");
     await child.status;
