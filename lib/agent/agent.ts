@@ -10,6 +10,7 @@ import {
   LazyRuntime,
   resolveRuntimeOptions,
   type Runtime,
+  RuntimeError,
   type RuntimeOptions,
 } from "../runtime/mod.ts";
 import { AgentBusyError, HistoryFileError } from "./errors.ts";
@@ -270,6 +271,9 @@ export class Agent implements AsyncDisposable {
       );
       this.#emit({ type: "assistant", content: reply.content, toolCalls });
       if (toolCalls.length === 0) {
+        // The model needed no tool, but the step is not done while its sandbox is in doubt: a
+        // sandbox that fails to start is this step's error (the next step would hit it anyway).
+        await untilAborted(runtime, signal);
         return { text, stopReason: "done", toolRuns, usage, requests: n };
       }
       await this.#runToolCalls(reply.toolCalls, runtime, signal, toolRuns);
@@ -362,7 +366,7 @@ export class Agent implements AsyncDisposable {
       const sandbox = await lazy.describe();
       if (sandbox.kind === "docker") {
         const dir = this.#plannedWorkspace.dir;
-        const instructions = dir === undefined ? undefined : await readInstructions(dir);
+        const instructions = dir === undefined ? undefined : await this.#instructions(dir);
         return systemPrompt({ sandbox, workspace: sandbox.workdir, instructions });
       }
     }
@@ -371,8 +375,19 @@ export class Agent implements AsyncDisposable {
     return systemPrompt({
       sandbox,
       workspace: sandbox.kind === "docker" ? sandbox.workdir : runtime.workspace,
-      instructions: await readInstructions(runtime.workspace),
+      instructions: await this.#instructions(runtime.workspace),
     });
+  }
+
+  /** `AGENTS.md` of the workspace; one that cannot be read safely is skipped with a notice. */
+  async #instructions(folder: string): Promise<string | undefined> {
+    try {
+      return await readInstructions(folder);
+    } catch (error) {
+      if (!(error instanceof RuntimeError)) throw error;
+      this.#emit({ type: "notice", message: `AGENTS.md was not read: ${error.message}` });
+      return undefined;
+    }
   }
 
   #emit(event: AgentEvent): void {

@@ -40,8 +40,8 @@ export async function chooseSandbox(options: RuntimeOptions = {}): Promise<Sandb
     resolved.onEvent({
       type: "notice",
       message: `${describeFailure(error)} Commands run on the host, NOT isolated: ` +
-        "they can read and change anything your user can. Start Docker, or pass --no-docker " +
-        "to silence this notice.",
+        "they can read and change anything your user can. Start Docker to isolate them, or " +
+        "pass --no-docker to run on the host without asking for Docker.",
     });
     return { kind: "local", options: resolved };
   }

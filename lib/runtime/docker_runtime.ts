@@ -8,6 +8,7 @@
 
 import {
   type ContainerCreateBody,
+  DockerApiError,
   type DockerClient,
   DockerConflictError,
   DockerNotFoundError,
@@ -238,16 +239,26 @@ export class DockerRuntime implements Runtime {
   async #pull(): Promise<void> {
     const image = this.#options.image;
     this.#options.onEvent({ type: "notice", message: `Pulling image ${image}…` });
-    await this.#client.pullImage(image, (p) =>
-      this.#options.onEvent({
-        type: "pull",
-        image,
-        status: p.status ?? "",
-        ...(p.id ? { id: p.id } : {}),
-        ...(p.progressDetail?.total
-          ? { current: p.progressDetail.current ?? 0, total: p.progressDetail.total }
-          : {}),
-      }));
+    try {
+      await this.#client.pullImage(image, (p) =>
+        this.#options.onEvent({
+          type: "pull",
+          image,
+          status: p.status ?? "",
+          ...(p.id ? { id: p.id } : {}),
+          ...(p.progressDetail?.total
+            ? { current: p.progressDetail.current ?? 0, total: p.progressDetail.total }
+            : {}),
+        }));
+    } catch (error) {
+      if (!(error instanceof DockerApiError)) throw error;
+      throw new DockerApiError(
+        error.status,
+        `Image ${image} is not on this machine and could not be pulled: ${error.message}. ` +
+          "Check its name and your network, or choose another image (--image, PYGENT_IMAGE).",
+        { cause: error },
+      );
+    }
   }
 
   async #startExec(cmd: string[]): Promise<{ execId: string; stream: ExecStream }> {

@@ -59,6 +59,14 @@ export interface ShellOptions {
 
 /** A command's time limit when none is given: 30 s. */
 export const DEFAULT_TIMEOUT_MS = 30_000;
+
+/** The longest timer the platform keeps (about 24.8 days); longer limits are held to it. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** A command's time limit as a timer can hold it: the default when unset, at most ~24.8 days. */
+export function timerMs(timeoutMs: number | undefined): number {
+  return Math.min(timeoutMs ?? DEFAULT_TIMEOUT_MS, MAX_TIMER_MS);
+}
 /** How long an interrupted command gets to reach its end marker before the shell is replaced. */
 const INTERRUPT_GRACE_MS = 2_000;
 
@@ -189,7 +197,7 @@ export class Shell {
       `__pygent_cmd=${shellQuote(cmd)}; __pygent_run </dev/null; __pygent_rc=$?; trap - USR1; ` +
         `printf '%s:%s\\n' ${token} "$__pygent_rc"; printf '%s:' ${token} >&2\n`,
     );
-    const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    const timeoutMs = timerMs(options.timeoutMs);
     const deadline = deadlineSignal(timeoutMs, options.signal);
     let outcome: Outcome;
     let timedOut = false;
@@ -231,11 +239,10 @@ export class Shell {
         "working directory, variables and functions were reset.";
     }
     if (timedOut) exitCode = 124;
-    // The shell's own report of the job the timeout killed ("main: line 2: 13 Killed  sleep 20")
-    // names our wrapper, not the user's command: the result says timedOut instead.
-    let stderrText = timedOut
-      ? stderr.output.text().replace(/^\S+: line \d+: +\d+ Killed .*\n?/gm, "")
-      : stderr.output.text();
+    // The shell's own report of a job killed by SIGKILL ("main: line 2: 13 Killed  sleep 20")
+    // names our wrapper, not the user's command: the exit code, timedOut and the
+    // out-of-memory explanation say it instead.
+    let stderrText = stderr.output.text().replace(/^\S+: line \d+: +\d+ Killed .*\n?/gm, "");
     if (!timedOut && exitCode > 128) {
       const why = await this.#options.explainKill?.(exitCode);
       if (why) stderrText += (stderrText && !stderrText.endsWith("\n") ? "\n" : "") + why + "\n";

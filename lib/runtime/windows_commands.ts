@@ -9,7 +9,7 @@
 
 import { BoundedOutput, MarkedStream } from "./output_buffer.ts";
 import type { BashOptions, BashResult } from "./runtime.ts";
-import { DEFAULT_TIMEOUT_MS } from "./shell.ts";
+import { timerMs } from "./shell.ts";
 
 /**
  * The `cmd.exe` command line for one command: run it, then print the marker,
@@ -79,7 +79,7 @@ export class WindowsCommands {
       new Deno.Command("taskkill", { args: ["/T", "/F", "/PID", String(child.pid)] }).output()
         .catch(() => {});
     };
-    const timer = setTimeout(kill, options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+    const timer = setTimeout(kill, timerMs(options.timeoutMs));
     options.signal?.addEventListener("abort", kill, { once: true });
     try {
       await Promise.all([

@@ -519,6 +519,35 @@ Deno.test("the system prompt names the host, its shell, the workspace, and carri
   }
 });
 
+Deno.test("an AGENTS.md that is a symlink out of the workspace is skipped with a notice", async () => {
+  const workspace = await Deno.makeTempDir();
+  const secret = await Deno.makeTempFile();
+  try {
+    await Deno.writeTextFile(secret, "host secret: hunter2\n");
+    await Deno.symlink(secret, `${workspace}/AGENTS.md`);
+    await using server = await OpenAIServer.start([say("OK.")]);
+    const notices: string[] = [];
+    await using ag = testAgent(server, {
+      runtimeOptions: { docker: false, workspace },
+      onEvent: (e) => e.type === "notice" && notices.push(e.message),
+    });
+    assert.equal((await ag.step("hi")).text, "OK.");
+    assert.doesNotMatch(String(server.requests[0].body.messages[0].content), /hunter2/);
+    assert.match(notices.join("\n"), /AGENTS\.md was not read: Refused path "AGENTS\.md"/);
+  } finally {
+    await Deno.remove(workspace, { recursive: true });
+    await Deno.remove(secret);
+  }
+});
+
+Deno.test("a sandbox that failed to start fails the step even when the model used no tool", async () => {
+  await using server = await OpenAIServer.start([say("No tools needed.")]);
+  await using ag = testAgent(server, {
+    runtimeOptions: { docker: false, workspace: "/nonexistent/pygent-workspace" },
+  });
+  await assert.rejects(ag.step("hi"), /Workspace \/nonexistent\/pygent-workspace cannot be used/);
+});
+
 Deno.test("a systemPrompt option replaces the default prompt", async () => {
   await using server = await OpenAIServer.start([say("OK.")]);
   await using ag = testAgent(server, { systemPrompt: "Be terse." });

@@ -106,3 +106,22 @@ dockerTest("cancelling a command in the container kills it, and the next step wo
   assert.equal(toolResults(server.requests[2]).at(-1), "0\n[exit code 1]");
   assertValidRequest(server.requests[2]);
 });
+
+dockerTest(
+  "an image that cannot be pulled fails the step even when the model used no tool",
+  async () => {
+    await using server = await OpenAIServer.start([{
+      kind: "message",
+      content: "No tools needed.",
+    }]);
+    await using ag = testAgent(server, {
+      runtimeOptions: { docker: true, image: "localhost:1/pygent/missing:never" },
+    });
+    await assert.rejects(
+      ag.step("hi"),
+      /Image localhost:1\/pygent\/missing:never is not on this machine and could not be pulled/,
+    );
+    // The model was asked while the container started: the failure still ends the step.
+    assert.equal(server.requests.length, 1);
+  },
+);
