@@ -72,6 +72,7 @@ Environment variables (a flag beats its variable):
   PYGENT_MAX_STEPS    model requests per message (default ${DEFAULT_MAX_STEPS})
   NO_COLOR            set to turn colours off
   DOCKER_HOST         the engine's endpoint (unix:///path or tcp://host:port)
+  DOCKER_TLS_VERIFY   with DOCKER_CERT_PATH (ca.pem, cert.pem, key.pem): TLS to a tcp:// engine
 
 Session commands: /help, /reset, /save FILE, /exit, !COMMAND (runs in the sandbox).`;
 

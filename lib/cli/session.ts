@@ -137,7 +137,8 @@ export class Session {
       const n = event.maxSteps;
       this.#view.event({
         type: "notice",
-        message: `Stopped after ${n} model requests without a final answer (--max-steps ${n}); ` +
+        message: `Stopped after ${n} model request${n === 1 ? "" : "s"} without a final answer ` +
+          `(--max-steps ${n}); ` +
           (this.#oneShot
             ? "run again with a higher --max-steps."
             : "send another message to let it go on."),
@@ -198,9 +199,23 @@ export class Session {
         timeoutMs: this.#timeoutMs,
       });
     } catch (error) {
-      if (!signal.aborted) throw error;
-      this.#view.stepEnd({ outcome: "cancelled", durationMs: Date.now() - since });
-      return "cancelled";
+      if (signal.aborted) {
+        this.#view.stepEnd({ outcome: "cancelled", durationMs: Date.now() - since });
+        return "cancelled";
+      }
+      // Every tool_call gets its tool_result, and every input its step_end, even on an error.
+      const message = error instanceof Error ? error.message : String(error);
+      this.#view.event({
+        type: "tool_result",
+        id,
+        name: bashTool.name,
+        arguments: args,
+        content: `Error: ${message}`,
+        isError: true,
+        durationMs: Date.now() - since,
+      });
+      this.#view.stepEnd({ outcome: "failed", durationMs: Date.now() - since });
+      throw error;
     }
     const { content, isError = false, exitCode, timedOut, notice } = typeof output === "string"
       ? { content: output }
@@ -217,6 +232,7 @@ export class Session {
       ...(timedOut !== undefined ? { timedOut } : {}),
       durationMs: Date.now() - since,
     });
+    this.#view.stepEnd({ outcome: isError ? "failed" : "done", durationMs: Date.now() - since });
     return isError ? "failed" : "ok";
   }
 }

@@ -62,7 +62,7 @@ Deno.test("--max-steps stops a step that has not finished, says so, and exits 1"
   assert.equal(result.code, 1);
   assert.match(
     result.stderr,
-    /Stopped after 1 model requests without a final answer \(--max-steps 1\); run again with a higher --max-steps\./,
+    /Stopped after 1 model request without a final answer \(--max-steps 1\); run again with a higher --max-steps\./,
   );
   assert.doesNotMatch(result.stderr, /Send another message/, "a one-shot run takes none");
   assert.equal(server.requests.length, 1);

@@ -59,6 +59,16 @@ Deno.test("--json --no-docker warns that nothing is isolated with a notice event
   assert.equal(result.stderr, "");
 });
 
+Deno.test("--json closes a !COMMAND with its tool_result and a step_end", async () => {
+  const result = await runCli(["--json", "--no-docker"], {
+    env: { OPENAI_API_KEY: "unused" },
+    stdin: "!echo hi\n",
+  });
+  assert.equal(result.code, 0, result.stderr);
+  const types = jsonLines(result.stdout).map((e) => e.type);
+  assert.deepEqual(types.slice(-3), ["tool_call", "tool_result", "step_end"]);
+});
+
 Deno.test("--json escapes every control character, C1 ones too", async () => {
   await using server = await OpenAIServer.start([
     { kind: "message", content: "\x1b]52;c;ZXZpbA==\x07 \x9b2J \x7f" },

@@ -81,9 +81,11 @@ shellTest("each command gets an empty stdin", async (rt) => {
 });
 
 shellTest("a timeout kills the command tree but spares the shell and its state", async (rt) => {
+  // The pid file lives in the workspace, which goes with the runtime.
+  const pidFile = `${rt.kind === "docker" ? "/workspace" : rt.workspace}/bg-pid`;
   await rt.bash("cd /");
   const r = await rt.bash(
-    "sh -c 'sleep 300 & echo $! > /tmp/pygent-bg-pid; wait' & sleep 300; echo not-reached",
+    `sh -c 'sleep 300 & echo $! > ${pidFile}; wait' & sleep 300; echo not-reached`,
     { timeoutMs: 500 },
   );
   assert.equal(r.timedOut, true);
@@ -93,7 +95,7 @@ shellTest("a timeout kills the command tree but spares the shell and its state",
   assert.equal(pwd.stdout, "/\n");
   // A zombie waiting for its parent to reap it counts as gone.
   const alive = await rt.bash(
-    "s=$(cut -d' ' -f3 /proc/$(cat /tmp/pygent-bg-pid)/stat 2>/dev/null); " +
+    `s=$(cut -d' ' -f3 /proc/$(cat ${pidFile})/stat 2>/dev/null); ` +
       '[ -n "$s" ] && [ "$s" != Z ] && echo alive || echo gone',
   );
   assert.equal(alive.stdout, "gone\n");
