@@ -18,7 +18,7 @@ import { SandboxLostError } from "./errors.ts";
 import type { ResolvedRuntimeOptions } from "./options.ts";
 import { CONTAINER_KILL_FUNCTION } from "./process_tree.ts";
 import type { BashOptions, BashResult, Runtime, SandboxInfo } from "./runtime.ts";
-import { Shell, type ShellChunk, type ShellProcess } from "./shell.ts";
+import { type RunningCommand, Shell, type ShellChunk, type ShellProcess } from "./shell.ts";
 import type { Workspace } from "./workspace.ts";
 import { VERSION } from "../version.ts";
 
@@ -289,7 +289,7 @@ export class DockerRuntime implements Runtime {
     return execShellProcess(
       stream,
       () => this.#shellExitCode(execId),
-      (pid, startedAt) => this.#interrupt(pid, startedAt),
+      (command) => this.#interrupt(command),
     );
   }
 
@@ -320,12 +320,12 @@ export class DockerRuntime implements Runtime {
    * (the pids limit exhausted before the controller existed), the container is
    * replaced: the session goes on without the shell's state.
    */
-  async #interrupt(shellPid: number, startedAt: number): Promise<void> {
+  async #interrupt({ shellPid, lastPid, startedAt }: RunningCommand): Promise<void> {
     try {
       await this.#readyController();
       const back = Math.ceil((performance.now() - startedAt) / 10);
       await this.#controller.run(
-        `kill -USR1 ${shellPid} 2>/dev/null; __pygent_kill ${shellPid} ${back}`,
+        `kill -USR1 ${shellPid} 2>/dev/null; __pygent_kill ${shellPid} ${back} ${lastPid ?? ""}`,
         { timeoutMs: 5_000 },
       );
     } catch {
@@ -394,7 +394,7 @@ function execBody(cmd: string[]) {
 function execShellProcess(
   stream: ExecStream,
   exitCode: () => Promise<number>,
-  interrupt: (pid: number, startedAt: number) => Promise<void>,
+  interrupt: (command: RunningCommand) => Promise<void>,
 ): ShellProcess {
   return {
     write: (text) => stream.write(text),

@@ -156,9 +156,9 @@ function spawnHostShell(path: string, cwd: string, env: Record<string, string>):
       const status = await child.status;
       return status.signal ? 128 + signalNumber(status.signal) : status.code;
     },
-    async interrupt(shellPid, startedAt) {
+    async interrupt({ shellPid, lastPid, startedAt }) {
       sendSignal(shellPid, "SIGUSR1");
-      await killSessionCommands(shellPid, performance.now() - startedAt);
+      await killSessionCommands(shellPid, performance.now() - startedAt, lastPid);
     },
     async close() {
       // Everything the shell started goes with it: orphans would hold its output open.

@@ -24,20 +24,29 @@ const SHELLS = new Set(["bash", "sh", "dash", "ash", "zsh", "busybox"]);
 const TICKS_PER_SECOND = 100;
 
 /**
- * Kills every process of session `shellPid` (but the shell) that started in the
- * last `elapsedMs` or lost its parent, stopping them first so none can fork
- * while the sweep runs.
+ * Kills the command's processes in session `shellPid` (never the shell): those
+ * with a pid above `lastPid` (the newest pid before the command), or, without
+ * it, those started in the last `elapsedMs`; and orphaned shells, whenever they
+ * started. They are stopped first so none can fork while the sweep runs.
  */
-export async function killSessionCommands(shellPid: number, elapsedMs: number): Promise<void> {
+export async function killSessionCommands(
+  shellPid: number,
+  elapsedMs: number,
+  lastPid?: number,
+): Promise<void> {
   for (let sweep = 0; sweep < 20; sweep++) {
-    const targets = await commandProcesses(shellPid, elapsedMs);
+    const targets = await commandProcesses(shellPid, elapsedMs, lastPid);
     if (targets.length === 0) return;
     for (const pid of targets) sendSignal(pid, "SIGSTOP");
     for (const pid of targets) sendSignal(pid, "SIGKILL");
   }
 }
 
-async function commandProcesses(shellPid: number, elapsedMs: number): Promise<number[]> {
+async function commandProcesses(
+  shellPid: number,
+  elapsedMs: number,
+  lastPid: number | undefined,
+): Promise<number[]> {
   const entries = Deno.build.os === "linux" ? await procEntries() : await psEntries();
   const uptime = Deno.build.os === "linux" ? await uptimeTicks() : 0;
   // A little slack: the tick clock is coarse.
@@ -49,7 +58,8 @@ async function commandProcesses(shellPid: number, elapsedMs: number): Promise<nu
   return entries
     .filter((p) =>
       inSession.has(p.pid) && p.pid !== shellPid &&
-      (p.startTicks >= since || (!inSession.has(p.parent) && SHELLS.has(p.name)))
+      ((lastPid === undefined ? p.startTicks >= since : p.pid > lastPid) ||
+        (!inSession.has(p.parent) && SHELLS.has(p.name)))
     )
     .map((p) => p.pid);
 }
@@ -109,8 +119,9 @@ export function sendSignal(pid: number, sig: Deno.Signal): void {
 /**
  * The same sweep inside a container, as a POSIX shell function that uses only
  * builtins, so it still runs when the pids limit is exhausted (a fork bomb).
- * `__pygent_kill SHELL_PID ELAPSED_CENTISECONDS` kills whatever started since
- * the command did and every orphaned shell (a fork bomb's subshells), sparing init, the container's keep-alive process (init's
+ * `__pygent_kill SHELL_PID ELAPSED_CENTISECONDS [LAST_PID]` kills the command's
+ * processes (pids above LAST_PID, or else those started in the last
+ * ELAPSED_CENTISECONDS) and every orphaned shell (a fork bomb's subshells), sparing init, the container's keep-alive process (init's
  * first child), exec'd processes (the shells: their parent is outside the
  * container) and the shell. `__pygent_oom` prints the memory cgroup's count
  * of out-of-memory kills.
@@ -134,7 +145,7 @@ for __pygent_d in /proc/[0-9]*; do
   [ -z "$__pygent_main" ] || [ "$__pygent_p" -lt "$__pygent_main" ] && __pygent_main=$__pygent_p
 done
 __pygent_kill() {
-  __pygent_shell=$1 __pygent_back=$2 __pygent_n=0
+  __pygent_shell=$1 __pygent_back=$2 __pygent_after=$3 __pygent_n=0
   while [ "$__pygent_n" -lt 20 ]; do
     read -r __pygent_up __pygent_x < /proc/uptime
     __pygent_since=$(( \${__pygent_up%.*}\${__pygent_up#*.} - __pygent_back - 2 ))
@@ -144,9 +155,15 @@ __pygent_kill() {
       case " 1 $$ $__pygent_main $__pygent_shell " in *" $__pygent_p "*) continue ;; esac
       __pygent_stat "$__pygent_d" || continue
       [ "$__pygent_ppid" = 0 ] && continue
-      # Orphaned shells (a fork bomb's subshells, adopted by init) go whenever they started;
-      # other orphans (nohup'd servers) only when this command started them.
-      if [ "$__pygent_start" -lt "$__pygent_since" ]; then
+      # The command's processes are those newer than the last pid before it (or, without
+      # that figure, those started since). Orphaned shells (a fork bomb's subshells, adopted
+      # by init) go whenever they started; other orphans (nohup'd servers) do not.
+      if [ -n "$__pygent_after" ]; then
+        [ "$__pygent_p" -gt "$__pygent_after" ] && __pygent_new=1 || __pygent_new=
+      else
+        [ "$__pygent_start" -ge "$__pygent_since" ] && __pygent_new=1 || __pygent_new=
+      fi
+      if [ -z "$__pygent_new" ]; then
         [ "$__pygent_ppid" = 1 ] || continue
         case "$__pygent_comm" in bash|sh|dash|ash|zsh|busybox) ;; *) continue ;; esac
       fi

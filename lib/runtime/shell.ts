@@ -35,13 +35,25 @@ export interface ShellProcess {
   /**
    * Kills what the running command started, not the shell itself, and makes the
    * shell abandon the rest of the command.
-   * @param shellPid The shell's pid, as it reported it.
-   * @param startedAt When the command was written (`performance.now()`); a sweep
-   *   kills what started since then, so it measures the time at the very moment it looks.
+   * @param command The shell's pid, and what tells the command's processes from older ones.
    */
-  interrupt(shellPid: number, startedAt: number): Promise<void>;
+  interrupt(command: RunningCommand): Promise<void>;
   /** Ends the shell and frees what it holds. */
   close(): Promise<void>;
+}
+
+/** What an interrupt needs to know of the command it stops. */
+export interface RunningCommand {
+  /** The shell's pid, as it reported it. */
+  shellPid: number;
+  /**
+   * The newest pid when the command was written (from `/proc/loadavg`): the
+   * command's processes are the newer ones. Undefined where there is no
+   * `/proc` (macOS); then `startedAt` tells them apart.
+   */
+  lastPid: number | undefined;
+  /** When the command was written (`performance.now()`). */
+  startedAt: number;
 }
 
 /** Options of a {@linkcode Shell}. */
@@ -70,11 +82,23 @@ export function timerMs(timeoutMs: number | undefined): number {
 /** How long an interrupted command gets to reach its end marker before the shell is replaced. */
 const INTERRUPT_GRACE_MS = 2_000;
 
-/** The function every call goes through; `return` from its USR1 trap abandons the command. */
+/**
+ * The function every call goes through (`return` from its USR1 trap abandons
+ * the command), and `__pygent_last`, which reads the newest pid with builtins
+ * only, so each end marker can say where the next command's processes begin.
+ */
 const PRELUDE = [
   "shopt -s expand_aliases 2>/dev/null",
   "__pygent_run() { trap 'trap - USR1; return 124' USR1; eval \"$__pygent_cmd\"; }",
+  "__pygent_last() { __pygent_pid=; [ -r /proc/loadavg ] && " +
+  "read -r __pygent_x __pygent_x __pygent_x __pygent_x __pygent_pid < /proc/loadavg; }",
 ].join("\n");
+
+/** Reads the pid a marker's line carries, if any. */
+function pidOf(text: string | undefined): number | undefined {
+  const pid = Number(text);
+  return text && Number.isSafeInteger(pid) ? pid : undefined;
+}
 
 /** Quotes a string as one single-quoted shell word. */
 export function shellQuote(text: string): string {
@@ -91,6 +115,8 @@ interface Live {
   pid: number;
   shell: "bash" | "sh";
   reader: ChunkReader;
+  /** The newest pid when the last command ended (see {@linkcode RunningCommand.lastPid}). */
+  lastPid: number | undefined;
 }
 
 type Outcome = { kind: "marker" } | { kind: "ended" } | { kind: "deadline" };
@@ -164,7 +190,8 @@ export class Shell {
     const reader = new ChunkReader(process.output);
     const token = newToken();
     await process.write(
-      `${PRELUDE}\nprintf '%s %s %s\\n' ${token} "$$" "\${BASH_VERSION:+bash}"\n`,
+      `${PRELUDE}\n__pygent_last; ` +
+        `printf '%s %s %s %s\\n' ${token} "$$" "\${BASH_VERSION:-sh}" "$__pygent_pid"\n`,
     );
     const ready = new MarkedStream(encoder.encode(`${token} `), 4096);
     while (!ready.found || !ready.after.includes("\n")) {
@@ -177,8 +204,14 @@ export class Shell {
       }
       if (next.value.stream === 1) ready.push(next.value.data);
     }
-    const [pid, shell] = ready.after.split("\n")[0].split(" ");
-    this.#live = { process, reader, pid: Number(pid), shell: shell === "bash" ? "bash" : "sh" };
+    const [pid, version, lastPid] = ready.after.split("\n")[0].split(" ");
+    this.#live = {
+      process,
+      reader,
+      pid: Number(pid),
+      shell: version === "sh" ? "sh" : "bash",
+      lastPid: pidOf(lastPid),
+    };
     return this.#live;
   }
 
@@ -195,7 +228,8 @@ export class Shell {
 
     await live.process.write(
       `__pygent_cmd=${shellQuote(cmd)}; __pygent_run </dev/null; __pygent_rc=$?; trap - USR1; ` +
-        `printf '%s:%s\\n' ${token} "$__pygent_rc"; printf '%s:' ${token} >&2\n`,
+        `__pygent_last; printf '%s:%s %s\\n' ${token} "$__pygent_rc" "$__pygent_pid"; ` +
+        `printf '%s:' ${token} >&2\n`,
     );
     const timeoutMs = timerMs(options.timeoutMs);
     const deadline = deadlineSignal(timeoutMs, options.signal);
@@ -205,7 +239,12 @@ export class Shell {
       outcome = await readUntilMarkers(live.reader, stdout, stderr, deadline.signal);
       if (outcome.kind === "deadline") {
         timedOut = true;
-        await live.process.interrupt(live.pid, started).catch(() => {});
+        await live.process.interrupt({
+          shellPid: live.pid,
+          lastPid: live.lastPid,
+          startedAt: started,
+        })
+          .catch(() => {});
         outcome = await readUntilMarkers(
           live.reader,
           stdout,
@@ -225,7 +264,9 @@ export class Shell {
     let exitCode: number;
     let endNotice: string | undefined;
     if (outcome.kind === "marker") {
-      exitCode = parseInt(stdout.after, 10);
+      const [code, lastPid] = stdout.after.split("\n")[0].split(" ");
+      exitCode = parseInt(code, 10);
+      live.lastPid = pidOf(lastPid);
     } else {
       // The shell itself ended (exit, exec, kill -9 $$) or would not stop.
       stdout.end();

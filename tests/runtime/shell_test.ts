@@ -179,8 +179,8 @@ shellTest("a flood of output keeps a bounded head and tail with a marker", async
 
 shellTest("a timeout spares background jobs that earlier commands left running", async (rt) => {
   const tag = `${Math.floor(Math.random() * 1e6)}.5`;
+  // The jobs start right before the command that times out: nothing tells them apart by time.
   await rt.bash(`(sleep 1${tag} &); nohup sleep 2${tag} >/dev/null 2>&1 &`);
-  await new Promise((r) => setTimeout(r, 100));
   const pids = `for f in /proc/[0-9]*/cmdline; do case "$(tr '\\0' ' ' < $f 2>/dev/null)" in ` +
     `"sleep 1${tag} "|"sleep 2${tag} ") p=\${f#/proc/}; echo \${p%/cmdline};; esac; done`;
   try {
