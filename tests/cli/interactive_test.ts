@@ -6,6 +6,29 @@ import { noTmuxReason, Terminal } from "./tmux.ts";
 
 if (noTmuxReason) console.warn(`Skipping terminal tests: ${noTmuxReason}`);
 
+/**
+ * A test of `pygent --no-docker` in a real terminal, with a model that has nothing scripted:
+ * skipped (with the reason printed) where tmux is missing, except under CI=true.
+ */
+function hostTerminalTest(
+  name: string,
+  fn: (terminal: Terminal) => Promise<void>,
+  env: Record<string, string> = {},
+): void {
+  Deno.test({
+    name,
+    ignore: noTmuxReason !== undefined && Deno.env.get("CI") !== "true",
+    fn: async () => {
+      await using server = await OpenAIServer.start([]);
+      await using terminal = await Terminal.start(
+        [Deno.execPath(), "run", "-A", MAIN, "--no-docker"],
+        cliEnv({ server, env }),
+      );
+      await fn(terminal);
+    },
+  });
+}
+
 /** Answers "sleep" with a long command, other messages with a quick one, then a final text. */
 function script(req: RecordedRequest) {
   const last = req.body.messages.at(-1);
@@ -55,15 +78,9 @@ dockerTest(
   },
 );
 
-Deno.test({
-  name: "Ctrl-C twice at an empty prompt ends the interactive session",
-  ignore: noTmuxReason !== undefined && Deno.env.get("CI") !== "true",
-  fn: async () => {
-    await using server = await OpenAIServer.start([]);
-    await using terminal = await Terminal.start(
-      [Deno.execPath(), "run", "-A", MAIN, "--no-docker"],
-      cliEnv({ server }),
-    );
+hostTerminalTest(
+  "Ctrl-C twice at an empty prompt ends the interactive session",
+  async (terminal) => {
     const first = await terminal.waitFor(/pygent› $/m);
     assert.match(first, /Commands run on this host, NOT isolated/);
     await terminal.send("C-c");
@@ -71,17 +88,11 @@ Deno.test({
     await terminal.send("C-c");
     await terminal.waitFor(/EXITED 0/);
   },
-});
+);
 
-Deno.test({
-  name: "Ctrl-D at an empty prompt ends the session and says the temporary workspace was removed",
-  ignore: noTmuxReason !== undefined && Deno.env.get("CI") !== "true",
-  fn: async () => {
-    await using server = await OpenAIServer.start([]);
-    await using terminal = await Terminal.start(
-      [Deno.execPath(), "run", "-A", MAIN, "--no-docker"],
-      cliEnv({ server }),
-    );
+hostTerminalTest(
+  "Ctrl-D at an empty prompt ends the session and says the temporary workspace was removed",
+  async (terminal) => {
     const first = await terminal.waitFor(/pygent› $/m);
     const workspace = /workspace (\S+) \(temporary, removed at exit\)/.exec(
       first.replaceAll("\n", ""),
@@ -98,17 +109,11 @@ Deno.test({
     );
     await assert.rejects(Deno.stat(workspace), Deno.errors.NotFound);
   },
-});
+);
 
-Deno.test({
-  name: "escape sequences in a command's output are shown, not obeyed, at the terminal",
-  ignore: noTmuxReason !== undefined && Deno.env.get("CI") !== "true",
-  fn: async () => {
-    await using server = await OpenAIServer.start([]);
-    await using terminal = await Terminal.start(
-      [Deno.execPath(), "run", "-A", MAIN, "--no-docker"],
-      cliEnv({ server }),
-    );
+hostTerminalTest(
+  "escape sequences in a command's output are shown, not obeyed, at the terminal",
+  async (terminal) => {
     await terminal.waitFor(/pygent› $/m);
     await terminal.send("!printf '\\033]52;c;ZXZpbA==\\a\\033[2J'", "Enter");
     const screen = await terminal.waitFor(/exit 0/);
@@ -117,25 +122,20 @@ Deno.test({
     await terminal.send("/exit", "Enter");
     await terminal.waitFor(/EXITED 0/);
   },
-});
+);
 
 for (const noColor of [false, true]) {
-  Deno.test({
-    name: noColor
+  hostTerminalTest(
+    noColor
       ? "with NO_COLOR set, the terminal gets no colour"
       : "on a terminal, the first line and the prompt are coloured",
-    ignore: noTmuxReason !== undefined && Deno.env.get("CI") !== "true",
-    fn: async () => {
-      await using server = await OpenAIServer.start([]);
-      await using terminal = await Terminal.start(
-        [Deno.execPath(), "run", "-A", MAIN, "--no-docker"],
-        cliEnv({ server, env: noColor ? { NO_COLOR: "1" } : {} }),
-      );
+    async (terminal) => {
       await terminal.waitFor(/pygent› $/m);
       const screen = await terminal.screen(true);
       assert.equal(screen.includes("\x1b["), !noColor, screen);
       await terminal.send("/exit", "Enter");
       await terminal.waitFor(/EXITED 0/);
     },
-  });
+    noColor ? { NO_COLOR: "1" } : {},
+  );
 }
