@@ -10,7 +10,10 @@
 export interface BashOptions {
   /** Kill the command (and everything it started) after this many milliseconds. Default 30 000. */
   timeoutMs?: number;
-  /** Aborting kills the running command, like a timeout, and the call resolves promptly. */
+  /**
+   * Aborting kills the running command, like a timeout, and the call rejects
+   * promptly with the signal's reason.
+   */
   signal?: AbortSignal;
 }
 

@@ -11,6 +11,7 @@
  */
 
 import type { BashOptions, BashResult } from "./runtime.ts";
+import { RuntimeError } from "./errors.ts";
 import { DEFAULT_OUTPUT_LIMIT, MarkedStream } from "./output_buffer.ts";
 
 const encoder = new TextEncoder();
@@ -200,7 +201,9 @@ export class Shell {
       if (next.done) {
         const code = await process.exitCode();
         await process.close();
-        throw new Error(`The shell ended as it started (exit code ${code})`);
+        throw new RuntimeError(
+          `The sandbox's shell ended as it started (exit code ${code}); the image needs /bin/sh.`,
+        );
       }
       if (next.value.stream === 1) ready.push(next.value.data);
     }
@@ -239,12 +242,8 @@ export class Shell {
       outcome = await readUntilMarkers(live.reader, stdout, stderr, deadline.signal);
       if (outcome.kind === "deadline") {
         timedOut = true;
-        await live.process.interrupt({
-          shellPid: live.pid,
-          lastPid: live.lastPid,
-          startedAt: started,
-        })
-          .catch(() => {});
+        const command = { shellPid: live.pid, lastPid: live.lastPid, startedAt: started };
+        await live.process.interrupt(command).catch(() => {});
         outcome = await readUntilMarkers(
           live.reader,
           stdout,
