@@ -6,7 +6,9 @@
  */
 
 import { chooseSandbox, type SandboxChoice, startRuntime } from "./create_runtime.ts";
+import { CONTAINER_WORKDIR } from "./docker_runtime.ts";
 import { RuntimeError } from "./errors.ts";
+import { hostShell } from "./local_runtime.ts";
 import type { RuntimeOptions } from "./options.ts";
 import type { BashOptions, BashResult, Runtime, SandboxInfo } from "./runtime.ts";
 
@@ -137,13 +139,14 @@ function describeChoice(choice: SandboxChoice): SandboxInfo {
     return {
       kind: "local",
       os: options.os,
-      shell: options.os === "windows" ? "cmd.exe" : "bash",
+      shell: hostShell(options.os).name,
     };
   }
   return {
     kind: "docker",
     image: options.image,
-    workdir: "/workspace",
+    workdir: CONTAINER_WORKDIR,
+    // The image's shell is known once the container runs; nearly every image has bash.
     shell: "bash",
     network: options.network,
   };

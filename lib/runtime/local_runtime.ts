@@ -59,7 +59,7 @@ export class LocalRuntime implements Runtime {
     const env = localEnvironment(options.env);
     const runner: CommandRunner = options.os === "windows"
       ? new WindowsCommands(workspace.path, env, options.outputLimit)
-      : unixRunner(workspace.path, env, options.outputLimit);
+      : unixRunner(hostShell(options.os), workspace.path, env, options.outputLimit);
     return new LocalRuntime(workspace, runner, options.os);
   }
 
@@ -107,14 +107,29 @@ export class LocalRuntime implements Runtime {
   }
 }
 
-function unixRunner(cwd: string, env: Record<string, string>, outputLimit: number): CommandRunner {
-  const shellPath = findBash() ?? "/bin/sh";
+/**
+ * The shell commands run in on a host: `cmd.exe` on Windows, else bash where
+ * it is installed, else `/bin/sh`. One answer for the runtime and for what the
+ * model is told before the runtime starts.
+ */
+export function hostShell(os: typeof Deno.build.os): { name: string; path: string } {
+  if (os === "windows") return { name: "cmd.exe", path: "cmd.exe" };
+  const bash = findBash();
+  return bash ? { name: "bash", path: bash } : { name: "sh", path: "/bin/sh" };
+}
+
+function unixRunner(
+  { name, path }: { name: string; path: string },
+  cwd: string,
+  env: Record<string, string>,
+  outputLimit: number,
+): CommandRunner {
   const shell = new Shell({
-    spawn: () => Promise.resolve(spawnHostShell(shellPath, cwd, env)),
+    spawn: () => Promise.resolve(spawnHostShell(path, cwd, env)),
     outputLimit,
   });
   return {
-    shell: shellPath.endsWith("bash") ? "bash" : "sh",
+    shell: name,
     run: (cmd, options) => shell.run(cmd, options),
     reset: () => shell.reset(),
     close: () => shell.close(),
