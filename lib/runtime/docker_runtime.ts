@@ -360,17 +360,11 @@ export class DockerRuntime implements Runtime {
    */
   async #shellExitCode(execId: string): Promise<number> {
     const id = this.#containerId;
-    const exec = await this.#client.inspectExec(execId).catch((error) => {
-      if (error instanceof DockerNotFoundError) return undefined;
-      throw error;
-    });
+    const exec = await this.#client.inspectExec(execId).catch(ignoreNotFound);
     const code = exec?.ExitCode ?? 137;
     for (let look = 0; id && (exec === undefined || code > 128) && look < 4; look++) {
       if (look > 0) await new Promise((r) => setTimeout(r, 100));
-      const info = await this.#client.inspectContainer(id).catch((error) => {
-        if (error instanceof DockerNotFoundError) return undefined;
-        throw error;
-      });
+      const info = await this.#client.inspectContainer(id).catch(ignoreNotFound);
       if (!info) throw new SandboxLostError("it was removed from outside Pygent");
       if (!info.State.Running || info.State.Status === "removing") {
         throw new SandboxLostError(`it is ${info.State.Status}`);
@@ -414,6 +408,8 @@ async function* outputOf(stream: ExecStream): AsyncGenerator<ShellChunk> {
   }
 }
 
-function ignoreNotFound(error: unknown): void {
+/** For `.catch`: a 404 from the engine becomes undefined, any other error stays. */
+function ignoreNotFound(error: unknown): undefined {
   if (!(error instanceof DockerNotFoundError)) throw error;
+  return undefined;
 }
