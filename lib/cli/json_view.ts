@@ -1,13 +1,16 @@
 /**
  * `--json`: every event as one JSON line on stdout, nothing else. The agent's
  * events pass through as they are; the session adds `session`, `step_end`,
- * `info` and `error` lines of its own. Every control character is escaped, so
- * a line printed to a terminal cannot drive it.
+ * `info` and `error` lines of its own. Every control character, bidi control
+ * and zero-width character is escaped, so a line printed to a terminal cannot
+ * drive it nor reorder or hide its text; `JSON.parse` still gives back every
+ * string exactly (a tool call's `arguments` as the model sent them).
  *
  * @module
  */
 
 import type { AgentEvent } from "../agent/events.ts";
+import { safeJson } from "./sanitize.ts";
 import type { SessionInfo, StepEnd, View } from "./view.ts";
 
 /** One line of `--json` output. */
@@ -64,12 +67,6 @@ export class JsonView implements View {
   }
 
   #emit(event: JsonEvent): void {
-    // JSON.stringify escapes C0 controls but leaves DEL and the C1 controls (such as U+009B,
-    // a CSI to some terminals) raw: escape them too, so a line is safe to print anywhere.
-    const line = JSON.stringify(event).replace(
-      /[\x7f-\x9f\u2028\u2029]/g,
-      (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`,
-    );
-    this.#write(`${line}\n`);
+    this.#write(`${safeJson(event)}\n`);
   }
 }

@@ -11,7 +11,7 @@ import type { SandboxInfo } from "../runtime/mod.ts";
 import { clipLine, frameBody, frameHead, shortenLines } from "./frame.ts";
 import { MarkdownStream } from "./markdown.ts";
 import { PullProgress } from "./progress_bar.ts";
-import { sanitize, sanitizeEvent } from "./sanitize.ts";
+import { reveal, sanitize, sanitizeEvent } from "./sanitize.ts";
 import { Spinner } from "./spinner.ts";
 import type { Style } from "./style.ts";
 import type { SessionInfo, StepEnd, View } from "./view.ts";
@@ -266,7 +266,10 @@ function footer(exitCode: number, timedOut: boolean, durationMs: number, s: Styl
   return `${code} ${s.dim(`· ${seconds(durationMs)}`)}`;
 }
 
-/** The head row of a tool call: its name, then the command or the file. */
+/**
+ * The head row of a tool call: its name, then the command or the file, every character of
+ * them visible (`args` comes from {@linkcode sanitizeEvent}: exact, and safe as JSON text).
+ */
 function toolTitle(name: string, args: string, s: Style): string {
   let parsed: Record<string, unknown> = {};
   try {
@@ -279,9 +282,10 @@ function toolTitle(name: string, args: string, s: Style): string {
   const cmd = text("cmd");
   if (name === "bash" && cmd !== undefined) {
     const [first, ...more] = cmd.split("\n");
-    return `${s.bold("$")} ${s.cyan(first)}${more.length ? s.dim(` (+${more.length} lines)`) : ""}`;
+    const rest = more.length ? s.dim(` (+${more.length} lines)`) : "";
+    return `${s.bold("$")} ${s.cyan(reveal(first))}${rest}`;
   }
   const path = text("path");
-  if (path !== undefined) return `${s.bold(name)} ${s.cyan(path)}`;
+  if (path !== undefined) return `${s.bold(name)} ${s.cyan(reveal(path))}`;
   return `${s.bold(name)} ${s.dim(clipLine(args, 60))}`;
 }
