@@ -38,13 +38,13 @@ export interface RequestOptions {
   signal?: AbortSignal;
   /**
    * Give up when the engine has not answered after this long, so a hung engine
-   * fails the call instead of hanging it. Default {@linkcode REQUEST_TIMEOUT_MS};
-   * `null` for streams that last (image pulls).
+   * fails the call instead of hanging it. Default: the client's
+   * {@linkcode DockerClient.requestTimeoutMs}; `null` for streams that last (image pulls).
    */
   timeoutMs?: number | null;
 }
 
-/** How long a plain API call may wait for the engine. */
+/** How long an API call (or an exec's start) may wait for the engine by default. */
 export const REQUEST_TIMEOUT_MS = 15_000;
 
 /** Options for {@linkcode DockerClient.connect}. */
@@ -55,6 +55,11 @@ export interface ConnectOptions {
   env?: EnvLookup;
   /** Give up on an endpoint that has not answered after this long. Default 5 000 ms. */
   timeoutMs?: number;
+  /**
+   * How long each later call may wait for the engine before it fails with a
+   * {@linkcode DockerConnectionError}. Default {@linkcode REQUEST_TIMEOUT_MS}.
+   */
+  requestTimeoutMs?: number;
 }
 
 /**
@@ -75,16 +80,24 @@ export class DockerClient {
   readonly apiVersion: string;
   /** What `GET /version` answered. */
   readonly engine: EngineVersion;
+  /** How long a call may wait for the engine (see {@linkcode ConnectOptions.requestTimeoutMs}). */
+  readonly requestTimeoutMs: number;
   readonly #http: Deno.HttpClient;
   readonly #base: string;
   #closed = false;
 
-  private constructor(endpoint: DockerEndpoint, http: Deno.HttpClient, engine: EngineVersion) {
+  private constructor(
+    endpoint: DockerEndpoint,
+    http: Deno.HttpClient,
+    engine: EngineVersion,
+    requestTimeoutMs: number,
+  ) {
     this.endpoint = endpoint;
     this.#http = http;
     this.#base = baseUrl(endpoint);
     this.engine = engine;
     this.apiVersion = lowerVersion(engine.ApiVersion, CLIENT_API_VERSION);
+    this.requestTimeoutMs = requestTimeoutMs;
   }
 
   /**
@@ -126,7 +139,12 @@ export class DockerClient {
               "or newer (Docker 20.10+). Upgrade the engine.",
           );
         }
-        return new DockerClient(endpoint, http, engine);
+        return new DockerClient(
+          endpoint,
+          http,
+          engine,
+          options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS,
+        );
       } catch (error) {
         http.close();
         if (error instanceof DockerError) throw error;
@@ -142,7 +160,7 @@ export class DockerClient {
     for (const [key, value] of Object.entries(options.query ?? {})) {
       if (value !== undefined) url.searchParams.set(key, String(value));
     }
-    const timeoutMs = options.timeoutMs === undefined ? REQUEST_TIMEOUT_MS : options.timeoutMs;
+    const timeoutMs = options.timeoutMs === undefined ? this.requestTimeoutMs : options.timeoutMs;
     const timeout = timeoutMs === null ? undefined : AbortSignal.timeout(timeoutMs);
     const signals = [options.signal, timeout].filter((s) => s !== undefined);
     const init: RequestInit & { client: Deno.HttpClient } = {
@@ -253,16 +271,28 @@ export class DockerClient {
   }
 
   /** `POST /containers/{id}/exec`; returns the exec id. */
-  async createExec(containerId: string, body: ExecCreateBody): Promise<string> {
+  async createExec(
+    containerId: string,
+    body: ExecCreateBody,
+    signal?: AbortSignal,
+  ): Promise<string> {
     const created = await this.#json<{ Id: string }>("POST", `/containers/${containerId}/exec`, {
       body,
+      signal,
     });
     return created.Id;
   }
 
-  /** `POST /exec/{id}/start`, hijacked: the exec's stdin and output as a stream. */
-  startExec(execId: string): Promise<ExecStream> {
-    return startExecStream(this.endpoint, this.apiVersion, execId);
+  /**
+   * `POST /exec/{id}/start`, hijacked: the exec's stdin and output as a stream.
+   * An engine that has not answered within {@linkcode DockerClient.requestTimeoutMs}
+   * fails it with a {@linkcode DockerConnectionError}; aborting `signal` gives up at once.
+   */
+  startExec(execId: string, signal?: AbortSignal): Promise<ExecStream> {
+    return startExecStream(this.endpoint, this.apiVersion, execId, {
+      timeoutMs: this.requestTimeoutMs,
+      signal,
+    });
   }
 
   /** `GET /exec/{id}/json`. */
@@ -281,6 +311,27 @@ export class DockerClient {
       query: { path },
     });
     return new Uint8Array(await response.arrayBuffer());
+  }
+
+  /**
+   * `POST /commit`: a new image of container `id`'s filesystem and settings, with `changes`
+   * (Dockerfile instructions, e.g. `LABEL a="b" c="d"`) applied. Returns the image's id.
+   */
+  async commitContainer(
+    id: string,
+    options: { changes?: string; repo?: string; tag?: string } = {},
+  ): Promise<string> {
+    const created = await this.#json<{ Id: string }>("POST", "/commit", {
+      query: { container: id, ...options },
+    });
+    return created.Id;
+  }
+
+  /** `DELETE /images/{name}`; throws `DockerNotFoundError` when the image is not here. */
+  removeImage(name: string, options: { force?: boolean } = {}): Promise<void> {
+    return this.#void("DELETE", `/images/${encodeURIComponent(name)}`, {
+      query: { force: options.force ?? false },
+    });
   }
 
   /** Closes the HTTP client's pooled connections. Safe to call twice. */

@@ -109,6 +109,17 @@ export class ExecStream {
   }
 }
 
+/** Options of {@linkcode startExecStream}. */
+export interface StartExecOptions {
+  /**
+   * Give up when the engine has not completed the upgrade after this long (a
+   * hung engine), with a {@linkcode DockerConnectionError}. Default: no limit.
+   */
+  timeoutMs?: number;
+  /** Aborting gives up at once, rejecting with the signal's reason. */
+  signal?: AbortSignal;
+}
+
 /**
  * Starts an exec created with `AttachStdin`/`AttachStdout`/`AttachStderr` and
  * returns its stream. The request is written by hand because `fetch` cannot
@@ -118,11 +129,30 @@ export async function startExecStream(
   endpoint: DockerEndpoint,
   apiVersion: string,
   execId: string,
+  options: StartExecOptions = {},
 ): Promise<ExecStream> {
-  const conn = await openConnection(endpoint);
   const where = formatEndpoint(endpoint);
+  const path = `/v${apiVersion}/exec/${execId}/start`;
+  const stop = stopSignal(options);
+  const gaveUp = () => {
+    if (options.signal?.aborted) return options.signal.reason;
+    return new DockerConnectionError(
+      where,
+      new Error(`no answer to POST ${path} within ${options.timeoutMs} ms`),
+    );
+  };
+  stop?.throwIfAborted();
+  const connecting = openConnection(endpoint);
+  const conn = await untilStopped(connecting, stop).catch((error) => {
+    // A connection that comes after the caller gave up is closed, not leaked.
+    connecting.then((late) => late.close(), () => {});
+    throw stop?.aborted ? gaveUp() : error;
+  });
+  // Closing the connection ends a read or write that waits on a silent engine.
+  const onStop = () => conn.close();
+  stop?.addEventListener("abort", onStop, { once: true });
   const body = JSON.stringify({ Detach: false, Tty: false });
-  const request = `POST /v${apiVersion}/exec/${execId}/start HTTP/1.1\r\n` +
+  const request = `POST ${path} HTTP/1.1\r\n` +
     "Host: docker\r\nContent-Type: application/json\r\n" +
     "Connection: Upgrade\r\nUpgrade: tcp\r\n" +
     `Content-Length: ${encoder.encode(body).length}\r\n\r\n${body}`;
@@ -131,15 +161,34 @@ export async function startExecStream(
     const { status, rest, headers } = await readResponseHead(conn);
     if (status === 101 || status === 200) return new ExecStream(conn, where, rest);
     const message = await readErrorBody(conn, rest, headers);
-    conn.close();
     throw apiError(status, message);
   } catch (error) {
     try {
       conn.close();
     } catch { /* already closed */ }
+    if (stop?.aborted) throw gaveUp();
     if (error instanceof DockerError) throw error;
     throw new DockerConnectionError(where, error);
+  } finally {
+    stop?.removeEventListener("abort", onStop);
   }
+}
+
+/** The caller's signal and the deadline as one signal, or undefined when there is neither. */
+function stopSignal({ timeoutMs, signal }: StartExecOptions): AbortSignal | undefined {
+  const signals = [signal, timeoutMs === undefined ? undefined : AbortSignal.timeout(timeoutMs)]
+    .filter((s) => s !== undefined);
+  return signals.length ? AbortSignal.any(signals) : undefined;
+}
+
+/** `promise`, or a rejection as soon as `stop` aborts. */
+function untilStopped<T>(promise: Promise<T>, stop: AbortSignal | undefined): Promise<T> {
+  if (!stop) return promise;
+  return new Promise<T>((resolve, reject) => {
+    const onStop = () => reject(stop.reason);
+    stop.addEventListener("abort", onStop, { once: true });
+    promise.then(resolve, reject).finally(() => stop.removeEventListener("abort", onStop));
+  });
 }
 
 interface ResponseHead {

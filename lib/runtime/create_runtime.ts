@@ -6,7 +6,7 @@
  */
 
 import { DockerClient, DockerUnavailableError } from "../docker/mod.ts";
-import { DockerRuntime } from "./docker_runtime.ts";
+import { DockerRuntime, newSessionId } from "./docker_runtime.ts";
 import { LocalRuntime } from "./local_runtime.ts";
 import {
   type ResolvedRuntimeOptions,
@@ -31,7 +31,10 @@ export async function chooseSandbox(options: RuntimeOptions = {}): Promise<Sandb
   const resolved = resolveRuntimeOptions(options);
   if (resolved.docker === false) return { kind: "local", options: resolved };
   try {
-    const client = await DockerClient.connect({ env: resolved.getEnv });
+    const client = await DockerClient.connect({
+      env: resolved.getEnv,
+      requestTimeoutMs: resolved.engineTimeoutMs,
+    });
     return { kind: "docker", client, options: resolved };
   } catch (error) {
     // A DOCKER_HOST the user set but that cannot be used is their mistake to fix, not a reason
@@ -53,11 +56,14 @@ function describeFailure(error: DockerUnavailableError): string {
 
 /** Starts the runtime a {@linkcode chooseSandbox} call settled on. */
 export async function startRuntime(choice: SandboxChoice): Promise<Runtime> {
-  const workspace = await Workspace.open(choice.options.workspace);
+  // Made before the workspace, so a temporary one's marker names the session its container is
+  // labelled with: the reaper removes a folder only when the two agree.
+  const sessionId = newSessionId();
+  const workspace = await Workspace.open(choice.options.workspace, [], sessionId);
   try {
     if (choice.kind === "local") return LocalRuntime.create(choice.options, workspace);
     const [runtime] = await Promise.all([
-      DockerRuntime.create(choice.client, choice.options, workspace),
+      DockerRuntime.create(choice.client, choice.options, workspace, sessionId),
       reapStaleContainers(choice.client).catch(() => 0),
     ]);
     return runtime;

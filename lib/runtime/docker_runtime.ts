@@ -11,12 +11,16 @@ import {
   DockerApiError,
   type DockerClient,
   DockerConflictError,
+  DockerConnectionError,
   DockerNotFoundError,
+  type ExecCreateBody,
   type ExecStream,
+  formatEndpoint,
 } from "../docker/mod.ts";
+import { ContainerFiles, hostUser } from "./container_files.ts";
 import { SandboxLostError } from "./errors.ts";
 import type { ResolvedRuntimeOptions } from "./options.ts";
-import { CONTAINER_KILL_FUNCTION } from "./process_tree.ts";
+import { CONTAINER_KILL_FUNCTION, containerPidsGuard } from "./process_tree.ts";
 import type { BashOptions, BashResult, Runtime, SandboxInfo } from "./runtime.ts";
 import { type RunningCommand, Shell, type ShellChunk, type ShellProcess } from "./shell.ts";
 import type { Workspace } from "./workspace.ts";
@@ -32,6 +36,14 @@ export const OWNER_LABEL = "pygent.owner";
 export const WORKSPACE_LABEL = "pygent.workspace";
 /** Label set when the workspace is a temporary folder Pygent made. */
 export const TEMPORARY_WORKSPACE_LABEL = "pygent.workspace.temporary";
+
+/** A fresh session id: 8 hex digits, the value of {@linkcode SESSION_LABEL}. */
+export function newSessionId(): string {
+  return Array.from(
+    crypto.getRandomValues(new Uint8Array(4)),
+    (b) => b.toString(16).padStart(2, "0"),
+  ).join("");
+}
 
 const SHELL_CMD = [
   "/bin/sh",
@@ -104,41 +116,74 @@ export class DockerRuntime implements Runtime {
   readonly #client: DockerClient;
   readonly #options: ResolvedRuntimeOptions;
   readonly #workspace: Workspace;
+  /** The file tools' way in: through the sandbox, where only the workspace is the host's. */
+  readonly #files: ContainerFiles;
   readonly #sessionId: string;
   readonly #shell: Shell;
   readonly #controller: Shell;
+  /** The container's creation, which every caller awaits: there is never more than one. */
+  #container: Promise<string> | undefined;
+  /** The running container's id, once its creation has finished. */
   #containerId: string | undefined;
+  /** How many times the container was replaced: a new one gets a name of its own. */
+  #replacements = 0;
   /** The controller's start, and the container it was started for. */
   #controllerReady: { containerId: string | undefined; started: Promise<void> } | undefined;
   #oomKills = "0";
   #cleaned = false;
 
-  private constructor(client: DockerClient, options: ResolvedRuntimeOptions, workspace: Workspace) {
+  private constructor(
+    client: DockerClient,
+    options: ResolvedRuntimeOptions,
+    workspace: Workspace,
+    sessionId: string,
+  ) {
     this.#client = client;
     this.#options = options;
     this.#workspace = workspace;
-    this.#sessionId = Array.from(
-      crypto.getRandomValues(new Uint8Array(4)),
-      (b) => b.toString(16).padStart(2, "0"),
-    ).join("");
+    this.#files = new ContainerFiles({
+      workspace,
+      workdir: CONTAINER_WORKDIR,
+      user: hostUser(),
+      // A file call that finds the container gone goes on in a new one, as a command does.
+      startExec: (body) => this.#startExec(body),
+      assertRunning: (id) => this.#assertRunning(id),
+    });
+    this.#sessionId = sessionId;
+    const startDeadline = {
+      ms: client.requestTimeoutMs,
+      error: () =>
+        new DockerConnectionError(
+          formatEndpoint(client.endpoint),
+          new Error(`the sandbox's shell did not start within ${client.requestTimeoutMs} ms`),
+        ),
+    };
     this.#shell = new Shell({
-      spawn: () => this.#spawnShell(),
+      spawn: (signal) => this.#spawnShell(signal),
       outputLimit: options.outputLimit,
       explainKill: (code) => this.#explainKill(code),
+      prelude: CONTAINER_KILL_FUNCTION + containerPidsGuard(options.pidsLimit),
+      startDeadline,
     });
-    this.#controller = new Shell({ spawn: () => this.#spawnController() });
+    this.#controller = new Shell({
+      spawn: (signal) => this.#spawnController(signal),
+      startDeadline,
+    });
   }
 
   /**
    * Creates and starts the session's container (pulling the image when it is
    * missing) and its shell.
+   * @param sessionId Names and labels the container: the one a temporary workspace's marker holds.
    */
   static async create(
     client: DockerClient,
     options: ResolvedRuntimeOptions,
     workspace: Workspace,
+    sessionId: string = newSessionId(),
   ): Promise<DockerRuntime> {
-    const runtime = new DockerRuntime(client, options, workspace.withAliases([CONTAINER_WORKDIR]));
+    const aliased = workspace.withAliases([CONTAINER_WORKDIR]);
+    const runtime = new DockerRuntime(client, options, aliased, sessionId);
     try {
       await runtime.#shell.start();
     } catch (error) {
@@ -158,9 +203,10 @@ export class DockerRuntime implements Runtime {
     return this.#containerId;
   }
 
-  /** The container's name, `pygent-<session id>`. */
+  /** The container's name: `pygent-<session id>`, then `pygent-<session id>-2`… for replacements. */
   get containerName(): string {
-    return `pygent-${this.#sessionId}`;
+    const base = `pygent-${this.#sessionId}`;
+    return this.#replacements === 0 ? base : `${base}-${this.#replacements + 1}`;
   }
 
   /** Where commands run. */
@@ -183,14 +229,17 @@ export class DockerRuntime implements Runtime {
     return result;
   }
 
-  /** Writes a workspace file from the host side, as the host user. */
+  /**
+   * Writes a workspace file from inside the sandbox, as the host user: a symlink
+   * the sandbox swaps in can only lead into the container's own files.
+   */
   writeFile(path: string, content: string | Uint8Array): Promise<void> {
-    return this.#workspace.writeFile(path, content);
+    return this.#files.writeFile(path, content);
   }
 
-  /** Reads a workspace file from the host side. */
+  /** Reads a workspace file from inside the sandbox, as the host user. */
   readFile(path: string): Promise<string> {
-    return this.#workspace.readFile(path);
+    return this.#files.readFile(path);
   }
 
   /** Starts a fresh shell in `/workspace`. */
@@ -202,7 +251,9 @@ export class DockerRuntime implements Runtime {
   async cleanup(): Promise<void> {
     if (this.#cleaned) return;
     this.#cleaned = true;
-    const id = this.#containerId;
+    // A container still being made is waited for, so that it does not outlive the session.
+    const id = this.#containerId ?? await this.#container?.catch(() => undefined);
+    this.#container = undefined;
     this.#containerId = undefined;
     try {
       // Removing the container first ends both shells' streams at once.
@@ -219,19 +270,62 @@ export class DockerRuntime implements Runtime {
     return this.cleanup();
   }
 
-  async #ensureContainer(): Promise<string> {
-    if (this.#containerId) return this.#containerId;
+  /**
+   * The running container's id. Single-flight: every caller (the session's shell,
+   * the controller, the file tools) awaits the same creation, which ends only once
+   * the container runs.
+   */
+  #ensureContainer(): Promise<string> {
+    if (this.#cleaned) return Promise.reject(new SandboxLostError("the session was cleaned up"));
+    return this.#container ??= this.#forgetOnFailure(this.#createContainer());
+  }
+
+  /**
+   * Replaces container `goneId`, once however many callers found it gone; a
+   * caller that comes after the replacement gets the new container.
+   * @param why What the engine said, for the notice the next result carries.
+   */
+  #replaceContainer(goneId: string, why: string): Promise<string> {
+    if (this.#containerId === goneId && !this.#cleaned) {
+      this.#containerId = undefined;
+      this.#replacements++;
+      this.#shell.noteForNextResult(
+        `The sandbox container was gone (${why}); a new one was started. ` +
+          "Files in the workspace are kept; installed packages and the shell's state were lost.",
+      );
+      const removed = this.#client.removeContainer(goneId).catch(() => {});
+      this.#container = this.#forgetOnFailure(removed.then(() => this.#createContainer()));
+    }
+    return this.#ensureContainer();
+  }
+
+  /** A failed creation is not kept: the next caller tries again. */
+  #forgetOnFailure(made: Promise<string>): Promise<string> {
+    made.catch(() => {
+      if (this.#container === made) this.#container = undefined;
+    });
+    return made;
+  }
+
+  async #createContainer(): Promise<string> {
     const config = containerConfig(this.#options, this.#workspace, this.#sessionId);
+    const name = this.containerName;
     let id: string;
     try {
-      id = await this.#client.createContainer(config, this.containerName);
+      id = await this.#client.createContainer(config, name);
     } catch (error) {
       if (!(error instanceof DockerNotFoundError)) throw error;
       await this.#pull();
-      id = await this.#client.createContainer(config, this.containerName);
+      id = await this.#client.createContainer(config, name);
+    }
+    try {
+      await this.#client.startContainer(id);
+      if (this.#cleaned) throw new SandboxLostError("the session was cleaned up");
+    } catch (error) {
+      await this.#client.removeContainer(id).catch(() => {});
+      throw error;
     }
     this.#containerId = id;
-    await this.#client.startContainer(id);
     this.#oomKills = "0";
     return id;
   }
@@ -261,31 +355,53 @@ export class DockerRuntime implements Runtime {
     }
   }
 
-  async #startExec(cmd: string[]): Promise<{ execId: string; stream: ExecStream }> {
-    if (this.#cleaned) throw new SandboxLostError("the session was cleaned up");
+  /**
+   * Creates and starts an exec in the running container: the one path of the
+   * shells and the file tools. A container found gone is replaced (once, however
+   * many callers find it so) and the exec made in the new one.
+   */
+  async #startExec(
+    body: ExecCreateBody,
+    signal?: AbortSignal,
+  ): Promise<{ containerId: string; execId: string; stream: ExecStream }> {
     let containerId = await this.#ensureContainer();
     let execId: string;
     try {
-      execId = await this.#client.createExec(containerId, execBody(cmd));
+      execId = await this.#client.createExec(containerId, body, signal);
     } catch (error) {
-      if (!(error instanceof DockerNotFoundError || error instanceof DockerConflictError)) {
-        throw error;
-      }
-      // The container was removed or stopped from outside: start over with a new one.
-      await this.#client.removeContainer(containerId).catch(() => {});
-      this.#containerId = undefined;
-      this.#shell.noteForNextResult(
-        `The sandbox container was gone (${error.message}); a new one was started. ` +
-          "Files in the workspace are kept; installed packages and the shell's state were lost.",
-      );
-      containerId = await this.#ensureContainer();
-      execId = await this.#client.createExec(containerId, execBody(cmd));
+      const gone = await this.#goneReason(containerId, error);
+      if (gone === undefined) throw error;
+      // The container was removed or stopped from outside: go on in a new one.
+      containerId = await this.#replaceContainer(containerId, gone);
+      execId = await this.#client.createExec(containerId, body, signal);
     }
-    return { execId, stream: await this.#client.startExec(execId) };
+    return { containerId, execId, stream: await this.#client.startExec(execId, signal) };
   }
 
-  async #spawnShell(): Promise<ShellProcess> {
-    const { execId, stream } = await this.#startExec(SHELL_CMD);
+  /** Throws {@linkcode SandboxLostError} when container `id` is gone, stopped or being removed. */
+  async #assertRunning(id: string): Promise<void> {
+    const info = await this.#client.inspectContainer(id).catch(ignoreNotFound);
+    if (!info) throw new SandboxLostError("it was removed from outside Pygent");
+    if (!info.State.Running || info.State.Status === "removing") {
+      throw new SandboxLostError(`it is ${info.State.Status}`);
+    }
+  }
+
+  /**
+   * Why creating an exec in `containerId` failed because the container is gone
+   * (removed, exited, being removed), or undefined for any other failure, such as
+   * a container that is paused: it is still there and is not replaced.
+   */
+  async #goneReason(containerId: string, error: unknown): Promise<string | undefined> {
+    if (error instanceof DockerNotFoundError) return error.message;
+    if (!(error instanceof DockerConflictError)) return undefined;
+    const info = await this.#client.inspectContainer(containerId).catch(ignoreNotFound);
+    if (!info) return error.message;
+    return info.State.Running && info.State.Status !== "removing" ? undefined : error.message;
+  }
+
+  async #spawnShell(signal?: AbortSignal): Promise<ShellProcess> {
+    const { execId, stream } = await this.#startExec(execBody(SHELL_CMD), signal);
     return execShellProcess(
       stream,
       () => this.#shellExitCode(execId),
@@ -293,8 +409,8 @@ export class DockerRuntime implements Runtime {
     );
   }
 
-  async #spawnController(): Promise<ShellProcess> {
-    const { execId, stream } = await this.#startExec(["/bin/sh"]);
+  async #spawnController(signal?: AbortSignal): Promise<ShellProcess> {
+    const { execId, stream } = await this.#startExec(execBody(["/bin/sh"]), signal);
     await stream.write(CONTAINER_KILL_FUNCTION);
     return execShellProcess(stream, () => this.#shellExitCode(execId), async () => {});
   }
@@ -325,17 +441,15 @@ export class DockerRuntime implements Runtime {
       await this.#readyController();
       const back = Math.ceil((performance.now() - startedAt) / 10);
       await this.#controller.run(
-        `kill -USR1 ${shellPid} 2>/dev/null; __pygent_kill ${shellPid} ${back} ${lastPid ?? ""}`,
+        `kill -s URG ${shellPid} 2>/dev/null; __pygent_kill ${shellPid} ${back} ${lastPid ?? ""}`,
         { timeoutMs: 5_000 },
       );
     } catch {
       const id = this.#containerId;
-      this.#containerId = undefined;
-      if (id) await this.#client.removeContainer(id).catch(() => {});
-      this.#shell.noteForNextResult(
-        "The previous command could not be stopped inside the container, so the container was " +
-          "replaced. Files in the workspace are kept; installed packages and the shell's state were lost.",
-      );
+      if (id) {
+        await this.#replaceContainer(id, "the command could not be stopped inside it")
+          .catch(() => {});
+      }
     }
   }
 
@@ -364,11 +478,7 @@ export class DockerRuntime implements Runtime {
     const code = exec?.ExitCode ?? 137;
     for (let look = 0; id && (exec === undefined || code > 128) && look < 4; look++) {
       if (look > 0) await new Promise((r) => setTimeout(r, 100));
-      const info = await this.#client.inspectContainer(id).catch(ignoreNotFound);
-      if (!info) throw new SandboxLostError("it was removed from outside Pygent");
-      if (!info.State.Running || info.State.Status === "removing") {
-        throw new SandboxLostError(`it is ${info.State.Status}`);
-      }
+      await this.#assertRunning(id);
     }
     return code;
   }

@@ -10,13 +10,25 @@
 import type { ResolvedRuntimeOptions } from "./options.ts";
 import { killSessionCommands, sendSignal } from "./process_tree.ts";
 import type { BashOptions, BashResult, Runtime, SandboxInfo } from "./runtime.ts";
-import { Shell, type ShellChunk, type ShellProcess } from "./shell.ts";
+import { ABANDON_SIGNAL, Shell, type ShellChunk, type ShellProcess } from "./shell.ts";
 import { WindowsCommands } from "./windows_commands.ts";
 import type { Workspace } from "./workspace.ts";
 
-/** Host variables that never reach local commands: model keys and other secrets. */
+/**
+ * Host variables that never reach local commands: names that hold `KEY`,
+ * `SECRET` or `TOKEN` (any case), as Codex's default `shell_environment_policy`
+ * drops them, plus passwords, credentials and the model's own settings
+ * (`OPENAI_*`). `--env NAME` passes one on purpose.
+ *
+ * @example
+ * ```ts
+ * import { isSecretName } from "./local_runtime.ts";
+ * console.log(isSecretName("GITHUB_TOKEN"), isSecretName("PATH")); // true false
+ * ```
+ */
 export function isSecretName(name: string): boolean {
-  return /^(OPENAI_|ANTHROPIC_|AZURE_OPENAI_)/i.test(name) || /(_API_KEY|_SECRET_KEY)$/i.test(name);
+  return /KEY|SECRET|TOKEN|PASSWORD|PASSWD|CREDENTIAL/i.test(name) ||
+    /^(OPENAI|ANTHROPIC|AZURE_OPENAI)_/i.test(name);
 }
 
 /** The host environment without secrets, plus the variables the user passed. */
@@ -172,7 +184,7 @@ function spawnHostShell(path: string, cwd: string, env: Record<string, string>):
       return status.signal ? 128 + signalNumber(status.signal) : status.code;
     },
     async interrupt({ shellPid, lastPid, startedAt }) {
-      sendSignal(shellPid, "SIGUSR1");
+      sendSignal(shellPid, ABANDON_SIGNAL);
       await killSessionCommands(shellPid, performance.now() - startedAt, lastPid);
     },
     async close() {

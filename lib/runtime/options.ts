@@ -5,6 +5,7 @@
  * @module
  */
 
+import { REQUEST_TIMEOUT_MS } from "../docker/mod.ts";
 import { ConfigError } from "./errors.ts";
 import type { RuntimeEvent } from "./runtime.ts";
 
@@ -51,6 +52,11 @@ export interface RuntimeOptions {
   env?: Record<string, string>;
   /** Bytes of output kept per command, both streams together (head and tail). Default 1 MiB. */
   outputLimit?: number;
+  /**
+   * How long the engine may take to answer one request (an API call, an exec's start, a new
+   * shell's first line) before the call fails with a `DockerConnectionError`. Default 15 000.
+   */
+  engineTimeoutMs?: number;
   /** Receives notices (e.g. the fallback to the host) and image pull progress. */
   onEvent?: (event: RuntimeEvent) => void;
   /** Where to read settings from; defaults to `Deno.env`. */
@@ -71,6 +77,7 @@ export interface ResolvedRuntimeOptions {
   user: "host" | "root";
   env: Record<string, string>;
   outputLimit: number;
+  engineTimeoutMs: number;
   onEvent: (event: RuntimeEvent) => void;
   getEnv: (name: string) => string | undefined;
   os: typeof Deno.build.os;
@@ -100,6 +107,7 @@ export function resolveRuntimeOptions(options: RuntimeOptions = {}): ResolvedRun
     user: options.user ?? "host",
     env: options.env ?? {},
     outputLimit: options.outputLimit ?? 1024 * 1024,
+    engineTimeoutMs: options.engineTimeoutMs ?? REQUEST_TIMEOUT_MS,
     onEvent: options.onEvent ?? (() => {}),
     getEnv,
     os: options.os ?? Deno.build.os,
@@ -107,6 +115,7 @@ export function resolveRuntimeOptions(options: RuntimeOptions = {}): ResolvedRun
   positive("memoryBytes", resolved.memoryBytes, MIN_MEMORY_BYTES);
   positive("pidsLimit", resolved.pidsLimit, MIN_PIDS_LIMIT);
   positive("outputLimit", resolved.outputLimit, 1024);
+  positive("engineTimeoutMs", resolved.engineTimeoutMs, 1);
   if (resolved.cpus !== undefined) positive("cpus", resolved.cpus, MIN_CPUS);
   if (!resolved.image.trim()) throw new ConfigError("The image name is empty.");
   for (const name of Object.keys(resolved.env)) {

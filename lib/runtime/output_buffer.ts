@@ -150,7 +150,12 @@ export class MarkedStream {
 
   /** Bytes that came after the marker, as text. */
   get after(): string {
-    return decoder.decode(concat(this.#after));
+    return decoder.decode(this.afterBytes);
+  }
+
+  /** Bytes that came after the marker. */
+  get afterBytes(): Uint8Array {
+    return concat(this.#after);
   }
 
   /** Feeds a chunk of the stream. */

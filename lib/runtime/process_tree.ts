@@ -121,18 +121,20 @@ export function sendSignal(pid: number, sig: Deno.Signal): void {
  * builtins, so it still runs when the pids limit is exhausted (a fork bomb).
  * `__pygent_kill SHELL_PID ELAPSED_CENTISECONDS [LAST_PID]` kills the command's
  * processes (pids above LAST_PID, or else those started in the last
- * ELAPSED_CENTISECONDS) and every orphaned shell (a fork bomb's subshells), sparing init, the container's keep-alive process (init's
- * first child), exec'd processes (the shells: their parent is outside the
- * container) and the shell. `__pygent_oom` prints the memory cgroup's count
- * of out-of-memory kills.
+ * ELAPSED_CENTISECONDS) and every orphaned shell (a fork bomb's subshells),
+ * sparing init, the container's keep-alive process (init's first child),
+ * exec'd processes (the shells: their parent is outside the container) and
+ * the shell; `__pygent_killed` says how many it killed. `__pygent_oom` prints
+ * the memory cgroup's count of out-of-memory kills.
  */
 export const CONTAINER_KILL_FUNCTION = `
 __pygent_stat() {
-  read -r __pygent_st < "$1/stat" 2>/dev/null || return 1
+  { read -r __pygent_st < "$1/stat"; } 2>/dev/null || return 1
   __pygent_comm=\${__pygent_st#*(}
   __pygent_comm=\${__pygent_comm%)*}
   set -- \${__pygent_st##*) }
   [ "$#" -ge 20 ] || return 1
+  __pygent_state=$1
   __pygent_ppid=$2
   shift 19
   __pygent_start=$1
@@ -145,7 +147,7 @@ for __pygent_d in /proc/[0-9]*; do
   [ -z "$__pygent_main" ] || [ "$__pygent_p" -lt "$__pygent_main" ] && __pygent_main=$__pygent_p
 done
 __pygent_kill() {
-  __pygent_shell=$1 __pygent_back=$2 __pygent_after=$3 __pygent_n=0
+  __pygent_shell=$1 __pygent_back=$2 __pygent_after=$3 __pygent_n=0 __pygent_killed=0
   while [ "$__pygent_n" -lt 20 ]; do
     read -r __pygent_up __pygent_x < /proc/uptime
     __pygent_since=$(( \${__pygent_up%.*}\${__pygent_up#*.} - __pygent_back - 2 ))
@@ -154,7 +156,8 @@ __pygent_kill() {
       __pygent_p=\${__pygent_d#/proc/}
       case " 1 $$ $__pygent_main $__pygent_shell " in *" $__pygent_p "*) continue ;; esac
       __pygent_stat "$__pygent_d" || continue
-      [ "$__pygent_ppid" = 0 ] && continue
+      # Exec'd processes (parent outside the container) stay; zombies are dead already.
+      [ "$__pygent_ppid" = 0 ] || [ "$__pygent_state" = Z ] && continue
       # The command's processes are those newer than the last pid before it (or, without
       # that figure, those started since). Orphaned shells (a fork bomb's subshells, adopted
       # by init) go whenever they started; other orphans (nohup'd servers) do not.
@@ -167,7 +170,9 @@ __pygent_kill() {
         [ "$__pygent_ppid" = 1 ] || continue
         case "$__pygent_comm" in bash|sh|dash|ash|zsh|busybox) ;; *) continue ;; esac
       fi
-      kill -STOP "$__pygent_p" 2>/dev/null && __pygent_found="$__pygent_found $__pygent_p"
+      kill -STOP "$__pygent_p" 2>/dev/null || continue
+      __pygent_found="$__pygent_found $__pygent_p"
+      __pygent_killed=$((__pygent_killed + 1))
     done
     [ -z "$__pygent_found" ] && return 0
     kill -KILL $__pygent_found 2>/dev/null
@@ -184,3 +189,56 @@ __pygent_oom() {
   printf unknown
 }
 `;
+
+/**
+ * The session shell's guard against a command that fills the container's pids
+ * limit, such as a fork bomb that returns at once. `__pygent_guard AFTER_PID
+ * settle` runs after every command; `__pygent_guard AFTER_PID` before one that
+ * follows a command that left processes behind (`__pygent_left=1`). Each reads
+ * the pids cgroup's count and, when it is within 1/32 of `pidsLimit` (at least
+ * 2), sweeps with {@linkcode CONTAINER_KILL_FUNCTION} the processes newer than
+ * AFTER_PID and every orphaned shell, setting `__pygent_swept` to how many it
+ * killed. When a command left processes behind, bash first waits while their
+ * number keeps growing (until it has not grown for 40 ms, 1 s at most), so a bomb is caught as
+ * it fills the limit, not by the next command. Background jobs that leave room
+ * are not touched. Builtins only: it must run when no process can start (the
+ * wait is `read -t` on the shell's stdin, where nothing is written while a
+ * command runs). One read of the cgroup per command: it is the hot path.
+ *
+ * @param pidsLimit The container's pids limit.
+ */
+export function containerPidsGuard(pidsLimit: number): string {
+  const full = pidsLimit - Math.max(2, Math.floor(pidsLimit / 32));
+  return `
+__pygent_pidsf= __pygent_count0=0
+for __pygent_f in /sys/fs/cgroup/pids/pids.current /sys/fs/cgroup/pids.current; do
+  [ -r "$__pygent_f" ] && { __pygent_pidsf=$__pygent_f; break; }
+done
+__pygent_pids() {
+  __pygent_count=
+  [ -n "$__pygent_pidsf" ] && { read -r __pygent_count < "$__pygent_pidsf"; } 2>/dev/null
+  [ -n "$__pygent_count" ]
+}
+__pygent_pids && __pygent_count0=$__pygent_count
+__pygent_guard() {
+  __pygent_swept=0 __pygent_left=0
+  __pygent_pids || return 0
+  if [ -n "\${2-}" ] && [ "$__pygent_count" -gt "$__pygent_count0" ]; then
+    __pygent_left=1 __pygent_i=0 __pygent_quiet=0
+    while [ -n "$BASH_VERSION" ] && [ "$__pygent_count" -lt ${full} ] && [ "$__pygent_i" -lt 50 ] &&
+      [ "$__pygent_quiet" -lt 2 ]; do
+      __pygent_prev=$__pygent_count __pygent_i=$((__pygent_i + 1))
+      read -r -t 0.02 -u 0 __pygent_x
+      __pygent_pids || return 0
+      [ "$__pygent_count" -gt "$__pygent_prev" ] && __pygent_quiet=0 ||
+        __pygent_quiet=$((__pygent_quiet + 1))
+    done
+  fi
+  __pygent_count0=$__pygent_count
+  [ "$__pygent_count" -ge ${full} ] || return 0
+  __pygent_kill $$ 0 "\${1-}"
+  __pygent_swept=$__pygent_killed
+  __pygent_pids && __pygent_count0=$__pygent_count
+}
+`;
+}

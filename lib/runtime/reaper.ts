@@ -6,7 +6,13 @@
  */
 
 import type { DockerClient } from "../docker/mod.ts";
-import { OWNER_LABEL, TEMPORARY_WORKSPACE_LABEL, WORKSPACE_LABEL } from "./docker_runtime.ts";
+import {
+  OWNER_LABEL,
+  SESSION_LABEL,
+  TEMPORARY_WORKSPACE_LABEL,
+  WORKSPACE_LABEL,
+} from "./docker_runtime.ts";
+import { temporaryFolderOf } from "./workspace.ts";
 
 /**
  * True when process `pid` of this host still exists. Asked without a signal
@@ -28,7 +34,9 @@ export async function processAlive(pid: number): Promise<boolean> {
 
 /**
  * Removes Pygent containers whose owning process on this host has ended, with
- * their temporary workspaces. Returns how many containers were removed.
+ * their temporary workspaces: only a folder Pygent made for the container's
+ * session (see {@linkcode temporaryFolderOf}), never one that labels alone name.
+ * Returns how many containers were removed.
  */
 export async function reapStaleContainers(client: DockerClient): Promise<number> {
   const host = Deno.hostname();
@@ -42,14 +50,10 @@ export async function reapStaleContainers(client: DockerClient): Promise<number>
     if (await processAlive(pid)) continue;
     await client.removeContainer(container.Id).then(() => removed++, () => {});
     const workspace = container.Labels[WORKSPACE_LABEL];
-    if (container.Labels[TEMPORARY_WORKSPACE_LABEL] === "true" && isPygentTempDir(workspace)) {
-      await Deno.remove(workspace, { recursive: true }).catch(() => {});
-    }
+    const session = container.Labels[SESSION_LABEL];
+    if (container.Labels[TEMPORARY_WORKSPACE_LABEL] !== "true" || !workspace || !session) continue;
+    const folder = await temporaryFolderOf(workspace, session);
+    if (folder) await Deno.remove(folder, { recursive: true }).catch(() => {});
   }
   return removed;
-}
-
-/** Only folders named like the ones Pygent makes are ever removed. */
-function isPygentTempDir(path: string | undefined): path is string {
-  return !!path && /[\\/]pygent-[^\\/]+$/.test(path);
 }

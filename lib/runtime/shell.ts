@@ -1,11 +1,15 @@
 /**
  * The long-lived shell behind every runtime on Linux and macOS: one shell
  * process per session, fed one command at a time over its stdin, so `cd`,
- * variables, functions and aliases persist like in a terminal.
+ * variables (`declare` included), functions, aliases and traps persist like
+ * in a terminal.
  *
- * Each call writes one line and reads until that call's end markers: a
- * random token printed after the command on stdout (with the exit code) and
- * on stderr, so both streams are complete and no output can fake the end.
+ * Each call writes one line. The shell acknowledges it on stdout (so a
+ * command that never reached a shell is never reported as run), runs the
+ * command at the top level of a sourced here-document, then prints the
+ * call's end markers: a random token after the command on stdout (with the
+ * exit code) and on stderr, so both streams are complete and no output can
+ * fake the end.
  *
  * @module
  */
@@ -27,15 +31,16 @@ export interface ShellChunk {
  * The {@linkcode Shell} speaks its protocol over this.
  */
 export interface ShellProcess {
-  /** Writes to the shell's stdin. */
+  /** Writes to the shell's stdin; rejects when the shell can no longer read it. */
   write(text: string): Promise<void>;
   /** The shell's output; ends when the shell ends. */
   readonly output: AsyncIterable<ShellChunk>;
   /** The shell's exit code, once its output has ended. */
   exitCode(): Promise<number>;
   /**
-   * Kills what the running command started, not the shell itself, and makes the
-   * shell abandon the rest of the command.
+   * Kills what the running command started, not the shell itself, and sends the
+   * shell {@linkcode ABANDON_SIGNAL} so it abandons the rest of the command.
+   * Called again while the command has not ended.
    * @param command The shell's pid, and what tells the command's processes from older ones.
    */
   interrupt(command: RunningCommand): Promise<void>;
@@ -59,8 +64,11 @@ export interface RunningCommand {
 
 /** Options of a {@linkcode Shell}. */
 export interface ShellOptions {
-  /** Starts a new shell process (at session start, after it ended, on reset). */
-  spawn: () => Promise<ShellProcess>;
+  /**
+   * Starts a new shell process (at session start, after it ended, on reset).
+   * Aborting `signal` abandons the start.
+   */
+  spawn: (signal?: AbortSignal) => Promise<ShellProcess>;
   /** Bytes of output kept per call, both streams together. Default 1 MiB. */
   outputLimit?: number;
   /**
@@ -68,10 +76,30 @@ export interface ShellOptions {
    * (e.g. out of memory). Its text is added to stderr.
    */
   explainKill?: (exitCode: number) => Promise<string | undefined>;
+  /**
+   * Shell code run once when the shell starts, after Pygent's own. It may define
+   * `__pygent_guard AFTER_PID [settle]`, run before every command and (with
+   * `settle`) after it, with builtins only, which sets `__pygent_swept` to the
+   * number of processes it killed.
+   */
+  prelude?: string;
+  /**
+   * How long the shell may take to print its first line, and the error to throw
+   * when it does not (e.g. a hung engine). Default: no limit.
+   */
+  startDeadline?: { ms: number; error: () => Error };
 }
 
 /** A command's time limit when none is given: 30 s. */
 export const DEFAULT_TIMEOUT_MS = 30_000;
+
+/**
+ * The signal that makes the shell abandon a command, as Ctrl-C abandons a line in a
+ * terminal: its trap returns from the sourced command. SIGURG is ignored by default
+ * and trapped by no one's scripts, so a stray one harms nothing and USR1/USR2 stay
+ * the user's.
+ */
+export const ABANDON_SIGNAL: Deno.Signal = "SIGURG";
 
 /** The longest timer the platform keeps (about 24.8 days); longer limits are held to it. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -82,18 +110,59 @@ export function timerMs(timeoutMs: number | undefined): number {
 }
 /** How long an interrupted command gets to reach its end marker before the shell is replaced. */
 const INTERRUPT_GRACE_MS = 2_000;
+/** The first wait for the end marker after an interrupt; it doubles for each new interrupt. */
+const INTERRUPT_RETRY_MS = 100;
+
+/** What the abandon trap runs: a `return` from the sourced command, only while one runs. */
+const ABANDON_ACTION = `'[ -n "$__pygent_busy" ] && return 124'`;
 
 /**
- * The function every call goes through (`return` from its USR1 trap abandons
- * the command), and `__pygent_last`, which reads the newest pid with builtins
- * only, so each end marker can say where the next command's processes begin.
+ * Pygent's part of the shell, run once at its start:
+ * - the abandon trap, acted on only while a command runs (`__pygent_busy`);
+ * - in bash, a `trap` function that hides that trap from `trap` and `trap -p`
+ *   (defined through `eval`, since `sh` must never parse it: there `trap` is a
+ *   special builtin that a function cannot replace);
+ * - `__pygent_last`, which reads the newest pid with builtins only, so each end
+ *   marker can say where the next command's processes begin;
+ * - a `__pygent_guard` that does nothing, for runtimes without a pids limit.
  */
 const PRELUDE = [
   "shopt -s expand_aliases 2>/dev/null",
-  "__pygent_run() { trap 'trap - USR1; return 124' USR1; eval \"$__pygent_cmd\"; }",
+  "__pygent_busy=",
+  `trap -- ${ABANDON_ACTION} URG`,
+  // How bash's `trap -p` prints it (sh takes only the name without SIG).
+  `__pygent_trapline=${shellQuote(`trap -- ${ABANDON_ACTION} SIGURG`)}`,
+  `[ -n "$BASH_VERSION" ] && eval '
+trap() {
+  case "$#:$1" in
+    0:|1:-p) builtin trap -p | while IFS= read -r __pygent_l; do
+        [ "$__pygent_l" = "$__pygent_trapline" ] || printf "%s\\n" "$__pygent_l"; done ;;
+    *) builtin trap "$@" ;;
+  esac
+}'`,
   "__pygent_last() { __pygent_pid=; [ -r /proc/loadavg ] && " +
   "read -r __pygent_x __pygent_x __pygent_x __pygent_x __pygent_pid < /proc/loadavg; }",
+  "__pygent_guard() { __pygent_swept=0 __pygent_left=0; }",
+  // Before a command: the guard (when asked for), then `TOKEN+`: the shell took the command.
+  '__pygent_a() { __pygent_pre=0; [ -z "$2" ] || { __pygent_guard "$2"; ' +
+  "__pygent_pre=$__pygent_swept; }; printf '%s+' \"$1\"; __pygent_busy=1; }",
+  // After it (`$?` is still the command's): the guard, then
+  // `TOKEN:CODE LASTPID SWEPT_BEFORE SWEPT_AFTER LEFT_PROCESSES`.
+  '__pygent_z() { __pygent_rc=$?; __pygent_busy=; __pygent_guard "$2" settle; __pygent_last; ' +
+  'printf \'%s:%s %s %s %s %s\\n\' "$1" "$__pygent_rc" "$__pygent_pid" "$__pygent_pre" ' +
+  '"$__pygent_swept" "$__pygent_left"; printf \'%s:\' "$1" >&2; }',
 ].join("\n");
+
+/**
+ * The command runs from here: a here-document sourced as a script, so it runs
+ * at the top level (`declare` makes globals) and `return` from the trap can
+ * abandon it. `/dev/./stdin` names the source in the shell's own reports
+ * ("/dev/./stdin: line 1: 42 Killed ..."), which no user script is called.
+ */
+const SOURCE_NAME = "/dev/./stdin";
+const SOURCED = `eval "$__pygent_cmd" </dev/null\n_\n`;
+/** The shell's own report of a job of ours killed by SIGKILL (a timeout's sweep, the OOM killer). */
+const OWN_KILL_REPORT = /^\/dev\/\.\/stdin: line 1: +\d+ Killed .*\n?/gm;
 
 /** Reads the pid a marker's line carries, if any. */
 function pidOf(text: string | undefined): number | undefined {
@@ -118,9 +187,21 @@ interface Live {
   reader: ChunkReader;
   /** The newest pid when the last command ended (see {@linkcode RunningCommand.lastPid}). */
   lastPid: number | undefined;
+  /** The newest pid when the last command was written: where its processes begin. */
+  lastStartPid: number | undefined;
+  /** The last command left processes behind: the next one checks the pids limit first. */
+  leftProcesses: boolean;
 }
 
 type Outcome = { kind: "marker" } | { kind: "ended" } | { kind: "deadline" };
+
+/** What reading one call's output found: the streams, and whether the shell took the command. */
+interface CallStreams {
+  /** Output before the acknowledgement: what earlier background jobs printed meanwhile. */
+  early: MarkedStream;
+  stdout: MarkedStream;
+  stderr: MarkedStream;
+}
 
 /**
  * A long-lived shell: one command at a time (calls queue), state kept between calls.
@@ -173,6 +254,11 @@ export class Shell {
     await this.#serial(() => this.#discard());
   }
 
+  /** Remembers a notice to attach to the next result (e.g. "the container was replaced"). */
+  noteForNextResult(notice: string): void {
+    this.#resetNotice = this.#resetNotice ? `${this.#resetNotice} ${notice}` : notice;
+  }
+
   #serial<T>(task: () => Promise<T>): Promise<T> {
     const next = this.#queue.then(task, task);
     this.#queue = next.catch(() => {});
@@ -185,71 +271,130 @@ export class Shell {
     if (live) await live.process.close();
   }
 
-  async #ensure(): Promise<Live> {
-    if (this.#live) return this.#live;
-    const process = await this.#options.spawn();
-    const reader = new ChunkReader(process.output);
-    const token = newToken();
-    await process.write(
-      `${PRELUDE}\n__pygent_last; ` +
-        `printf '%s %s %s %s\\n' ${token} "$$" "\${BASH_VERSION:-sh}" "$__pygent_pid"\n`,
-    );
-    const ready = new MarkedStream(encoder.encode(`${token} `), 4096);
-    while (!ready.found || !ready.after.includes("\n")) {
-      const next = await reader.peek();
-      reader.take();
-      if (next.done) {
-        const code = await process.exitCode();
-        await process.close();
-        throw new RuntimeError(
-          `The sandbox's shell ended as it started (exit code ${code}); the image needs /bin/sh.`,
+  /** The live shell, or a new one; a shell that ended while idle is replaced, with a notice. */
+  async #ensure(signal?: AbortSignal): Promise<Live> {
+    const live = this.#live;
+    if (live && !live.reader.ended) return live;
+    if (live) {
+      this.#live = undefined;
+      await live.process.close();
+      // A container that went with the shell is reported by the runtime as it replaces it.
+      const code = await live.process.exitCode().catch(() => undefined);
+      if (code !== undefined) {
+        this.noteForNextResult(
+          `The shell had ended (exit code ${code}) since the last command; this command ran ` +
+            "in a fresh shell in the workspace (working directory, variables and functions were reset).",
         );
       }
-      if (next.value.stream === 1) ready.push(next.value.data);
     }
-    const [pid, version, lastPid] = ready.after.split("\n")[0].split(" ");
-    this.#live = {
-      process,
-      reader,
-      pid: Number(pid),
-      shell: version === "sh" ? "sh" : "bash",
-      lastPid: pidOf(lastPid),
-    };
+    this.#live = await this.#start(signal);
     return this.#live;
+  }
+
+  async #start(signal?: AbortSignal): Promise<Live> {
+    const process = await this.#options.spawn(signal);
+    const reader = new ChunkReader(process.output);
+    const token = newToken();
+    const deadline = this.#options.startDeadline;
+    const stop = deadlineSignal(deadline?.ms, signal);
+    try {
+      await process.write(
+        `${PRELUDE}\n${this.#options.prelude ?? ""}\n__pygent_last; ` +
+          `printf '%s %s %s %s\\n' ${token} "$$" "\${BASH_VERSION:-sh}" "$__pygent_pid"\n`,
+      );
+      const ready = new MarkedStream(encoder.encode(`${token} `), 4096);
+      while (!ready.found || !ready.after.includes("\n")) {
+        const next = await Promise.race([reader.peek(), stop.aborted]);
+        if (next === "aborted") {
+          signal?.throwIfAborted();
+          throw deadline!.error();
+        }
+        reader.take();
+        if (next.done) {
+          const code = await process.exitCode();
+          throw new RuntimeError(
+            `The sandbox's shell ended as it started (exit code ${code}); the image needs /bin/sh.`,
+          );
+        }
+        if (next.value.stream === 1) ready.push(next.value.data);
+      }
+      const [pid, version, lastPid] = ready.after.split("\n")[0].split(" ");
+      reader.watch();
+      return {
+        process,
+        reader,
+        pid: Number(pid),
+        shell: version === "sh" ? "sh" : "bash",
+        lastPid: pidOf(lastPid),
+        lastStartPid: pidOf(lastPid),
+        leftProcesses: false,
+      };
+    } catch (error) {
+      await process.close();
+      throw error;
+    } finally {
+      stop.clear();
+    }
   }
 
   async #run(cmd: string, options: BashOptions): Promise<BashResult> {
     options.signal?.throwIfAborted();
     const started = performance.now();
-    const live = await this.#ensure();
+    // A command that never reached a shell (it had died, or died as the line was written)
+    // is run once more in a fresh one: it is never reported as run.
+    for (let attempt = 1;; attempt++) {
+      const live = await this.#ensure(options.signal);
+      const result = await this.#runIn(live, cmd, options, started);
+      if (result || attempt === 2) {
+        if (result) return result;
+        throw new RuntimeError(
+          "The sandbox's shell ended twice before it could run the command; the command did " +
+            "not run. Check that the image's shell works (docker logs, the image's /bin/sh).",
+        );
+      }
+      this.noteForNextResult(
+        "The shell had ended before this command reached it; it ran in a fresh shell in the " +
+          "workspace (working directory, variables and functions were reset).",
+      );
+    }
+  }
+
+  /** Runs the command in `live`; undefined when the shell never took it. */
+  async #runIn(
+    live: Live,
+    cmd: string,
+    options: BashOptions,
+    started: number,
+  ): Promise<BashResult | undefined> {
     const token = newToken();
     const limit = (this.#options.outputLimit ?? DEFAULT_OUTPUT_LIMIT) / 2;
-    const stdout = new MarkedStream(encoder.encode(`${token}:`), limit);
-    const stderr = new MarkedStream(encoder.encode(`${token}:`), limit);
-    const notice = this.#resetNotice;
-    this.#resetNotice = undefined;
+    const streams: CallStreams = {
+      early: new MarkedStream(encoder.encode(`${token}+`), limit),
+      stdout: new MarkedStream(encoder.encode(`${token}:`), limit),
+      stderr: new MarkedStream(encoder.encode(`${token}:`), limit),
+    };
+    const command = { shellPid: live.pid, lastPid: live.lastPid, startedAt: started };
+    try {
+      const guardAfter = live.leftProcesses ? live.lastStartPid ?? "" : "";
+      await live.process.write(
+        `__pygent_cmd=${shellQuote(cmd)}; __pygent_a ${token} "${guardAfter}"; ` +
+          `. ${SOURCE_NAME} <<'_'; __pygent_z ${token} "${live.lastPid ?? ""}"\n${SOURCED}`,
+      );
+    } catch {
+      // The shell cannot read any more (EPIPE, a closed stream): it never got the command.
+      await this.#discard();
+      return undefined;
+    }
+    live.lastStartPid = live.lastPid;
 
-    await live.process.write(
-      `__pygent_cmd=${shellQuote(cmd)}; __pygent_run </dev/null; __pygent_rc=$?; trap - USR1; ` +
-        `__pygent_last; printf '%s:%s %s\\n' ${token} "$__pygent_rc" "$__pygent_pid"; ` +
-        `printf '%s:' ${token} >&2\n`,
-    );
-    const timeoutMs = timerMs(options.timeoutMs);
-    const deadline = deadlineSignal(timeoutMs, options.signal);
+    const deadline = deadlineSignal(timerMs(options.timeoutMs), options.signal);
     let outcome: Outcome;
     let timedOut = false;
     try {
-      outcome = await readUntilMarkers(live.reader, stdout, stderr, deadline.signal);
+      outcome = await readUntilMarkers(live.reader, streams, deadline.signal);
       if (outcome.kind === "deadline") {
         timedOut = true;
-        const command = { shellPid: live.pid, lastPid: live.lastPid, startedAt: started };
-        await live.process.interrupt(command).catch(() => {});
-        outcome = await readUntilMarkers(
-          live.reader,
-          stdout,
-          stderr,
-          AbortSignal.timeout(INTERRUPT_GRACE_MS),
-        );
+        outcome = await this.#stop(live, streams, command);
       }
     } catch (error) {
       // The stream broke (engine gone): this shell cannot be trusted any more.
@@ -259,48 +404,83 @@ export class Shell {
     } finally {
       deadline.clear();
     }
+    if (outcome.kind === "ended" && !streams.early.found && !timedOut) {
+      await this.#discard();
+      return undefined;
+    }
+    live.reader.watch();
 
+    const notices: string[] = [];
     let exitCode: number;
-    let endNotice: string | undefined;
+    let nextNotice: string | undefined;
     if (outcome.kind === "marker") {
-      const [code, lastPid] = stdout.after.split("\n")[0].split(" ");
+      const [code, lastPid, pre, post, left] = streams.stdout.after.split("\n")[0].split(" ");
       exitCode = parseInt(code, 10);
       live.lastPid = pidOf(lastPid);
+      live.leftProcesses = left === "1";
+      if (Number(pre) > 0) {
+        notices.push(
+          `The previous command left ${pre} processes that filled the pids limit; ` +
+            "they were killed before this one ran.",
+        );
+      }
+      if (Number(post) > 0) {
+        notices.push(
+          `The command left ${post} processes that filled the pids limit; they were killed.`,
+        );
+      }
     } else {
       // The shell itself ended (exit, exec, kill -9 $$) or would not stop.
-      stdout.end();
-      stderr.end();
+      streams.early.end();
+      streams.stdout.end();
+      streams.stderr.end();
       this.#live = undefined;
       await live.process.close();
       exitCode = outcome.kind === "ended" && !timedOut ? await live.process.exitCode() : 124;
-      endNotice = "The shell ended; the next command runs in a fresh shell in the workspace " +
-        "(working directory, variables and functions were reset).";
-      this.#resetNotice ??= "This command ran in a fresh shell: the previous one ended, so the " +
+      notices.push(
+        "The shell ended; the next command runs in a fresh shell in the workspace " +
+          "(working directory, variables and functions were reset).",
+      );
+      nextNotice = "This command ran in a fresh shell: the previous one ended, so the " +
         "working directory, variables and functions were reset.";
     }
     if (timedOut) exitCode = 124;
-    // The shell's own report of a job killed by SIGKILL ("main: line 2: 13 Killed  sleep 20")
-    // names our wrapper, not the user's command: the exit code, timedOut and the
-    // out-of-memory explanation say it instead.
-    let stderrText = stderr.output.text().replace(/^\S+: line \d+: +\d+ Killed .*\n?/gm, "");
+    let stderrText = streams.stderr.output.text().replace(OWN_KILL_REPORT, "");
     if (!timedOut && exitCode > 128) {
       const why = await this.#options.explainKill?.(exitCode);
       if (why) stderrText += (stderrText && !stderrText.endsWith("\n") ? "\n" : "") + why + "\n";
     }
     if (options.signal?.aborted) throw options.signal.reason;
+    const notice = [this.#resetNotice, ...notices].filter(Boolean).join(" ");
+    this.#resetNotice = nextNotice;
     return {
-      stdout: stdout.output.text(),
+      stdout: streams.early.output.text() + streams.stdout.output.text(),
       stderr: stderrText,
       exitCode,
       timedOut,
       durationMs: Math.round(performance.now() - started),
-      ...(notice || endNotice ? { notice: [notice, endNotice].filter(Boolean).join(" ") } : {}),
+      ...(notice ? { notice } : {}),
     };
   }
 
-  /** Remembers a notice to attach to the next result (e.g. "the container was replaced"). */
-  noteForNextResult(notice: string): void {
-    this.#resetNotice = notice;
+  /**
+   * Stops a command past its deadline: interrupts it, and again with longer
+   * waits while its end marker does not come, until the grace time is up.
+   */
+  async #stop(live: Live, streams: CallStreams, command: RunningCommand): Promise<Outcome> {
+    const giveUp = performance.now() + INTERRUPT_GRACE_MS;
+    let wait = INTERRUPT_RETRY_MS;
+    while (true) {
+      await live.process.interrupt(command).catch(() => {});
+      const left = giveUp - performance.now();
+      const outcome = await readUntilMarkers(
+        live.reader,
+        streams,
+        AbortSignal.timeout(Math.max(0, Math.min(wait, left))),
+      );
+      if (outcome.kind !== "deadline" || left <= wait) return outcome;
+      wait *= 2;
+    }
   }
 }
 
@@ -311,14 +491,28 @@ export class Shell {
 class ChunkReader {
   readonly #iterator: AsyncIterator<ShellChunk>;
   #pending: Promise<IteratorResult<ShellChunk>> | undefined;
+  #ended = false;
 
   constructor(source: AsyncIterable<ShellChunk>) {
     this.#iterator = source[Symbol.asyncIterator]();
   }
 
+  /** True once the output is known to have ended (the shell is gone). */
+  get ended(): boolean {
+    return this.#ended;
+  }
+
   /** The next chunk, without taking it: a caller that gives up leaves it for the next. */
   peek(): Promise<IteratorResult<ShellChunk>> {
-    this.#pending ??= this.#iterator.next();
+    if (!this.#pending) {
+      const pending = this.#iterator.next();
+      pending.then((next) => {
+        if (next.done) this.#ended = true;
+      }, () => {
+        this.#ended = true;
+      });
+      this.#pending = pending;
+    }
     return this.#pending;
   }
 
@@ -326,15 +520,20 @@ class ChunkReader {
   take(): void {
     this.#pending = undefined;
   }
+
+  /** Keeps a read pending between calls, so a shell that dies while idle is noticed. */
+  watch(): void {
+    this.peek().catch(() => {});
+  }
 }
 
 async function readUntilMarkers(
   reader: ChunkReader,
-  stdout: MarkedStream,
-  stderr: MarkedStream,
+  { early, stdout, stderr }: CallStreams,
   signal: AbortSignal,
 ): Promise<Outcome> {
-  if (stdout.found && stdout.after.includes("\n") && stderr.found) return { kind: "marker" };
+  const done = () => stdout.found && stdout.after.includes("\n") && stderr.found;
+  if (done()) return { kind: "marker" };
   const aborted = new Promise<Outcome>((resolve) => {
     if (signal.aborted) resolve({ kind: "deadline" });
     signal.addEventListener("abort", () => resolve({ kind: "deadline" }), { once: true });
@@ -344,18 +543,33 @@ async function readUntilMarkers(
     if ("kind" in next) return next;
     reader.take();
     if (next.done) return { kind: "ended" };
-    (next.value.stream === 1 ? stdout : stderr).push(next.value.data);
-    if (stdout.found && stdout.after.includes("\n") && stderr.found) return { kind: "marker" };
+    const { stream, data } = next.value;
+    if (stream === 2) {
+      stderr.push(data);
+    } else if (early.found) {
+      stdout.push(data);
+    } else {
+      early.push(data);
+      if (early.found) stdout.push(early.afterBytes);
+    }
+    if (done()) return { kind: "marker" };
   }
 }
 
-function deadlineSignal(timeoutMs: number, signal?: AbortSignal) {
+/** A signal that aborts after `ms` (when given) or when `signal` aborts, whichever comes first. */
+function deadlineSignal(ms: number | undefined, signal?: AbortSignal) {
   const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(), timeoutMs);
+  const timer = ms === undefined ? undefined : setTimeout(() => controller.abort(), ms);
   const onAbort = () => controller.abort();
+  if (signal?.aborted) controller.abort();
   signal?.addEventListener("abort", onAbort, { once: true });
+  const aborted = new Promise<"aborted">((resolve) => {
+    if (controller.signal.aborted) resolve("aborted");
+    controller.signal.addEventListener("abort", () => resolve("aborted"), { once: true });
+  });
   return {
     signal: controller.signal,
+    aborted,
     clear() {
       clearTimeout(timer);
       signal?.removeEventListener("abort", onAbort);

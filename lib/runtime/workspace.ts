@@ -7,12 +7,15 @@
  */
 
 import { PathOutsideWorkspaceError, RuntimeError } from "./errors.ts";
+import { decodeText, MAX_READ_BYTES, refusalError } from "./file_rules.ts";
 import { concat } from "./output_buffer.ts";
 
 const SEP = Deno.build.os === "windows" ? "\\" : "/";
 
-/** Largest file the file operations read whole: 16 MiB. Bigger ones are for `head`/`sed`. */
-export const MAX_READ_BYTES = 16 * 1024 * 1024;
+export { MAX_READ_BYTES } from "./file_rules.ts";
+
+/** The file beside a temporary workspace that names the session it was made for. */
+const SESSION_MARKER = "session";
 
 /**
  * A workspace folder on the host. Relative paths are relative to it; absolute
@@ -33,23 +36,26 @@ export class Workspace {
   readonly path: string;
   /** True when Pygent made the folder and removes it on dispose. */
   readonly temporary: boolean;
+  /** The private folder a temporary workspace lives in, removed on dispose. */
+  readonly #root: string | undefined;
   readonly #aliases: string[];
 
-  private constructor(path: string, temporary: boolean, aliases: string[]) {
+  private constructor(path: string, root: string | undefined, aliases: string[]) {
     this.path = path;
-    this.temporary = temporary;
+    this.temporary = root !== undefined;
+    this.#root = root;
     this.#aliases = aliases;
   }
 
   /**
-   * Opens `dir` as the workspace (it must exist), or makes a fresh temporary one.
+   * Opens `dir` as the workspace (it must exist), or makes a fresh temporary one:
+   * `workspace/` in a private folder of the system temp folder, beside a marker
+   * naming `session` (see {@linkcode temporaryFolderOf}).
    * @param aliases Absolute paths that also name the workspace (e.g. "/workspace").
+   * @param session The session a temporary workspace is made for; no marker without it.
    */
-  static async open(dir?: string, aliases: string[] = []): Promise<Workspace> {
-    if (dir === undefined) {
-      const made = await Deno.makeTempDir({ prefix: "pygent-" });
-      return new Workspace(await Deno.realPath(made), true, aliases);
-    }
+  static async open(dir?: string, aliases: string[] = [], session?: string): Promise<Workspace> {
+    if (dir === undefined) return await Workspace.#makeTemporary(aliases, session);
     let info: Deno.FileInfo;
     try {
       info = await Deno.stat(dir);
@@ -62,12 +68,34 @@ export class Workspace {
       );
     }
     if (!info.isDirectory) throw new RuntimeError(`Workspace ${dir} is not a folder.`);
-    return new Workspace(await Deno.realPath(dir), false, aliases);
+    return new Workspace(await Deno.realPath(dir), undefined, aliases);
+  }
+
+  /**
+   * The marker lives beside the folder the sandbox sees (it is bind-mounted alone), in a folder
+   * only this user can enter: the sandbox can neither forge it nor plant one elsewhere.
+   */
+  static async #makeTemporary(aliases: string[], session?: string): Promise<Workspace> {
+    const root = await Deno.realPath(await Deno.makeTempDir({ prefix: "pygent-" }));
+    try {
+      if (session !== undefined) {
+        await Deno.writeTextFile(`${root}${SEP}${SESSION_MARKER}`, session, {
+          createNew: true,
+          mode: 0o600,
+        });
+      }
+      const path = `${root}${SEP}workspace`;
+      await Deno.mkdir(path);
+      return new Workspace(path, root, aliases);
+    } catch (error) {
+      await Deno.remove(root, { recursive: true }).catch(() => {});
+      throw error;
+    }
   }
 
   /** A view of the same folder that also accepts `aliases` as its name. */
   withAliases(aliases: string[]): Workspace {
-    return new Workspace(this.path, this.temporary, aliases);
+    return new Workspace(this.path, this.#root, aliases);
   }
 
   /**
@@ -108,33 +136,26 @@ export class Workspace {
    * than altered.
    */
   async readFile(path: string): Promise<string> {
-    const bytes = await this.readBytes(path);
-    try {
-      return new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes);
-    } catch {
-      throw new RuntimeError(
-        `${path} is not UTF-8 text (a binary file?); inspect it with a command (file, xxd, iconv).`,
-      );
-    }
+    return decodeText(path, await this.readBytes(path));
   }
 
   /** Reads a regular file's bytes, up to {@linkcode MAX_READ_BYTES}. */
   async readBytes(path: string): Promise<Uint8Array> {
     const parts = this.relativeParts(path);
-    if (parts.length === 0) throw new RuntimeError(`${path} is the workspace folder, not a file.`);
+    if (parts.length === 0) throw refusalError(path, { kind: "workspace-folder" });
     const full = this.#join(parts);
     const real = await this.#realInside(path, full);
     // Checked before opening: opening a FIFO would block, and a huge file would fill memory.
     regularFile(path, await Deno.stat(real));
     using file = await openOrExplain(path, real, { read: true });
     regularFile(path, await this.#verifySame(path, full, file));
-    return await readAll(file);
+    return await readAll(path, file);
   }
 
   /** Creates or overwrites a file, making its parent folders. */
   async writeFile(path: string, content: string | Uint8Array): Promise<void> {
     const parts = this.relativeParts(path);
-    if (parts.length === 0) throw new RuntimeError(`${path} is the workspace folder, not a file.`);
+    if (parts.length === 0) throw refusalError(path, { kind: "workspace-folder" });
     const parent = await this.#makeParents(path, parts.slice(0, -1));
     const full = `${parent}${SEP}${parts.at(-1)}`;
     let exists = true;
@@ -147,7 +168,7 @@ export class Workspace {
     const target = exists ? await this.#realInside(path, full) : full;
     if (exists && !(await Deno.stat(target)).isFile) {
       // Checked before opening: opening a FIFO for writing would block.
-      throw new RuntimeError(`${path} is not a regular file; only regular files can be written.`);
+      throw refusalError(path, { kind: "not-regular-write" });
     }
     // Never truncate before the opened file is known to be inside the workspace.
     using file = await openOrExplain(
@@ -156,17 +177,17 @@ export class Workspace {
       exists ? { write: true } : { write: true, createNew: true },
     );
     if (!(await this.#verifySame(path, full, file)).isFile) {
-      throw new RuntimeError(`${path} is not a regular file; only regular files can be written.`);
+      throw refusalError(path, { kind: "not-regular-write" });
     }
     await file.truncate(0);
     let bytes = typeof content === "string" ? new TextEncoder().encode(content) : content;
     while (bytes.length > 0) bytes = bytes.subarray(await file.write(bytes));
   }
 
-  /** Removes the folder when Pygent made it. Safe to call twice. */
+  /** Removes the folder, with its marker, when Pygent made it. Safe to call twice. */
   async dispose(): Promise<void> {
-    if (!this.temporary) return;
-    await Deno.remove(this.path, { recursive: true }).catch((error) => {
+    if (this.#root === undefined) return;
+    await Deno.remove(this.#root, { recursive: true }).catch((error) => {
       if (!(error instanceof Deno.errors.NotFound)) throw error;
     });
   }
@@ -192,18 +213,13 @@ export class Workspace {
     } catch (error) {
       if (error instanceof Deno.errors.NotFound) {
         const link = await Deno.readLink(full).catch(() => undefined);
-        if (link !== undefined) {
-          throw new PathOutsideWorkspaceError(
-            given,
-            `it is a symlink to ${link}, which is not in the workspace`,
-          );
-        }
-        throw new RuntimeError(`No such file: ${given}`);
+        if (link !== undefined) throw refusalError(given, { kind: "dangling-link", target: link });
+        throw refusalError(given, { kind: "missing" });
       }
       throw error;
     }
     if (!this.#inside(real)) {
-      throw new PathOutsideWorkspaceError(given, `it resolves to ${real} through a symlink`);
+      throw refusalError(given, { kind: "outside", real });
     }
     return real;
   }
@@ -219,7 +235,7 @@ export class Workspace {
       }
       current = await this.#realInside(given, next);
       if (!(await Deno.stat(current)).isDirectory) {
-        throw new RuntimeError(`Cannot write ${given}: ${part} is a file, not a folder.`);
+        throw refusalError(given, { kind: "parent-not-folder", part });
       }
     }
     return current;
@@ -234,28 +250,61 @@ export class Workspace {
     const real = await this.#realInside(given, full);
     const now = await Deno.stat(real);
     if (opened.ino !== null && (opened.ino !== now.ino || opened.dev !== now.dev)) {
-      throw new PathOutsideWorkspaceError(
-        given,
-        "it changed while being opened (a symlink was swapped in)",
-      );
+      throw refusalError(given, { kind: "swapped" });
     }
     return opened;
   }
 }
 
+/**
+ * The folder to remove with a dead session's temporary workspace at `path`: its parent, when
+ * that is a folder Pygent made for session `session` — directly in the system temp folder
+ * (where `Deno.makeTempDir` makes them: `TMPDIR` or `/tmp`), reached without a symlink, owned
+ * by this user, holding the marker that names `session`. Undefined otherwise: container labels
+ * can come from an image, so they alone never get a folder removed.
+ *
+ * @example
+ * ```ts
+ * import { temporaryFolderOf, Workspace } from "./workspace.ts";
+ * const ws = await Workspace.open(undefined, [], "0123abcd");
+ * console.log(await temporaryFolderOf(ws.path, "0123abcd")); // the folder holding ws.path
+ * console.log(await temporaryFolderOf(ws.path, "ffffffff")); // undefined
+ * await ws.dispose();
+ * ```
+ */
+export async function temporaryFolderOf(
+  path: string,
+  session: string,
+): Promise<string | undefined> {
+  const uid = Deno.uid();
+  const folder = parentOf(path);
+  if (uid === null || folder === undefined || session === "") return undefined;
+  try {
+    const temp = await Deno.realPath(Deno.env.get("TMPDIR") || "/tmp");
+    // Pygent records real paths: one that differs from its real path went through a symlink.
+    if (parentOf(folder) !== temp || await Deno.realPath(folder) !== folder) return undefined;
+    const marker = `${folder}${SEP}${SESSION_MARKER}`;
+    const folderInfo = await Deno.lstat(folder);
+    if (!folderInfo.isDirectory || folderInfo.uid !== uid) return undefined;
+    const markerInfo = await Deno.lstat(marker);
+    if (!markerInfo.isFile || markerInfo.uid !== uid) return undefined;
+    return await Deno.readTextFile(marker) === session ? folder : undefined;
+  } catch {
+    // Whatever cannot be checked (gone, unreadable, no permission) is not proven Pygent's.
+    return undefined;
+  }
+}
+
+/** The folder holding absolute path `path`, or undefined for a root or a relative path. */
+function parentOf(path: string): string | undefined {
+  const at = path.lastIndexOf(SEP);
+  return at > 0 ? path.slice(0, at) : undefined;
+}
+
 function regularFile(given: string, info: Deno.FileInfo): void {
-  if (info.isDirectory) throw new RuntimeError(`${given} is a folder, not a file.`);
-  if (!info.isFile) {
-    throw new RuntimeError(
-      `${given} is not a regular file (a pipe, socket or device); use a command.`,
-    );
-  }
-  if (info.size > MAX_READ_BYTES) {
-    const mib = (info.size / 1024 / 1024).toFixed(1);
-    throw new RuntimeError(
-      `${given} is ${mib} MiB, too big to read whole; read parts of it with a command (head, sed -n).`,
-    );
-  }
+  if (info.isDirectory) throw refusalError(given, { kind: "folder" });
+  if (!info.isFile) throw refusalError(given, { kind: "special" });
+  if (info.size > MAX_READ_BYTES) throw refusalError(given, { kind: "too-big", size: info.size });
 }
 
 function isAbsolute(path: string): boolean {
@@ -270,18 +319,16 @@ async function openOrExplain(
   try {
     return await Deno.open(path, options);
   } catch (error) {
-    if (error instanceof Deno.errors.NotFound) throw new RuntimeError(`No such file: ${given}`);
-    if (error instanceof Deno.errors.AlreadyExists) {
-      throw new PathOutsideWorkspaceError(given, "it appeared while being created");
-    }
+    if (error instanceof Deno.errors.NotFound) throw refusalError(given, { kind: "missing" });
+    if (error instanceof Deno.errors.AlreadyExists) throw refusalError(given, { kind: "appeared" });
     if (error instanceof Deno.errors.PermissionDenied) {
-      throw new RuntimeError(`Permission denied: ${given}`);
+      throw refusalError(given, { kind: "denied" });
     }
     throw error;
   }
 }
 
-async function readAll(file: Deno.FsFile): Promise<Uint8Array> {
+async function readAll(given: string, file: Deno.FsFile): Promise<Uint8Array> {
   const chunks: Uint8Array[] = [];
   const buf = new Uint8Array(64 * 1024);
   let total = 0;
@@ -291,10 +338,6 @@ async function readAll(file: Deno.FsFile): Promise<Uint8Array> {
     chunks.push(buf.slice(0, n));
     total += n;
   }
-  if (total > MAX_READ_BYTES) {
-    throw new RuntimeError(
-      "The file grew past 16 MiB while being read; read parts of it with a command.",
-    );
-  }
+  if (total > MAX_READ_BYTES) throw refusalError(given, { kind: "grew" });
   return concat(chunks);
 }

@@ -90,7 +90,7 @@ Deno.test("a one-shot run in a temporary workspace says at the end that it was r
   ]);
   const result = await runCli(["--no-docker", "make a file"], { server });
   assert.equal(result.code, 0, result.stderr);
-  const workspace = /│ (\S*pygent-\w+)\n/.exec(result.stdout)?.[1];
+  const workspace = /│ (\S*pygent-\w+\/workspace)\n/.exec(result.stdout)?.[1];
   assert.ok(workspace, result.stdout);
   const last = result.stderr.trimEnd().split("\n").at(-1);
   assert.equal(

@@ -147,3 +147,18 @@ dockerTest("containers can be listed by label", async () => {
     assert.ok(found.some((c) => c.Id === id));
   });
 });
+
+dockerTest("an image committed with a LABEL change gives its containers that label", async () => {
+  await withContainer(async (client, id) => {
+    const image = await client.commitContainer(id, { changes: 'LABEL pygent.test="committed"' });
+    try {
+      const made = await client.createContainer({ Image: image });
+      const labels = (await client.inspectContainer(made)).Config.Labels;
+      await client.removeContainer(made);
+      assert.equal(labels?.["pygent.test"], "committed");
+    } finally {
+      await client.removeImage(image);
+    }
+    await assert.rejects(client.inspectImage(image), DockerNotFoundError);
+  });
+});

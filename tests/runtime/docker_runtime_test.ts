@@ -10,6 +10,7 @@ import {
   SESSION_LABEL,
 } from "../../lib/runtime/mod.ts";
 import { containersLabelled, dockerTest, TEST_IMAGE, withClient } from "../support/docker.ts";
+import { EngineProxy } from "../support/engine_proxy.ts";
 
 async function dockerRuntime(options: Parameters<typeof createRuntime>[0] = {}) {
   return await createRuntime({ docker: true, image: TEST_IMAGE, ...options }) as DockerRuntime;
@@ -179,6 +180,85 @@ dockerTest("a fork bomb is held by the pids limit and the session goes on", asyn
   assert.ok(performance.now() - started < 5_000);
 });
 
+dockerTest("a fork bomb that returns at once is swept, and the result says so", async () => {
+  await using rt = await dockerRuntime({ pidsLimit: 64 });
+  const bomb = await rt.bash("b() { b | b & }; b", { timeoutMs: 10_000 });
+  assert.equal(bomb.timedOut, false);
+  const started = performance.now();
+  const next = await rt.bash("/bin/echo survived; ls /proc | grep -c '^[0-9]'", {
+    timeoutMs: 10_000,
+  });
+  assert.ok(performance.now() - started < 5_000, `took ${performance.now() - started} ms`);
+  assert.equal(next.stdout.split("\n")[0], "survived");
+  assert.ok(Number(next.stdout.split("\n")[1]) < 64, `processes left: ${next.stdout}`);
+  // Caught as it fills the limit after the bomb returns; on a starved machine, before the next
+  // command runs, which then says so.
+  assert.match(
+    `${bomb.notice} ${next.notice}`,
+    /command left \d+ processes that filled the pids limit; they were killed/,
+  );
+});
+
+dockerTest("background jobs that leave room under the pids limit are kept", async () => {
+  await using rt = await dockerRuntime({ pidsLimit: 64 });
+  const started = await rt.bash("for i in 1 2 3 4 5; do sleep 300 & done");
+  assert.equal(started.notice, undefined);
+  const r = await rt.bash("jobs -r | wc -l");
+  assert.equal(r.stdout.trim(), "5");
+  assert.equal(r.notice, undefined);
+});
+
+dockerTest(
+  "after the container is removed from outside, concurrent calls share one new container",
+  async () => {
+    await using rt = await dockerRuntime();
+    await rt.bash("echo first");
+    const oldId = rt.containerId!;
+    const session = (await inspect(rt)).Config.Labels?.[SESSION_LABEL];
+    await withClient((c) => c.removeContainer(oldId));
+    const [command, written] = await Promise.allSettled([
+      rt.bash("echo second"),
+      rt.writeFile("concurrent.txt", "x"),
+    ]);
+    assert.equal(command.status, "fulfilled", String((command as PromiseRejectedResult).reason));
+    assert.equal(written.status, "fulfilled", String((written as PromiseRejectedResult).reason));
+    assert.equal((await rt.bash("cat concurrent.txt")).stdout, "x");
+    const containers = await containersLabelled(SESSION_LABEL, session);
+    assert.deepEqual(containers, [rt.containerId]);
+    assert.notEqual(rt.containerId, oldId);
+  },
+);
+
+dockerTest(
+  "a container removed while the session was idle: the next command runs in a new one",
+  async () => {
+    await using rt = await dockerRuntime();
+    await rt.bash("echo one");
+    await withClient((c) => c.removeContainer(rt.containerId!));
+    const r = await rt.bash("echo two");
+    assert.deepEqual([r.stdout, r.stderr, r.exitCode], ["two\n", "", 0]);
+    assert.match(r.notice ?? "", /The sandbox container was gone .* a new one was started/);
+  },
+);
+
+dockerTest(
+  "a shell killed from outside just before a command: the command runs once, in a fresh shell",
+  async () => {
+    await using rt = await dockerRuntime();
+    const pid = (await rt.bash("echo $$")).stdout.trim();
+    await withClient(async (c) => {
+      const exec = await c.createExec(rt.containerId!, { Cmd: ["sh", "-c", `kill -9 ${pid}`] });
+      const stream = await c.startExec(exec);
+      for await (const _ of stream.frames()) { /* until the kill is done */ }
+      stream.close();
+    });
+    const r = await rt.bash("echo ran >> once.txt; echo two");
+    assert.deepEqual([r.stdout, r.exitCode], ["two\n", 0]);
+    assert.match(r.notice ?? "", /fresh shell/);
+    assert.equal((await rt.bash("cat once.txt")).stdout, "ran\n");
+  },
+);
+
 dockerTest("a command out of memory is killed and the result says so", async () => {
   await using rt = await dockerRuntime({ memoryBytes: 64 * 1024 * 1024 });
   const r = await rt.bash("python3 -c 'x = bytearray(512 * 1024 * 1024); print(len(x))'", {
@@ -223,10 +303,8 @@ dockerTest(
 dockerTest(
   "the engine going away mid-command fails the call within seconds, naming it",
   async () => {
-    const proxy = await SocketProxy.start("/var/run/docker.sock");
-    const rt = await dockerRuntime({
-      getEnv: (name) => name === "DOCKER_HOST" ? `unix://${proxy.path}` : Deno.env.get(name),
-    });
+    const proxy = await EngineProxy.start();
+    const rt = await dockerRuntime({ getEnv: (name) => proxy.env(name) });
     const id = rt.containerId!;
     try {
       const running = rt.bash("sleep 60", { timeoutMs: 60_000 });
@@ -243,48 +321,5 @@ dockerTest(
     }
   },
 );
-
-/** A unix socket that forwards to another one, and can be cut like an engine going away. */
-class SocketProxy {
-  readonly path: string;
-  readonly #listener: Deno.UnixListener;
-  readonly #conns = new Set<Deno.Conn>();
-
-  private constructor(path: string, listener: Deno.UnixListener, target: string) {
-    this.path = path;
-    this.#listener = listener;
-    this.#accept(target);
-  }
-
-  static async start(target: string): Promise<SocketProxy> {
-    const path = `${await Deno.makeTempDir()}/engine.sock`;
-    return new SocketProxy(path, Deno.listen({ transport: "unix", path }), target);
-  }
-
-  async #accept(target: string) {
-    try {
-      for await (const conn of this.#listener) {
-        const upstream = await Deno.connect({ transport: "unix", path: target });
-        this.#conns.add(conn).add(upstream);
-        conn.readable.pipeTo(upstream.writable).catch(() => {});
-        upstream.readable.pipeTo(conn.writable).catch(() => {});
-      }
-    } catch {
-      // Listener closed.
-    }
-  }
-
-  close() {
-    try {
-      this.#listener.close();
-    } catch { /* closed */ }
-    for (const conn of this.#conns) {
-      try {
-        conn.close();
-      } catch { /* closed */ }
-    }
-    this.#conns.clear();
-  }
-}
 
 export type { DockerClient, Runtime };

@@ -29,6 +29,45 @@ Deno.test("secret names are recognised", () => {
   assert.equal(isSecretName("HOME"), false);
 });
 
+Deno.test("names holding KEY, SECRET or TOKEN in any case are secrets, as Codex drops them", () => {
+  for (
+    const name of [
+      "AWS_SECRET_ACCESS_KEY",
+      "GITHUB_TOKEN",
+      "npm_token",
+      "client_secret",
+      "SSH_KEY_PATH",
+      "DB_PASSWORD",
+      "PGPASSWORD",
+      "GOOGLE_APPLICATION_CREDENTIALS",
+    ]
+  ) {
+    assert.equal(isSecretName(name), true, name);
+  }
+  for (const name of ["LANG", "TERM", "USER", "SHELL", "PWD"]) {
+    assert.equal(isSecretName(name), false, name);
+  }
+});
+
+Deno.test("local commands see no token, secret or password of the host, unless passed by name", async () => {
+  const secrets = {
+    AWS_SECRET_ACCESS_KEY: "aws-must-not-leak",
+    GITHUB_TOKEN: "gh-must-not-leak",
+    DB_PASSWORD: "db-must-not-leak",
+  };
+  for (const [name, value] of Object.entries(secrets)) Deno.env.set(name, value);
+  // --env NAME passes one on purpose: the CLI resolves it to its value.
+  const rt = await createRuntime({ docker: false, env: { GITHUB_TOKEN: "gh-given" } });
+  try {
+    const r = await rt.bash("env");
+    assert.doesNotMatch(r.stdout, /must-not-leak/);
+    assert.match(r.stdout, /^GITHUB_TOKEN=gh-given$/m);
+  } finally {
+    await rt.cleanup();
+    for (const name of Object.keys(secrets)) Deno.env.delete(name);
+  }
+});
+
 Deno.test("the local runtime describes the host and works in its workspace", async () => {
   const rt = await createRuntime({ docker: false });
   try {
@@ -60,4 +99,18 @@ Deno.test("a Windows command line prints the marker, exit code and directory aft
 Deno.test("the Windows trailer gives the exit code and the directory to carry over", () => {
   assert.deepEqual(parseTrailer("3\r\nC:\\work\\src\r\n"), { exitCode: 3, cwd: "C:\\work\\src" });
   assert.deepEqual(parseTrailer(""), { exitCode: 1, cwd: undefined });
+});
+
+Deno.test("a host shell killed just before a command: the command runs once, in a fresh shell", async () => {
+  const rt = await createRuntime({ docker: false });
+  try {
+    const pid = Number((await rt.bash("echo $$")).stdout);
+    Deno.kill(pid, "SIGKILL");
+    const r = await rt.bash("echo ran >> once.txt; echo two");
+    assert.deepEqual([r.stdout, r.exitCode], ["two\n", 0]);
+    assert.match(r.notice ?? "", /fresh shell/);
+    assert.equal((await rt.bash("cat once.txt")).stdout, "ran\n");
+  } finally {
+    await rt.cleanup();
+  }
 });

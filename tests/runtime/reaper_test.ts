@@ -1,14 +1,30 @@
-// Containers of sessions killed outright are removed at the next start (issue #4).
+// Containers of sessions killed outright are removed at the next start (issue #4); with their
+// temporary workspaces only when Pygent made them for that session (issue #11).
 import assert from "node:assert/strict";
+import { DockerNotFoundError } from "../../lib/docker/mod.ts";
 import {
+  createRuntime,
+  DockerRuntime,
   OWNER_LABEL,
   processAlive,
   reapStaleContainers,
   SESSION_LABEL,
   TEMPORARY_WORKSPACE_LABEL,
+  Workspace,
   WORKSPACE_LABEL,
 } from "../../lib/runtime/mod.ts";
+import { temporaryFolderOf } from "../../lib/runtime/workspace.ts";
 import { dockerTest, TEST_IMAGE, withClient } from "../support/docker.ts";
+
+/** The session id every container of these tests is labelled with. */
+const SESSION = "5e551011";
+
+/** The pid of a process that has ended. */
+async function deadPid(): Promise<number> {
+  const dead = new Deno.Command("true").spawn();
+  await dead.status;
+  return dead.pid;
+}
 
 async function containerOwnedBy(owner: string, labels: Record<string, string> = {}) {
   return await withClient(async (c) => {
@@ -17,21 +33,78 @@ async function containerOwnedBy(owner: string, labels: Record<string, string> = 
       Entrypoint: ["/bin/sh", "-c"],
       Cmd: ["read _"],
       OpenStdin: true,
-      Labels: { [SESSION_LABEL]: "reaptest", [OWNER_LABEL]: owner, ...labels },
+      Labels: { [SESSION_LABEL]: SESSION, [OWNER_LABEL]: owner, ...labels },
     });
     await c.startContainer(id);
     return id;
   });
 }
 
+/**
+ * Reaps a container of a dead session whose labels all come from its image, as a crafted
+ * image's `LABEL`s would: they name `workspace` as the session's temporary workspace. Checks
+ * that the reaper did act on the container.
+ */
+async function reapImageLabelled(workspace: string): Promise<void> {
+  const labels: Record<string, string> = {
+    [OWNER_LABEL]: `${Deno.hostname()}:${await deadPid()}`,
+    [SESSION_LABEL]: SESSION,
+    [WORKSPACE_LABEL]: workspace,
+    [TEMPORARY_WORKSPACE_LABEL]: "true",
+  };
+  const change = Object.entries(labels).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(" ");
+  await withClient(async (c) => {
+    const source = await c.createContainer({ Image: TEST_IMAGE });
+    const image = await c.commitContainer(source, { changes: `LABEL ${change}` })
+      .finally(() => c.removeContainer(source));
+    try {
+      const id = await c.createContainer({ Image: image });
+      try {
+        const inherited = (await c.inspectContainer(id)).Config.Labels ?? {};
+        for (const [key, value] of Object.entries(labels)) assert.equal(inherited[key], value);
+        await reapStaleContainers(c);
+        await assert.rejects(c.inspectContainer(id), DockerNotFoundError, "the container is gone");
+      } finally {
+        await c.removeContainer(id).catch(() => {});
+      }
+    } finally {
+      await c.removeImage(image);
+    }
+  });
+}
+
+/**
+ * A folder of the user's in `dir` (default: the temp folder), named like Pygent's, holding
+ * `pygent-cli/keep.txt` and, when `marker` is given, a `session` file that says it.
+ */
+async function usersFolder(options: { dir?: string; marker?: string } = {}): Promise<string> {
+  const folder = await Deno.realPath(
+    await Deno.makeTempDir({ dir: options.dir, prefix: "pygent-" }),
+  );
+  await Deno.mkdir(`${folder}/pygent-cli`);
+  await Deno.writeTextFile(`${folder}/pygent-cli/keep.txt`, "mine");
+  if (options.marker !== undefined) await Deno.writeTextFile(`${folder}/session`, options.marker);
+  return folder;
+}
+
+async function assertKept(folder: string): Promise<void> {
+  assert.equal(await Deno.readTextFile(`${folder}/pygent-cli/keep.txt`), "mine");
+}
+
+/** A folder outside the temp folder: in the home folder. */
+function outsideTemp(): string {
+  const home = Deno.env.get("HOME");
+  assert.ok(home, "HOME names a folder outside the temp folder");
+  return home;
+}
+
 dockerTest(
   "a container whose owner process is gone is removed; a live owner's is kept",
   async () => {
-    const dead = new Deno.Command("true").spawn();
-    await dead.status;
-    const staleId = await containerOwnedBy(`${Deno.hostname()}:${dead.pid}`);
+    const pid = await deadPid();
+    const staleId = await containerOwnedBy(`${Deno.hostname()}:${pid}`);
     const liveId = await containerOwnedBy(`${Deno.hostname()}:${Deno.ppid}`);
-    const otherHostId = await containerOwnedBy(`some-other-host:${dead.pid}`);
+    const otherHostId = await containerOwnedBy(`some-other-host:${pid}`);
     try {
       await withClient((c) => reapStaleContainers(c));
       const exists = (id: string) =>
@@ -52,27 +125,106 @@ dockerTest(
 dockerTest(
   "a dead session's temporary workspace goes with its container; a given one stays",
   async () => {
-    const dead = new Deno.Command("true").spawn();
-    await dead.status;
-    const owner = `${Deno.hostname()}:${dead.pid}`;
-    const temporary = await Deno.makeTempDir({ prefix: "pygent-" });
+    const owner = `${Deno.hostname()}:${await deadPid()}`;
+    const temporary = await Workspace.open(undefined, [], SESSION);
     const given = await Deno.makeTempDir({ prefix: "pygent-" });
     const ids = [
       await containerOwnedBy(owner, {
-        [WORKSPACE_LABEL]: temporary,
+        [WORKSPACE_LABEL]: temporary.path,
         [TEMPORARY_WORKSPACE_LABEL]: "true",
       }),
       await containerOwnedBy(owner, { [WORKSPACE_LABEL]: given }),
     ];
     try {
       await withClient((c) => reapStaleContainers(c));
-      await assert.rejects(Deno.stat(temporary), Deno.errors.NotFound);
+      // The private folder the workspace lives in, its marker with it.
+      const folder = temporary.path.slice(0, temporary.path.lastIndexOf("/"));
+      await assert.rejects(Deno.stat(folder), Deno.errors.NotFound);
       assert.equal((await Deno.stat(given)).isDirectory, true);
     } finally {
+      await temporary.dispose();
       await Deno.remove(given, { recursive: true });
       await withClient(async (c) => {
         for (const id of ids) await c.removeContainer(id).catch(() => {});
       });
+    }
+  },
+);
+
+dockerTest(
+  "a Docker session's temporary workspace is marked with its container's session",
+  async () => {
+    await using rt = await createRuntime({ docker: true, image: TEST_IMAGE });
+    assert.ok(rt instanceof DockerRuntime);
+    await rt.bash("true");
+    const info = await withClient((c) => c.inspectContainer(rt.containerId!));
+    const session = info.Config.Labels?.[SESSION_LABEL] ?? "";
+    assert.equal(info.Config.Labels?.[TEMPORARY_WORKSPACE_LABEL], "true");
+    assert.equal(
+      await temporaryFolderOf(rt.workspace, session),
+      rt.workspace.slice(0, rt.workspace.lastIndexOf("/")),
+    );
+  },
+);
+
+dockerTest("image labels cannot get a folder outside the temp folder removed", async () => {
+  const folder = await usersFolder({ dir: outsideTemp(), marker: SESSION });
+  try {
+    await reapImageLabelled(`${folder}/pygent-cli`);
+    await assertKept(folder);
+  } finally {
+    await Deno.remove(folder, { recursive: true });
+  }
+});
+
+dockerTest("image labels cannot get a temp folder without a session marker removed", async () => {
+  const folder = await usersFolder();
+  try {
+    await reapImageLabelled(`${folder}/pygent-cli`);
+    await assertKept(folder);
+  } finally {
+    await Deno.remove(folder, { recursive: true });
+  }
+});
+
+dockerTest("image labels cannot get a temp folder marked for another session removed", async () => {
+  const folder = await usersFolder({ marker: "0ther5e5" });
+  try {
+    await reapImageLabelled(`${folder}/pygent-cli`);
+    await assertKept(folder);
+  } finally {
+    await Deno.remove(folder, { recursive: true });
+  }
+});
+
+dockerTest("image labels cannot get a temp folder another user owns removed", async () => {
+  if (Deno.uid() !== 0) {
+    console.warn("skipped: only root can give a folder to another user");
+    return;
+  }
+  const folder = await usersFolder({ marker: SESSION });
+  try {
+    await Deno.chown(folder, 65534, 65534);
+    await reapImageLabelled(`${folder}/pygent-cli`);
+    await assertKept(folder);
+  } finally {
+    await Deno.remove(folder, { recursive: true });
+  }
+});
+
+dockerTest(
+  "image labels cannot get a folder removed through a symlink in the temp folder",
+  async () => {
+    const folder = await usersFolder({ dir: outsideTemp(), marker: SESSION });
+    const link = await Deno.makeTempDir({ prefix: "pygent-" });
+    try {
+      await Deno.remove(link);
+      await Deno.symlink(folder, link);
+      await reapImageLabelled(`${link}/pygent-cli`);
+      await assertKept(folder);
+    } finally {
+      await Deno.remove(link).catch(() => {});
+      await Deno.remove(folder, { recursive: true });
     }
   },
 );

@@ -191,3 +191,53 @@ shellTest("a timeout spares background jobs that earlier commands left running",
     await rt.bash(`kill $(${pids}) 2>/dev/null; true`);
   }
 });
+
+shellTest("arrays, associative arrays and `declare` persist between calls", async (rt) => {
+  await rt.bash("declare -a arr=(a b c); declare -A m; m[k]=v; n=5");
+  const r = await rt.bash('echo "${#arr[@]} ${arr[1]} ${m[k]} $((n+1))"');
+  assert.equal(r.stdout, "3 b v 6\n");
+});
+
+shellTest("the user's own USR1 trap runs and the command goes on", async (rt) => {
+  await rt.bash("trap 'echo got' USR1");
+  const r = await rt.bash("kill -USR1 $$; echo after");
+  assert.deepEqual([r.stdout, r.exitCode, r.timedOut], ["got\nafter\n", 0, false]);
+});
+
+shellTest("`trap -p` shows the user's traps and none of Pygent's", async (rt) => {
+  await rt.bash("trap 'echo bye' USR2");
+  const r = await rt.bash("trap -p; trap");
+  const line = "trap -- 'echo bye' SIGUSR2\n";
+  assert.equal(r.stdout, line + line);
+});
+
+shellTest("a timeout still stops a loop after the user trapped USR1", async (rt) => {
+  await rt.bash("trap 'echo got' USR1; cd /tmp");
+  const r = await rt.bash("while :; do :; done", { timeoutMs: 300 });
+  assert.equal(r.timedOut, true);
+  assert.equal((await rt.bash("pwd; kill -USR1 $$")).stdout, "/tmp\ngot\n");
+});
+
+shellTest("a script's own report of a killed job is kept", async (rt) => {
+  await rt.writeFile("build.sh", "echo building\nsh -c 'kill -9 $$'\necho built\n");
+  const r = await rt.bash("bash build.sh");
+  assert.equal(r.stdout, "building\nbuilt\n");
+  assert.match(r.stderr, /^build\.sh: line 2: +\d+ Killed +sh -c 'kill -9 \$\$'$/m);
+});
+
+shellTest("the shell's own report of a command killed by SIGKILL is left out", async (rt) => {
+  const r = await rt.bash("sh -c 'kill -9 $$'");
+  assert.equal(r.exitCode, 137);
+  assert.doesNotMatch(r.stderr, /Killed/);
+});
+
+shellTest(
+  "a shell that died between calls: the next command runs in a fresh shell and gives its output",
+  async (rt) => {
+    await rt.bash("(sleep 0.3; kill -9 $$) >/dev/null 2>&1 &");
+    await new Promise((r) => setTimeout(r, 800));
+    const r = await rt.bash("echo two");
+    assert.deepEqual([r.stdout, r.stderr, r.exitCode], ["two\n", "", 0]);
+    assert.match(r.notice ?? "", /fresh shell/);
+  },
+);

@@ -117,3 +117,19 @@ Deno.test("a byte-order mark survives a read and a write back", async () => {
     await ws.dispose();
   }
 });
+
+Deno.test(
+  "a temporary workspace sits in a private folder beside its session marker, all removed on dispose",
+  async () => {
+    const ws = await Workspace.open(undefined, [], "0123abcd");
+    const folder = ws.path.slice(0, ws.path.lastIndexOf("/"));
+    try {
+      assert.equal((await Deno.stat(folder)).mode! & 0o777, 0o700, "only this user can enter");
+      assert.equal(await Deno.readTextFile(`${folder}/session`), "0123abcd");
+      assert.deepEqual([...Deno.readDirSync(ws.path)], [], "the marker is not in the workspace");
+    } finally {
+      await ws.dispose();
+    }
+    await assert.rejects(Deno.stat(folder), Deno.errors.NotFound);
+  },
+);

@@ -1,0 +1,209 @@
+// The Docker runtime's file operations, which open files inside the sandbox (issue 11, item 7).
+import assert from "node:assert/strict";
+import { editFileTool } from "../../lib/agent/tools/edit_file.ts";
+import {
+  createRuntime,
+  type DockerRuntime,
+  MAX_READ_BYTES,
+  PathOutsideWorkspaceError,
+  RuntimeError,
+  SandboxLostError,
+} from "../../lib/runtime/mod.ts";
+import { dockerTest, TEST_IMAGE, withClient } from "../support/docker.ts";
+import { ensureUser, noUserReason, runAs } from "../support/user.ts";
+
+const asUserScript = new URL("./container_files_as_user_script.ts", import.meta.url).pathname;
+
+async function dockerRuntime(options: Parameters<typeof createRuntime>[0] = {}) {
+  return await createRuntime({ docker: true, image: TEST_IMAGE, ...options }) as DockerRuntime;
+}
+
+/** A workspace folder with an `outside` folder beside it, which nothing may ever reach. */
+async function besideOutside(): Promise<{ base: string; workspace: string; outside: string }> {
+  const base = await Deno.realPath(await Deno.makeTempDir({ prefix: "pygent-files-" }));
+  await Deno.mkdir(`${base}/workspace`);
+  await Deno.mkdir(`${base}/outside`);
+  return { base, workspace: `${base}/workspace`, outside: `${base}/outside` };
+}
+
+async function entries(dir: string): Promise<string[]> {
+  return (await Array.fromAsync(Deno.readDir(dir))).map((e) => e.name);
+}
+
+dockerTest("a folder swapped for a symlink in a race never leads a write out", async () => {
+  const { base, workspace, outside } = await besideOutside();
+  try {
+    await using rt = await dockerRuntime({ workspace });
+    // Both ways a host-side open would be led out: a relative target, and the host's own path.
+    const swapper = `
+import os, shutil, time
+end = time.time() + 60
+while time.time() < end:
+    for target in ("../outside", ${JSON.stringify(outside)}):
+        try:
+            os.mkdir("d")
+        except OSError:
+            pass
+        shutil.rmtree("d", ignore_errors=True)
+        try:
+            os.symlink(target, "d")
+        except OSError:
+            pass
+        try:
+            os.unlink("d")
+        except OSError:
+            pass
+`;
+    await rt.writeFile(".swapper.py", swapper);
+    await rt.bash("python3 .swapper.py >/dev/null 2>&1 &");
+    let written = 0;
+    let refused = 0;
+    const started = performance.now();
+    for (let i = 0; i < 60 || performance.now() - started < 4_000; i++) {
+      try {
+        await rt.writeFile(`d/x${i % 3}`, "x");
+        written++;
+      } catch (error) {
+        if (!(error instanceof RuntimeError)) throw error;
+        refused++;
+      }
+      assert.deepEqual(await entries(outside), [], `after ${written + refused} writes`);
+    }
+    assert.deepEqual((await entries(base)).sort(), ["outside", "workspace"]);
+    assert.ok(written + refused >= 60);
+  } finally {
+    await Deno.remove(base, { recursive: true });
+  }
+});
+
+dockerTest(
+  "a symlink is resolved as the container sees it: /workspace is the workspace",
+  async () => {
+    await using rt = await dockerRuntime();
+    await rt.bash("printf inside > real.txt; ln -s /workspace/real.txt link");
+    assert.equal(await rt.readFile("link"), "inside");
+    await rt.writeFile("link", "through the link");
+    assert.equal(await Deno.readTextFile(`${rt.workspace}/real.txt`), "through the link");
+  },
+);
+
+dockerTest("files written through the sandbox belong to the host user, even as root", async () => {
+  assert.equal(noUserReason, undefined, noUserReason);
+  const user = await ensureUser("pygent-tester", true);
+  for (const mode of ["default", "root"]) {
+    const dir = await Deno.makeTempDir({ prefix: "pygent-files-owner-" });
+    await Deno.chown(dir, user.uid, user.gid);
+    try {
+      const out = await runAs(user, asUserScript, [dir, TEST_IMAGE, mode]);
+      const report = JSON.parse(out.stdout.trim().split("\n").at(-1) ?? "{}");
+      assert.equal(report.ok, true, `${out.stdout}\n${out.stderr}`);
+      assert.equal(report.sandboxUid, mode === "root" ? "0" : String(user.uid));
+      assert.equal(report.text, "two\n");
+      for (
+        const name of ["made-by-api.txt", "made-dir", "made-dir/inner", "made-dir/inner/file.txt"]
+      ) {
+        const info = await Deno.stat(`${dir}/${name}`);
+        assert.deepEqual([info.uid, info.gid], [user.uid, user.gid], `${mode}: ${name}`);
+      }
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  }
+});
+
+dockerTest("edit_file reads and writes through the sandbox, a byte-order mark kept", async () => {
+  await using rt = await dockerRuntime();
+  await rt.bash(
+    "mkdir src; printf '\\357\\273\\277print(1)\\n' > src/real.py; ln -s /workspace/src/real.py app.py",
+  );
+  const result = await editFileTool.run({ path: "app.py", old: "print(1)", new: "print(2)" }, {
+    runtime: rt,
+    timeoutMs: 30_000,
+  });
+  assert.equal(result, "Edited app.py at line 1.");
+  const bytes = await Deno.readFile(`${rt.workspace}/src/real.py`);
+  assert.deepEqual([...bytes.subarray(0, 3)], [0xef, 0xbb, 0xbf]);
+  assert.equal(new TextDecoder().decode(bytes.subarray(3)), "print(2)\n");
+});
+
+dockerTest("a file that is not UTF-8 is refused, not altered", async () => {
+  await using rt = await dockerRuntime();
+  await rt.bash("printf 'caf\\351\\n' > latin1.txt");
+  await assert.rejects(rt.readFile("latin1.txt"), /latin1\.txt is not UTF-8 text/);
+});
+
+dockerTest("a file over 16 MiB is refused with its size", async () => {
+  await using rt = await dockerRuntime();
+  await rt.bash(
+    `head -c ${MAX_READ_BYTES + 1} /dev/zero > exact; head -c 17000000 /dev/zero > big`,
+  );
+  await assert.rejects(rt.readFile("exact"), /exact is 16\.0 MiB, too big to read whole/);
+  await assert.rejects(rt.readFile("big"), /big is 16\.2 MiB, too big to read whole/);
+  await rt.bash(`head -c ${MAX_READ_BYTES} /dev/zero | tr '\\0' a > limit`);
+  assert.equal((await rt.readFile("limit")).length, MAX_READ_BYTES);
+});
+
+dockerTest("a FIFO is refused without blocking, for reads and writes", async () => {
+  await using rt = await dockerRuntime();
+  await rt.bash("mkfifo pipe");
+  await assert.rejects(rt.readFile("pipe"), /pipe is not a regular file \(a pipe, socket/);
+  await assert.rejects(rt.writeFile("pipe", "x"), /pipe is not a regular file; only regular files/);
+});
+
+dockerTest("a folder is neither read nor written as a file", async () => {
+  await using rt = await dockerRuntime();
+  await rt.bash("mkdir -p src/lib");
+  await assert.rejects(rt.readFile("src"), /src is a folder, not a file/);
+  await assert.rejects(rt.writeFile("src/lib", "x"), /src\/lib is not a regular file/);
+  await assert.rejects(rt.readFile("."), /is the workspace folder, not a file/);
+});
+
+dockerTest("a missing file is named, and a write makes its parent folders", async () => {
+  await using rt = await dockerRuntime();
+  await assert.rejects(rt.readFile("nope/app.py"), /No such file: nope\/app\.py/);
+  await rt.writeFile("nope/deeper/app.py", "print(1)\n");
+  assert.equal(await Deno.readTextFile(`${rt.workspace}/nope/deeper/app.py`), "print(1)\n");
+  await rt.bash("printf x > plain");
+  await assert.rejects(
+    rt.writeFile("plain/app.py", "x"),
+    /Cannot write plain\/app\.py: plain is a file/,
+  );
+});
+
+dockerTest("symlinks that lead to one another are refused", async () => {
+  await using rt = await dockerRuntime();
+  await rt.bash("ln -s a b; ln -s b a");
+  await assert.rejects(rt.readFile("a"), PathOutsideWorkspaceError);
+  await assert.rejects(rt.writeFile("a/x", "x"), PathOutsideWorkspaceError);
+});
+
+dockerTest("a big write refused before its content is read ends promptly", async () => {
+  await using rt = await dockerRuntime();
+  await rt.bash("ln -s /etc/passwd pw");
+  const big = new Uint8Array(20_000_000).fill(0x61);
+  await assert.rejects(rt.writeFile("pw", big), PathOutsideWorkspaceError);
+  await rt.writeFile("big.txt", big);
+  assert.equal((await Deno.stat(`${rt.workspace}/big.txt`)).size, big.length);
+});
+
+dockerTest(
+  "a container removed from outside: the next file call goes on in a new one",
+  async () => {
+    await using rt = await dockerRuntime();
+    await rt.writeFile("kept.txt", "kept");
+    const oldId = rt.containerId!;
+    await withClient((c) => c.removeContainer(oldId));
+    assert.equal(await rt.readFile("kept.txt"), "kept");
+    assert.notEqual(rt.containerId, oldId);
+    const r = await rt.bash("cat kept.txt");
+    assert.equal(r.stdout, "kept");
+    assert.match(r.notice ?? "", /The sandbox container was gone/);
+  },
+);
+
+dockerTest("after cleanup the file tools fail with SandboxLostError", async () => {
+  const rt = await dockerRuntime();
+  await rt.cleanup();
+  await assert.rejects(rt.readFile("a.txt"), SandboxLostError);
+  await assert.rejects(rt.writeFile("a.txt", "x"), SandboxLostError);
+});
