@@ -199,11 +199,12 @@ __pygent_oom() {
  * 2), sweeps with {@linkcode CONTAINER_KILL_FUNCTION} the processes newer than
  * AFTER_PID and every orphaned shell, setting `__pygent_swept` to how many it
  * killed. When a command left processes behind, bash first waits while their
- * number keeps growing (until it has not grown for 40 ms, 1 s at most), so a bomb is caught as
- * it fills the limit, not by the next command. Background jobs that leave room
- * are not touched. Builtins only: it must run when no process can start (the
- * wait is `read -t` on the shell's stdin, where nothing is written while a
- * command runs). One read of the cgroup per command: it is the hot path.
+ * number grows or orphaned shells newer than AFTER_PID are about (until neither
+ * for 40 ms, 1 s at most), so a bomb is caught as it fills the limit, not by
+ * the next command. Background jobs that leave room are not touched. Builtins
+ * only: it must run when no process can start (the wait is `read -t` on the
+ * shell's stdin, where nothing is written while a command runs). One read of
+ * the cgroup per command: it is the hot path.
  *
  * @param pidsLimit The container's pids limit.
  */
@@ -214,6 +215,16 @@ __pygent_pidsf= __pygent_count0=0
 for __pygent_f in /sys/fs/cgroup/pids/pids.current /sys/fs/cgroup/pids.current; do
   [ -r "$__pygent_f" ] && { __pygent_pidsf=$__pygent_f; break; }
 done
+# True when a shell newer than pid $1 has been orphaned (adopted by init): a fork bomb's mark.
+__pygent_orphans() {
+  for __pygent_d in /proc/[0-9]*; do
+    __pygent_p=\${__pygent_d#/proc/}
+    [ -n "$1" ] && [ "$__pygent_p" -gt "$1" ] || continue
+    __pygent_stat "$__pygent_d" && [ "$__pygent_ppid" = 1 ] && [ "$__pygent_state" != Z ] || continue
+    case "$__pygent_comm" in bash|sh|dash|ash|zsh|busybox) return 0 ;; esac
+  done
+  return 1
+}
 __pygent_pids() {
   __pygent_count=
   [ -n "$__pygent_pidsf" ] && { read -r __pygent_count < "$__pygent_pidsf"; } 2>/dev/null
@@ -230,8 +241,12 @@ __pygent_guard() {
       __pygent_prev=$__pygent_count __pygent_i=$((__pygent_i + 1))
       read -r -t 0.02 -u 0 __pygent_x
       __pygent_pids || return 0
-      [ "$__pygent_count" -gt "$__pygent_prev" ] && __pygent_quiet=0 ||
+      # Still growing, or a bomb's orphaned subshells still about (a starved CPU slows them).
+      if [ "$__pygent_count" -gt "$__pygent_prev" ] || __pygent_orphans "\${1-}"; then
+        __pygent_quiet=0
+      else
         __pygent_quiet=$((__pygent_quiet + 1))
+      fi
     done
   fi
   __pygent_count0=$__pygent_count

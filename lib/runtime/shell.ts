@@ -146,9 +146,12 @@ trap() {
   // Before a command: the guard (when asked for), then `TOKEN+`: the shell took the command.
   '__pygent_a() { __pygent_pre=0; [ -z "$2" ] || { __pygent_guard "$2"; ' +
   "__pygent_pre=$__pygent_swept; }; printf '%s+' \"$1\"; __pygent_busy=1; }",
-  // After it (`$?` is still the command's): the guard, then
+  // After it (`$?` is still the command's): the guard, when the command made a process at all
+  // (the newest pid moved; builtins make none), then
   // `TOKEN:CODE LASTPID SWEPT_BEFORE SWEPT_AFTER LEFT_PROCESSES`.
-  '__pygent_z() { __pygent_rc=$?; __pygent_busy=; __pygent_guard "$2" settle; __pygent_last; ' +
+  '__pygent_z() { __pygent_rc=$?; __pygent_busy=; __pygent_swept=0 __pygent_left=0; ' +
+  '__pygent_last; if [ -z "$2" ] || [ "$__pygent_pid" != "$2" ]; then ' +
+  '__pygent_guard "$2" settle; __pygent_last; fi; ' +
   'printf \'%s:%s %s %s %s %s\\n\' "$1" "$__pygent_rc" "$__pygent_pid" "$__pygent_pre" ' +
   '"$__pygent_swept" "$__pygent_left"; printf \'%s:\' "$1" >&2; }',
 ].join("\n");
