@@ -149,7 +149,7 @@ trap() {
   // After it (`$?` is still the command's): the guard, when the command made a process at all
   // (the newest pid moved; builtins make none), then
   // `TOKEN:CODE LASTPID SWEPT_BEFORE SWEPT_AFTER LEFT_PROCESSES`.
-  '__pygent_z() { __pygent_rc=$?; __pygent_busy=; __pygent_swept=0 __pygent_left=0; ' +
+  "__pygent_z() { __pygent_rc=$?; __pygent_busy=; __pygent_swept=0 __pygent_left=0; " +
   '__pygent_last; if [ -z "$2" ] || [ "$__pygent_pid" != "$2" ]; then ' +
   '__pygent_guard "$2" settle; __pygent_last; fi; ' +
   'printf \'%s:%s %s %s %s %s\\n\' "$1" "$__pygent_rc" "$__pygent_pid" "$__pygent_pre" ' +
