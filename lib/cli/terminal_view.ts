@@ -136,7 +136,7 @@ export class TerminalView implements View {
         return;
       case "tool_call":
         this.#closeText();
-        this.#o.out(frameHead(toolTitle(event.name, event.arguments, s), s));
+        this.#o.out(toolHead(event.name, event.arguments, this.#columns, s));
         this.#spinner.start("Running");
         return;
       case "tool_result":
@@ -267,10 +267,11 @@ function footer(exitCode: number, timedOut: boolean, durationMs: number, s: Styl
 }
 
 /**
- * The head row of a tool call: its name, then the command or the file, every character of
+ * The head of a tool call's frame: its name, then the command or the file, every character of
  * them visible (`args` comes from {@linkcode sanitizeEvent}: exact, and safe as JSON text).
+ * A command shows every line it has, each on a row of its own (see {@linkcode commandRows}).
  */
-function toolTitle(name: string, args: string, s: Style): string {
+function toolHead(name: string, args: string, columns: number, s: Style): string {
   let parsed: Record<string, unknown> = {};
   try {
     const value = JSON.parse(args || "{}");
@@ -281,11 +282,51 @@ function toolTitle(name: string, args: string, s: Style): string {
   const text = (key: string) => typeof parsed[key] === "string" ? parsed[key] as string : undefined;
   const cmd = text("cmd");
   if (name === "bash" && cmd !== undefined) {
-    const [first, ...more] = cmd.split("\n");
-    const rest = more.length ? s.dim(` (+${more.length} lines)`) : "";
-    return `${s.bold("$")} ${s.cyan(reveal(first))}${rest}`;
+    const [first, ...more] = commandRows(cmd, columns, s);
+    return frameHead(first, s) + more.map((row) => `${s.dim("│")}  ${row}\n`).join("");
   }
   const path = text("path");
-  if (path !== undefined) return `${s.bold(name)} ${s.cyan(reveal(path))}`;
-  return `${s.bold(name)} ${s.dim(clipLine(args, 60))}`;
+  if (path !== undefined) return frameHead(`${s.bold(name)} ${s.cyan(reveal(path))}`, s);
+  return frameHead(`${s.bold(name)} ${s.dim(clipLine(args, 60))}`, s);
+}
+
+/** Splits text into what a reader sees as one character (a letter with its accents). */
+const GRAPHEMES = new Intl.Segmenter();
+
+/**
+ * A command as the rows of its frame's head, what runs and all of it: every line, each
+ * character {@linkcode reveal}ed, the first after `$`, the next ones under it. A line wider
+ * than the terminal is wrapped, never clipped: it goes on in rows marked `↪` where the `$`
+ * stands, a column no line of the command can reach, so a wrapped part never reads as a
+ * line of its own. A newline that ends the command ends its last line; it adds no row.
+ */
+function commandRows(cmd: string, columns: number, s: Style): string[] {
+  // "╭─ $ " and "│  ↪ " take 5 columns.
+  const width = Math.max(10, columns - 5);
+  return cmd.replace(/\n$/, "").split("\n").flatMap((line, n) =>
+    wrapRevealed(line, width).map((part, i) => {
+      const lead = i > 0 ? s.dim("↪") : n === 0 ? s.bold("$") : " ";
+      return `${lead} ${s.cyan(part)}`;
+    })
+  );
+}
+
+/**
+ * `line`, {@linkcode reveal}ed, in rows of at most `width` columns, counting a character
+ * beyond ASCII as two (it may be wide); an escape such as `^M` is never split.
+ */
+function wrapRevealed(line: string, width: number): string[] {
+  const rows = [""];
+  let used = 0;
+  for (const { segment } of GRAPHEMES.segment(line)) {
+    const shown = reveal(segment);
+    const cells = [...shown].reduce((n, ch) => n + (ch.charCodeAt(0) > 0x7f ? 2 : 1), 0);
+    if (used > 0 && used + cells > width) {
+      rows.push("");
+      used = 0;
+    }
+    rows[rows.length - 1] += shown;
+    used += cells;
+  }
+  return rows;
 }

@@ -258,8 +258,9 @@ export class DockerRuntime implements Runtime {
     try {
       // Removing the container first ends both shells' streams at once.
       if (id) await this.#client.removeContainer(id).catch(ignoreNotFound);
-      await Promise.all([this.#shell.close(), this.#controller.close()]);
     } finally {
+      // Even when the engine refused or hung: the exec connections are ours to close.
+      await Promise.all([this.#shell.close(), this.#controller.close()]);
       this.#client.close();
       await this.#workspace.dispose();
     }
@@ -312,11 +313,16 @@ export class DockerRuntime implements Runtime {
     const name = this.containerName;
     let id: string;
     try {
-      id = await this.#client.createContainer(config, name);
+      id = await this.#client.createContainer(config, name).catch(async (error) => {
+        if (!(error instanceof DockerNotFoundError)) throw error;
+        await this.#pull();
+        return await this.#client.createContainer(config, name);
+      });
     } catch (error) {
-      if (!(error instanceof DockerNotFoundError)) throw error;
-      await this.#pull();
-      id = await this.#client.createContainer(config, name);
+      // An engine that answered too late may still have made it: the name is freed for the next
+      // try, and no container of this session is left behind.
+      await this.#client.removeContainer(name).catch(() => {});
+      throw error;
     }
     try {
       await this.#client.startContainer(id);

@@ -210,11 +210,13 @@ __pygent_oom() {
  */
 export function containerPidsGuard(pidsLimit: number): string {
   const full = pidsLimit - Math.max(2, Math.floor(pidsLimit / 32));
+  // Without a readable pids cgroup the shell keeps its guard that does nothing.
   return `
-__pygent_pidsf= __pygent_count0=0
+__pygent_pidsf=
 for __pygent_f in /sys/fs/cgroup/pids/pids.current /sys/fs/cgroup/pids.current; do
   [ -r "$__pygent_f" ] && { __pygent_pidsf=$__pygent_f; break; }
 done
+[ -n "$__pygent_pidsf" ] && read -r __pygent_count0 < "$__pygent_pidsf" && {
 # True when a shell newer than pid $1 has been orphaned (adopted by init): a fork bomb's mark.
 __pygent_orphans() {
   for __pygent_d in /proc/[0-9]*; do
@@ -225,22 +227,16 @@ __pygent_orphans() {
   done
   return 1
 }
-__pygent_pids() {
-  __pygent_count=
-  [ -n "$__pygent_pidsf" ] && { read -r __pygent_count < "$__pygent_pidsf"; } 2>/dev/null
-  [ -n "$__pygent_count" ]
-}
-__pygent_pids && __pygent_count0=$__pygent_count
 __pygent_guard() {
   __pygent_swept=0 __pygent_left=0
-  __pygent_pids || return 0
+  read -r __pygent_count < "$__pygent_pidsf" || return 0
   if [ -n "\${2-}" ] && [ "$__pygent_count" -gt "$__pygent_count0" ]; then
     __pygent_left=1 __pygent_i=0 __pygent_quiet=0
     while [ -n "$BASH_VERSION" ] && [ "$__pygent_count" -lt ${full} ] && [ "$__pygent_i" -lt 50 ] &&
       [ "$__pygent_quiet" -lt 2 ]; do
       __pygent_prev=$__pygent_count __pygent_i=$((__pygent_i + 1))
       read -r -t 0.02 -u 0 __pygent_x
-      __pygent_pids || return 0
+      read -r __pygent_count < "$__pygent_pidsf" || return 0
       # Still growing, or a bomb's orphaned subshells still about (a starved CPU slows them).
       if [ "$__pygent_count" -gt "$__pygent_prev" ] || __pygent_orphans "\${1-}"; then
         __pygent_quiet=0
@@ -253,7 +249,8 @@ __pygent_guard() {
   [ "$__pygent_count" -ge ${full} ] || return 0
   __pygent_kill $$ 0 "\${1-}"
   __pygent_swept=$__pygent_killed
-  __pygent_pids && __pygent_count0=$__pygent_count
+  read -r __pygent_count0 < "$__pygent_pidsf"
+}
 }
 `;
 }

@@ -110,51 +110,96 @@ export function timerMs(timeoutMs: number | undefined): number {
 }
 /** How long an interrupted command gets to reach its end marker before the shell is replaced. */
 const INTERRUPT_GRACE_MS = 2_000;
+/** How long the notice of a shell that died while idle waits for its exit code. */
+const EXIT_CODE_WAIT_MS = 1_000;
 /** The first wait for the end marker after an interrupt; it doubles for each new interrupt. */
 const INTERRUPT_RETRY_MS = 100;
 
-/** What the abandon trap runs: a `return` from the sourced command, only while one runs. */
-const ABANDON_ACTION = `'[ -n "$__pygent_busy" ] && return 124'`;
+/**
+ * What the abandon trap runs while a command runs (`__pygent_busy`): a `return`
+ * from the sourced command. In bash, a command stopped inside one of its own
+ * functions cannot be unwound by a `return`, which would leave only that
+ * function: the shell ends instead (the next command gets a fresh one, with a
+ * notice), so nothing of a stopped command ever runs on. sh cannot tell, and
+ * returns from the innermost function.
+ */
+const BASH_ABANDON =
+  'if [ -n "$__pygent_busy" ]; then [ -z "${FUNCNAME[0]-}" ] && return 124; exit 124; fi';
+const SH_ABANDON = '[ -n "$__pygent_busy" ] && return 124';
+
+/**
+ * What Pygent's own functions start with, so that what the user set (`set -e`,
+ * `set -u`, `set -f`, a changed `IFS`) cannot break them; bash and sh restore
+ * both on return.
+ */
+const OWN_DEFAULTS = 'local - IFS=" \t\n"; set +euf';
 
 /**
  * Pygent's part of the shell, run once at its start:
- * - the abandon trap, acted on only while a command runs (`__pygent_busy`);
+ * - in bash, its own copies of stdout and stderr for the acknowledgement and the
+ *   markers, so a user's `exec 2>&1` or `exec >log` cannot swallow them;
+ * - the abandon trap on {@linkcode ABANDON_SIGNAL};
  * - in bash, a `trap` function that hides that trap from `trap` and `trap -p`
- *   (defined through `eval`, since `sh` must never parse it: there `trap` is a
+ *   (defined through `eval`, since sh must never parse it: there `trap` is a
  *   special builtin that a function cannot replace);
  * - `__pygent_last`, which reads the newest pid with builtins only, so each end
  *   marker can say where the next command's processes begin;
- * - a `__pygent_guard` that does nothing, for runtimes without a pids limit.
+ * - a `__pygent_guard` that does nothing, for runtimes without a pids limit;
+ * - `__pygent_a TOKEN [AFTER_PID]`, run before a command: the guard (when asked
+ *   for), then `TOKEN+`, the acknowledgement that the shell took the command. It
+ *   returns the previous command's status, so `$?` starts as in a terminal
+ *   (except under `set -e`, where that would end the shell);
+ * - `__pygent_z TOKEN LASTPID`, run after it while `$?` is still the command's:
+ *   the guard when the command made a process at all (the newest pid moved;
+ *   builtins make none), then `TOKEN:CODE LASTPID SWEPT_BEFORE SWEPT_AFTER LEFT`
+ *   on stdout and `TOKEN:` on stderr.
+ *
+ * Calls are written `\__pygent_a` so no alias applies, and print with
+ * `command printf` so no function of the user's does.
  */
-const PRELUDE = [
-  "shopt -s expand_aliases 2>/dev/null",
-  "__pygent_busy=",
-  `trap -- ${ABANDON_ACTION} URG`,
-  // How bash's `trap -p` prints it (sh takes only the name without SIG).
-  `__pygent_trapline=${shellQuote(`trap -- ${ABANDON_ACTION} SIGURG`)}`,
-  `[ -n "$BASH_VERSION" ] && eval '
-trap() {
-  case "$#:$1" in
+export const PRELUDE_FOR_DEBUG = 0;
+const PRELUDE = `shopt -s expand_aliases 2>/dev/null
+__pygent_busy= __pygent_rc=0 __pygent_o=1 __pygent_e=2
+[ -n "\${BASH_VERSION-}" ] && eval 'exec {__pygent_o}>&1 {__pygent_e}>&2'
+if [ -n "\${BASH_VERSION-}" ]; then
+  trap -- ${shellQuote(BASH_ABANDON)} URG
+  __pygent_trapline=${shellQuote(`trap -- ${shellQuote(BASH_ABANDON)} SIGURG`)}
+  eval 'trap() {
+    ${OWN_DEFAULTS}
+    case "$#:\${1-}" in
     0:|1:-p) builtin trap -p | while IFS= read -r __pygent_l; do
-        [ "$__pygent_l" = "$__pygent_trapline" ] || printf "%s\\n" "$__pygent_l"; done ;;
+        [ "$__pygent_l" = "$__pygent_trapline" ] || command printf "%s\\n" "$__pygent_l"; done ;;
     *) builtin trap "$@" ;;
-  esac
-}'`,
-  "__pygent_last() { __pygent_pid=; [ -r /proc/loadavg ] && " +
-  "read -r __pygent_x __pygent_x __pygent_x __pygent_x __pygent_pid < /proc/loadavg; }",
-  "__pygent_guard() { __pygent_swept=0 __pygent_left=0; }",
-  // Before a command: the guard (when asked for), then `TOKEN+`: the shell took the command.
-  '__pygent_a() { __pygent_pre=0; [ -z "$2" ] || { __pygent_guard "$2"; ' +
-  "__pygent_pre=$__pygent_swept; }; printf '%s+' \"$1\"; __pygent_busy=1; }",
-  // After it (`$?` is still the command's): the guard, when the command made a process at all
-  // (the newest pid moved; builtins make none), then
-  // `TOKEN:CODE LASTPID SWEPT_BEFORE SWEPT_AFTER LEFT_PROCESSES`.
-  "__pygent_z() { __pygent_rc=$?; __pygent_busy=; __pygent_swept=0 __pygent_left=0; " +
-  '__pygent_last; if [ -z "$2" ] || [ "$__pygent_pid" != "$2" ]; then ' +
-  '__pygent_guard "$2" settle; __pygent_last; fi; ' +
-  'printf \'%s:%s %s %s %s %s\\n\' "$1" "$__pygent_rc" "$__pygent_pid" "$__pygent_pre" ' +
-  '"$__pygent_swept" "$__pygent_left"; printf \'%s:\' "$1" >&2; }',
-].join("\n");
+    esac
+  }'
+else
+  trap -- ${shellQuote(SH_ABANDON)} URG
+fi
+__pygent_last() {
+  __pygent_pid=
+  [ -r /proc/loadavg ] && read -r __pygent_x __pygent_x __pygent_x __pygent_x __pygent_pid < /proc/loadavg
+}
+__pygent_guard() { __pygent_swept=0 __pygent_left=0; }
+__pygent_a() {
+  __pygent_prev=$__pygent_rc __pygent_opts=$-
+  ${OWN_DEFAULTS}
+  __pygent_pre=0
+  [ -z "$2" ] || { __pygent_guard "$2"; __pygent_pre=$__pygent_swept; }
+  command printf '%s+' "$1" >&"$__pygent_o"
+  __pygent_busy=1
+  case $__pygent_opts in *e*) return 0 ;; esac
+  return "$__pygent_prev"
+}
+__pygent_z() {
+  __pygent_rc=$? __pygent_busy=
+  ${OWN_DEFAULTS}
+  __pygent_swept=0 __pygent_left=0
+  __pygent_last
+  if [ -z "$2" ] || [ "$__pygent_pid" != "$2" ]; then __pygent_guard "$2" settle; __pygent_last; fi
+  command printf '%s:%s %s %s %s %s\n' "$1" "$__pygent_rc" "$__pygent_pid" "$__pygent_pre" \\
+    "$__pygent_swept" "$__pygent_left" >&"$__pygent_o"
+  command printf '%s:' "$1" >&"$__pygent_e"
+}`;
 
 /**
  * The command runs from here: a here-document sourced as a script, so it runs
@@ -165,7 +210,7 @@ trap() {
 const SOURCE_NAME = "/dev/./stdin";
 const SOURCED = `eval "$__pygent_cmd" </dev/null\n_\n`;
 /** The shell's own report of a job of ours killed by SIGKILL (a timeout's sweep, the OOM killer). */
-const OWN_KILL_REPORT = /^\/dev\/\.\/stdin: line 1: +\d+ Killed .*\n?/gm;
+const OWN_KILL_REPORT = /^\/dev\/\.\/stdin: line \d+: +\d+ Killed .*\n?/gm;
 
 /** Reads the pid a marker's line carries, if any. */
 function pidOf(text: string | undefined): number | undefined {
@@ -281,8 +326,9 @@ export class Shell {
     if (live) {
       this.#live = undefined;
       await live.process.close();
-      // A container that went with the shell is reported by the runtime as it replaces it.
-      const code = await live.process.exitCode().catch(() => undefined);
+      // A container that went with the shell is reported by the runtime as it replaces it. A
+      // slow engine only costs the notice its exit code: a cancel is never held up by it.
+      const code = await within(live.process.exitCode(), EXIT_CODE_WAIT_MS, signal);
       if (code !== undefined) {
         this.noteForNextResult(
           `The shell had ended (exit code ${code}) since the last command; this command ran ` +
@@ -345,21 +391,20 @@ export class Shell {
     const started = performance.now();
     // A command that never reached a shell (it had died, or died as the line was written)
     // is run once more in a fresh one: it is never reported as run.
-    for (let attempt = 1;; attempt++) {
+    const retried = "The shell had ended before this command reached it; it ran in a fresh " +
+      "shell in the workspace (working directory, variables and functions were reset).";
+    for (let attempt = 1; attempt <= 2; attempt++) {
       const live = await this.#ensure(options.signal);
       const result = await this.#runIn(live, cmd, options, started);
-      if (result || attempt === 2) {
-        if (result) return result;
-        throw new RuntimeError(
-          "The sandbox's shell ended twice before it could run the command; the command did " +
-            "not run. Check that the image's shell works (docker logs, the image's /bin/sh).",
-        );
+      if (result) {
+        if (attempt === 1) return result;
+        return { ...result, notice: [retried, result.notice].filter(Boolean).join(" ") };
       }
-      this.noteForNextResult(
-        "The shell had ended before this command reached it; it ran in a fresh shell in the " +
-          "workspace (working directory, variables and functions were reset).",
-      );
     }
+    throw new RuntimeError(
+      "The sandbox's shell ended twice before it could run the command; the command did " +
+        "not run. Check that the image's shell works (docker logs, the image's /bin/sh).",
+    );
   }
 
   /** Runs the command in `live`; undefined when the shell never took it. */
@@ -380,8 +425,8 @@ export class Shell {
     try {
       const guardAfter = live.leftProcesses ? live.lastStartPid ?? "" : "";
       await live.process.write(
-        `__pygent_cmd=${shellQuote(cmd)}; __pygent_a ${token} "${guardAfter}"; ` +
-          `. ${SOURCE_NAME} <<'_'; __pygent_z ${token} "${live.lastPid ?? ""}"\n${SOURCED}`,
+        `__pygent_cmd=${shellQuote(cmd)}; \\__pygent_a ${token} "${guardAfter}"; ` +
+          `. ${SOURCE_NAME} <<'_'; \\__pygent_z ${token} "${live.lastPid ?? ""}"\n${SOURCED}`,
       );
     } catch {
       // The shell cannot read any more (EPIPE, a closed stream): it never got the command.
@@ -556,6 +601,29 @@ async function readUntilMarkers(
       if (early.found) stdout.push(early.afterBytes);
     }
     if (done()) return { kind: "marker" };
+  }
+}
+
+/**
+ * `promise`'s value, or undefined when it fails or takes longer than `ms`;
+ * rejects with the signal's reason when `signal` aborts first.
+ */
+async function within<T>(
+  promise: Promise<T>,
+  ms: number,
+  signal?: AbortSignal,
+): Promise<T | undefined> {
+  const stop = deadlineSignal(ms, signal);
+  try {
+    return await Promise.race([
+      promise.catch(() => undefined),
+      stop.aborted.then(() => {
+        signal?.throwIfAborted();
+        return undefined;
+      }),
+    ]);
+  } finally {
+    stop.clear();
   }
 }
 

@@ -1,10 +1,12 @@
 // Containers of sessions killed outright are removed at the next start (issue #4); with their
-// temporary workspaces only when Pygent made them for that session (issue #11).
+// temporary workspaces only when Pygent made them for that session (issue #11); and only
+// containers Pygent made, which carry the name it gives them: labels alone are inherited.
 import assert from "node:assert/strict";
 import { DockerNotFoundError } from "../../lib/docker/mod.ts";
 import {
   createRuntime,
   DockerRuntime,
+  newSessionId,
   OWNER_LABEL,
   processAlive,
   reapStaleContainers,
@@ -16,8 +18,11 @@ import {
 import { temporaryFolderOf } from "../../lib/runtime/workspace.ts";
 import { dockerTest, TEST_IMAGE, withClient } from "../support/docker.ts";
 
-/** The session id every container of these tests is labelled with. */
-const SESSION = "5e551011";
+/**
+ * The session of the containers these tests reap with a workspace; fresh each run, so two
+ * runs side by side never want the same container name.
+ */
+const SESSION = newSessionId();
 
 /** The pid of a process that has ended. */
 async function deadPid(): Promise<number> {
@@ -26,24 +31,38 @@ async function deadPid(): Promise<number> {
   return dead.pid;
 }
 
-async function containerOwnedBy(owner: string, labels: Record<string, string> = {}) {
+/**
+ * A running container of `session` (default: a fresh one) owned by `owner`, named as Pygent
+ * names it (`pygent-<session>`) unless `name` says otherwise.
+ */
+async function containerOwnedBy(
+  owner: string,
+  options: { session?: string; name?: string; labels?: Record<string, string> } = {},
+): Promise<string> {
+  const session = options.session ?? newSessionId();
   return await withClient(async (c) => {
     const id = await c.createContainer({
       Image: TEST_IMAGE,
       Entrypoint: ["/bin/sh", "-c"],
       Cmd: ["read _"],
       OpenStdin: true,
-      Labels: { [SESSION_LABEL]: SESSION, [OWNER_LABEL]: owner, ...labels },
-    });
+      Labels: { [SESSION_LABEL]: session, [OWNER_LABEL]: owner, ...options.labels },
+    }, options.name ?? `pygent-${session}`);
     await c.startContainer(id);
     return id;
   });
 }
 
+/** True when container `id` still exists. */
+function exists(id: string): Promise<boolean> {
+  return withClient((c) => c.inspectContainer(id).then(() => true, () => false));
+}
+
 /**
  * Reaps a container of a dead session whose labels all come from its image, as a crafted
- * image's `LABEL`s would: they name `workspace` as the session's temporary workspace. Checks
- * that the reaper did act on the container.
+ * image's `LABEL`s would: they name `workspace` as the session's temporary workspace. The
+ * container has the name Pygent gives it, as when Pygent runs the crafted image. Checks that
+ * the reaper did act on the container.
  */
 async function reapImageLabelled(workspace: string): Promise<void> {
   const labels: Record<string, string> = {
@@ -58,7 +77,7 @@ async function reapImageLabelled(workspace: string): Promise<void> {
     const image = await c.commitContainer(source, { changes: `LABEL ${change}` })
       .finally(() => c.removeContainer(source));
     try {
-      const id = await c.createContainer({ Image: image });
+      const id = await c.createContainer({ Image: image }, `pygent-${SESSION}`);
       try {
         const inherited = (await c.inspectContainer(id)).Config.Labels ?? {};
         for (const [key, value] of Object.entries(labels)) assert.equal(inherited[key], value);
@@ -107,8 +126,6 @@ dockerTest(
     const otherHostId = await containerOwnedBy(`some-other-host:${pid}`);
     try {
       await withClient((c) => reapStaleContainers(c));
-      const exists = (id: string) =>
-        withClient((c) => c.inspectContainer(id).then(() => true, () => false));
       assert.equal(await exists(staleId), false);
       assert.equal(await exists(liveId), true);
       assert.equal(await exists(otherHostId), true);
@@ -130,10 +147,10 @@ dockerTest(
     const given = await Deno.makeTempDir({ prefix: "pygent-" });
     const ids = [
       await containerOwnedBy(owner, {
-        [WORKSPACE_LABEL]: temporary.path,
-        [TEMPORARY_WORKSPACE_LABEL]: "true",
+        session: SESSION,
+        labels: { [WORKSPACE_LABEL]: temporary.path, [TEMPORARY_WORKSPACE_LABEL]: "true" },
       }),
-      await containerOwnedBy(owner, { [WORKSPACE_LABEL]: given }),
+      await containerOwnedBy(owner, { labels: { [WORKSPACE_LABEL]: given } }),
     ];
     try {
       await withClient((c) => reapStaleContainers(c));
@@ -147,6 +164,84 @@ dockerTest(
       await withClient(async (c) => {
         for (const id of ids) await c.removeContainer(id).catch(() => {});
       });
+    }
+  },
+);
+
+dockerTest(
+  "a dead owner's replacement container, pygent-<session>-2, is removed; look-alike names stay",
+  async () => {
+    const owner = `${Deno.hostname()}:${await deadPid()}`;
+    const session = newSessionId();
+    const lookAlikes = [
+      `pygent-${session}-1`,
+      `pygent-${session}-02`,
+      `pygent-${session}-2-copy`,
+      `pygent-${session}x`,
+      `my-pygent-${session}`,
+      `pygent-${newSessionId()}`, // another session's name
+    ];
+    const ids: string[] = [];
+    try {
+      ids.push(await containerOwnedBy(owner, { session, name: `pygent-${session}-2` }));
+      for (const name of lookAlikes) ids.push(await containerOwnedBy(owner, { session, name }));
+      await withClient((c) => reapStaleContainers(c));
+      assert.deepEqual(
+        await Promise.all(ids.map(exists)),
+        [false, ...lookAlikes.map(() => true)],
+        "only the replacement is gone",
+      );
+    } finally {
+      await withClient(async (c) => {
+        for (const id of ids) await c.removeContainer(id).catch(() => {});
+      });
+    }
+  },
+);
+
+dockerTest(
+  "a user's container run from an image committed from a dead session's is kept, with its temp folder",
+  async () => {
+    // While a session runs, `docker commit pygent-<session> my-env`; once it has ended,
+    // `docker run my-env`, with or without a name: the image carries all of Pygent's labels,
+    // naming the session's owner and its temporary workspace.
+    const session = newSessionId();
+    const temporary = await Workspace.open(undefined, [], session);
+    const folder = temporary.path.slice(0, temporary.path.lastIndexOf("/"));
+    const owner = new Deno.Command("sleep", { args: ["60"] }).spawn();
+    const end = async () => {
+      try {
+        owner.kill("SIGKILL");
+      } catch {
+        // Already ended.
+      }
+      await owner.status;
+    };
+    const ids: string[] = [];
+    try {
+      const source = await containerOwnedBy(`${Deno.hostname()}:${owner.pid}`, {
+        session,
+        labels: { [WORKSPACE_LABEL]: temporary.path, [TEMPORARY_WORKSPACE_LABEL]: "true" },
+      });
+      await withClient(async (c) => {
+        const image = await c.commitContainer(source).finally(() => c.removeContainer(source));
+        await end();
+        try {
+          ids.push(await c.createContainer({ Image: image }, `my-env-${session}`));
+          ids.push(await c.createContainer({ Image: image })); // a name the engine picks
+          const inherited = (await c.inspectContainer(ids[0])).Config.Labels ?? {};
+          assert.equal(inherited[SESSION_LABEL], session);
+          await reapStaleContainers(c);
+          for (const id of ids) assert.equal(await exists(id), true);
+          assert.equal((await Deno.stat(folder)).isDirectory, true);
+        } finally {
+          for (const id of ids) await c.removeContainer(id).catch(() => {});
+          await c.removeImage(image);
+        }
+      });
+    } finally {
+      await end();
+      await temporary.dispose();
     }
   },
 );

@@ -245,3 +245,56 @@ shellTest(
     assert.match(r.notice ?? "", /fresh shell/);
   },
 );
+
+shellTest("`set -e` and a background job do not hold the call", async (rt) => {
+  await rt.bash("set -e");
+  const r = await rt.bash("sleep 30 & echo bg", { timeoutMs: 10_000 });
+  assert.deepEqual([r.stdout, r.exitCode, r.timedOut], ["bg\n", 0, false]);
+  assert.equal(r.notice, undefined);
+  await rt.bash("kill %1");
+});
+
+shellTest(
+  "`set -u`, `set -f` and a changed IFS leave `trap` and the next calls working",
+  async (rt) => {
+    await rt.bash("set -euf; IFS=:");
+    const r = await rt.bash("trap 'echo bye' USR2; trap -p USR2; echo $-");
+    assert.match(r.stdout, /^trap -- 'echo bye' SIGUSR2\n.*e.*\n$/);
+    assert.equal(r.notice, undefined);
+    assert.equal((await rt.bash("echo still")).stdout, "still\n");
+  },
+);
+
+shellTest(
+  "a timeout inside a function stops the whole command: nothing after it runs",
+  async (rt) => {
+    const r = await rt.bash("f() { sleep 20; }; f; echo AFTER > ran", { timeoutMs: 500 });
+    assert.equal(r.timedOut, true);
+    await assert.rejects(rt.readFile("ran"), /No such file/);
+    assert.equal((await rt.bash("echo next")).stdout, "next\n");
+  },
+);
+
+shellTest("the shell's own report of a command stopped on a later line is left out", async (rt) => {
+  const r = await rt.bash("echo one\necho two\nsleep 20", { timeoutMs: 500 });
+  assert.equal(r.timedOut, true);
+  assert.equal(r.stdout, "one\ntwo\n");
+  assert.doesNotMatch(r.stderr, /Killed/);
+});
+
+shellTest("`exec 2>&1` sends stderr to stdout and the call still ends", async (rt) => {
+  const r = await rt.bash("exec 2>&1; echo err >&2; echo out", { timeoutMs: 10_000 });
+  assert.deepEqual([r.stdout, r.stderr, r.timedOut], ["err\nout\n", "", false]);
+  assert.equal((await rt.bash("echo again >&2")).stdout, "again\n");
+});
+
+shellTest("functions named like builtins the protocol uses do not break it", async (rt) => {
+  await rt.bash("printf() { :; }; command() { :; }");
+  const r = await rt.bash("echo fine", { timeoutMs: 10_000 });
+  assert.deepEqual([r.stdout, r.timedOut], ["fine\n", false]);
+});
+
+shellTest("`$?` starts as the previous command's status, as in a terminal", async (rt) => {
+  await rt.bash("false");
+  assert.equal((await rt.bash("echo $?")).stdout, "1\n");
+});
