@@ -23,10 +23,16 @@ import type { Workspace } from "./workspace.ts";
  * It walks the path one folder at a time, standing in each (so the next name is
  * looked up in that folder, not through the path again), follows symlinks
  * itself, and refuses to stand outside the workspace. The file is opened
- * read-write where it may be (`<>`: no truncation, no waiting on a pipe), and
- * must then be the regular file that was checked; only then is it written
- * (`cat`, from the exec's stdin) or read (`head`, to stdout). The outcome is one
- * line on stderr, after anything the commands said: `pygent-file:KIND<tab>DETAIL`.
+ * read-only for a read (`<`: no close-write for file watchers, and a running
+ * executable opens) and read-write for a write (`<>`: no truncation, no waiting
+ * on a pipe), and must then be the regular file that was checked; only then is
+ * it written (`cat`, from the exec's stdin) or read (`head`, to stdout). The
+ * outcome is one line on stderr, after anything the commands said:
+ * `pygent-file:KIND<tab>DETAIL`.
+ *
+ * A pipe swapped in between a read's check and its open holds the open until
+ * something writes to it: the operation's deadline ends the call then, and the
+ * script stays blocked in the sandbox, as the commands that swapped it do.
  *
  * Whatever a race makes of a check, the script runs in the container, as a user
  * with no more power there than the sandbox's own: the worst it can touch is
@@ -109,13 +115,9 @@ if [ "$op" = r ]; then
   fi
   [ -d "$n" ] && say folder
   [ -f "$n" ] || say special
-  # Read-write where it may: a pipe swapped in since the check then opens without waiting for a
-  # writer (and is refused below) instead of holding the call forever.
-  if [ -w "$n" ]; then
-    { command exec 3<>"$n"; } 2>/dev/null || say missing
-  else
-    { command exec 3<"$n"; } 2>/dev/null || { [ -e "$n" ] || say missing; say denied; }
-  fi
+  # Read-only: read-write would tell file watchers the file was written, and fail on a running
+  # executable (ETXTBSY). A pipe swapped in since the check holds the open until the deadline.
+  { command exec 3<"$n"; } 2>/dev/null || { [ -e "$n" ] || say missing; say denied; }
   [ -f /dev/fd/3 ] || say special
 else
   if [ -e "$n" ]; then
@@ -147,6 +149,8 @@ say ok
 `;
 
 const STATUS_MARK = "\npygent-file:";
+/** An operation's deadline when none is given: the engine's default request timeout. */
+const DEFAULT_DEADLINE_MS = 15_000;
 /** Enough of stderr's end for the status line and a command's complaint. */
 const STDERR_LIMIT = 64 * 1024;
 const encoder = new TextEncoder();
@@ -162,8 +166,9 @@ export interface ContainerFilesOptions {
   /**
    * Creates and starts an exec in the running container (creating it on first
    * use, replacing it when it is gone), as the runtime starts its shells.
+   * `signal` aborts when the operation's deadline passes.
    */
-  startExec: (body: ExecCreateBody) => Promise<StartedExec>;
+  startExec: (body: ExecCreateBody, signal?: AbortSignal) => Promise<StartedExec>;
   /** Throws a `SandboxLostError` when container `id` is gone or not running. */
   assertRunning: (id: string) => Promise<void>;
   /** The workspace, knowing the container's name for it (for the lexical path rules). */
@@ -172,6 +177,13 @@ export interface ContainerFilesOptions {
   workdir: string;
   /** Who the operations run as (`uid:gid`); see {@linkcode hostUser}. */
   user?: string;
+  /**
+   * How long one operation may take, all of it (starting the exec, writing the
+   * content, reading the output), before it fails with a `RuntimeError` naming
+   * it (a hung engine, a pipe swapped in for the file); the exec is closed then.
+   * Default 15 000, the engine's default request timeout.
+   */
+  deadlineMs?: number;
 }
 
 /**
@@ -251,7 +263,7 @@ export class ContainerFiles {
     if (status.kind !== "ok") throw this.#failure("write", path, status);
   }
 
-  /** Runs the script for one operation and collects what it said. */
+  /** Runs the script for one operation and collects what it said, within the deadline. */
   async #run(op: "r" | "w", given: string, input?: Uint8Array): Promise<Outcome> {
     const parts = this.#options.workspace.relativeParts(given);
     if (parts.length === 0) throw refusalError(given, { kind: "workspace-folder" });
@@ -267,12 +279,52 @@ export class ContainerFiles {
       WorkingDir: workdir,
       ...(user === undefined ? {} : { User: user }),
     };
-    const { containerId, stream } = await this.#options.startExec(body);
-    // Fed while the output is read: a big file fills the pipe before the script reads it.
-    const fed = (input === undefined ? Promise.resolve() : feed(stream, input))
-      .then(() => undefined, (error: unknown) => error);
+    const ms = this.#options.deadlineMs ?? DEFAULT_DEADLINE_MS;
+    const deadline = {
+      ms,
+      error: () =>
+        new RuntimeError(
+          `Could not ${op === "r" ? "read" : "write"} ${given} in the sandbox: it did not ` +
+            `finish within ${ms} ms. Check that the Docker engine still answers (docker info) ` +
+            "and that the file is a regular file, then try again.",
+        ),
+    };
+    const stop = new AbortController();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const expired = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        stop.abort();
+        reject(deadline.error());
+      }, deadline.ms);
+    });
     try {
+      return await Promise.race([this.#exec(op, given, body, stop.signal, input), expired]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Starts the exec, feeds it `input` and reads it to its end, or until `signal` closes it. */
+  async #exec(
+    op: "r" | "w",
+    given: string,
+    body: ExecCreateBody,
+    signal: AbortSignal,
+    input?: Uint8Array,
+  ): Promise<Outcome> {
+    const { containerId, stream } = await this.#options.startExec(body, signal);
+    // Closing the stream ends whatever waits on it: the feed, the reads.
+    const close = () => stream.close();
+    signal.addEventListener("abort", close, { once: true });
+    try {
+      // Past the deadline already (a start that did not heed the signal): the caller has its error.
+      signal.throwIfAborted();
+      // Fed while the output is read: a big file fills the pipe before the script reads it.
+      const fed = (input === undefined ? Promise.resolve() : feed(stream, input))
+        .then(() => undefined, (error: unknown) => error);
       const { stdout, stderr } = await collect(stream);
+      // Cut short by the deadline: what was collected is not the script's answer.
+      signal.throwIfAborted();
       const status = parseStatus(stderr);
       if (status === undefined) return await this.#explainSilence(containerId, op, given, stderr);
       // Only a finished script has read all of stdin. One that refused left the rest unread, and
@@ -283,6 +335,7 @@ export class ContainerFiles {
       }
       return { status, stdout };
     } finally {
+      signal.removeEventListener("abort", close);
       stream.close();
     }
   }

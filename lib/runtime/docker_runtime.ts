@@ -146,7 +146,8 @@ export class DockerRuntime implements Runtime {
       workdir: CONTAINER_WORKDIR,
       user: hostUser(),
       // A file call that finds the container gone goes on in a new one, as a command does.
-      startExec: (body) => this.#startExec(body),
+      startExec: (body, signal) => this.#startExec(body, signal),
+      deadlineMs: client.requestTimeoutMs,
       assertRunning: (id) => this.#assertRunning(id),
     });
     this.#sessionId = sessionId;

@@ -1,6 +1,7 @@
 // The Docker runtime's file operations, which open files inside the sandbox (issue 11, item 7).
 import assert from "node:assert/strict";
 import { editFileTool } from "../../lib/agent/tools/edit_file.ts";
+import { ContainerFiles } from "../../lib/runtime/container_files.ts";
 import {
   createRuntime,
   type DockerRuntime,
@@ -8,6 +9,7 @@ import {
   PathOutsideWorkspaceError,
   RuntimeError,
   SandboxLostError,
+  Workspace,
 } from "../../lib/runtime/mod.ts";
 import { dockerTest, TEST_IMAGE, withClient } from "../support/docker.ts";
 import { ensureUser, noUserReason, runAs } from "../support/user.ts";
@@ -206,4 +208,96 @@ dockerTest("after cleanup the file tools fail with SandboxLostError", async () =
   await rt.cleanup();
   await assert.rejects(rt.readFile("a.txt"), SandboxLostError);
   await assert.rejects(rt.writeFile("a.txt", "x"), SandboxLostError);
+});
+
+dockerTest("a read opens the file read-only: watchers see no close-write", async () => {
+  await using rt = await dockerRuntime();
+  // inotify through ctypes: the image has Python but no inotify-tools. "done" is written after
+  // the read, so the watcher has seen every event of the read when it sees that one.
+  const watcher = `
+import ctypes, os, struct
+libc = ctypes.CDLL(None, use_errno=True)
+fd = libc.inotify_init()
+assert libc.inotify_add_watch(fd, b".", 0x8) >= 0  # IN_CLOSE_WRITE
+open("ready", "x").close()
+names = []
+while "done" not in names:
+    data = os.read(fd, 4096)
+    while data:
+        _, _, _, size = struct.unpack("iIII", data[:16])
+        names.append(data[16:16 + size].rstrip(b"\\0").decode())
+        data = data[16 + size:]
+print(" ".join(n for n in names if n != "ready"))
+`;
+  await rt.bash("printf 'print(1)\\n' > app.py");
+  await rt.writeFile(".watch.py", watcher);
+  await rt.bash("python3 .watch.py > events 2>&1 &\nuntil [ -e ready ]; do sleep 0.05; done");
+  assert.equal(await rt.readFile("app.py"), "print(1)\n");
+  const r = await rt.bash("echo > done; wait; cat events");
+  assert.equal(r.stdout.trim(), "done");
+});
+
+dockerTest("a running executable is read, not reported missing", async () => {
+  await using rt = await dockerRuntime();
+  // Opening a running binary for writing fails with ETXTBSY; a read must not try to.
+  await rt.bash(
+    "cp /bin/sleep app; ./app 30 >/dev/null 2>&1 &\n" +
+      'until [ "$(readlink /proc/$!/exe)" = "$PWD/app" ]; do :; done',
+  );
+  await assert.rejects(rt.readFile("app"), /app is not UTF-8 text/);
+});
+
+dockerTest("a file operation whose exec stalls ends at its deadline", async () => {
+  await using rt = await dockerRuntime();
+  await rt.bash("true");
+  const containerId = rt.containerId!;
+  await withClient(async (client) => {
+    let stream: Awaited<ReturnType<typeof client.startExec>> | undefined;
+    const files = new ContainerFiles({
+      workspace: await Workspace.open(rt.workspace, ["/workspace"]),
+      workdir: "/workspace",
+      // Never ends, and never says a status: what a hung engine looks like from here.
+      startExec: async () => {
+        const execId = await client.createExec(containerId, {
+          Cmd: ["sleep", "30"],
+          AttachStdin: true,
+          AttachStdout: true,
+          AttachStderr: true,
+        });
+        stream = await client.startExec(execId);
+        return { containerId, stream };
+      },
+      assertRunning: async () => {},
+      deadlineMs: 500,
+    });
+    for (const call of [() => files.readFile("a.txt"), () => files.writeFile("a.txt", "x")]) {
+      const started = performance.now();
+      await assert.rejects(call(), RuntimeError, "did not finish within 500 ms");
+      const took = performance.now() - started;
+      assert.ok(took >= 500 && took < 1_500, `took ${took} ms`);
+      // The stream was closed: reading it ends at once.
+      assert.deepEqual(await Array.fromAsync(stream!.frames()), []);
+    }
+  });
+});
+
+Deno.test("a file operation whose exec never starts ends at its deadline", async () => {
+  const workspace = await Workspace.open();
+  try {
+    let startSignal: AbortSignal | undefined;
+    const files = new ContainerFiles({
+      workspace,
+      workdir: "/workspace",
+      startExec: (_body, signal) => {
+        startSignal = signal;
+        return new Promise(() => {});
+      },
+      assertRunning: async () => {},
+      deadlineMs: 200,
+    });
+    await assert.rejects(files.readFile("a.txt"), RuntimeError, "did not finish within 200 ms");
+    assert.equal(startSignal?.aborted, true);
+  } finally {
+    await workspace.dispose();
+  }
 });

@@ -102,3 +102,24 @@ dockerTest("after a hung start the session goes on once the engine answers again
     await cleanUp(proxy, rt);
   }
 });
+
+dockerTest(
+  "a cancel returns within 1 s when the engine hangs as a dead shell is looked up",
+  async () => {
+    const proxy = await EngineProxy.start();
+    const rt = await sessionNeedingNewShell(proxy, "forward");
+    try {
+      proxy.frozen = true;
+      const cancel = new AbortController();
+      const running = rt.bash("echo never", { signal: cancel.signal });
+      await new Promise((r) => setTimeout(r, 300));
+      const cancelled = performance.now();
+      cancel.abort(new Error("cancelled by the test"));
+      await assert.rejects(running, /cancelled by the test/);
+      assert.ok(performance.now() - cancelled < 1_000, `took ${performance.now() - cancelled} ms`);
+    } finally {
+      proxy.frozen = false;
+      await cleanUp(proxy, rt);
+    }
+  },
+);

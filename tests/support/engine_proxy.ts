@@ -18,12 +18,17 @@ export type ExecStartMode = "forward" | "silent" | "half-head" | "mute-after-hea
 
 const HEAD_END = new Uint8Array([13, 10, 13, 10]);
 
-/** A proxy to the engine's socket whose exec starts can be made to hang. */
+/** A proxy to the engine's socket whose exec starts, or whole answers, can be made to hang. */
 export class EngineProxy {
   /** The proxy's socket: `DOCKER_HOST=unix://${path}`. */
   readonly path: string;
   /** How the next exec starts are answered; change it at any time. */
   execStart: ExecStartMode = "forward";
+  /**
+   * While true the engine answers nothing more on any connection, open or new:
+   * what it sends is dropped, as by an engine that hangs.
+   */
+  frozen = false;
   readonly #listener: Deno.UnixListener;
   readonly #conns = new Set<Deno.Conn>();
 
@@ -57,6 +62,14 @@ export class EngineProxy {
     this.#conns.clear();
   }
 
+  #unlessFrozen(): TransformStream<Uint8Array, Uint8Array> {
+    return new TransformStream({
+      transform: (chunk, controller) => {
+        if (!this.frozen) controller.enqueue(chunk);
+      },
+    });
+  }
+
   async #accept(target: string) {
     try {
       for await (const conn of this.#listener) this.#serve(conn, target).catch(() => {});
@@ -73,7 +86,7 @@ export class EngineProxy {
     const request = first.subarray(0, n);
     const isExecStart = /^POST \S*\/exec\/[^/]+\/start /.test(new TextDecoder().decode(request));
     const mode = isExecStart ? this.execStart : "forward";
-    if (mode === "silent") return;
+    if (mode === "silent" || this.frozen) return;
     if (mode === "half-head") {
       await client.write(new TextEncoder().encode("HTTP/1.1 101 UPGRADED\r\n"));
       return;
@@ -85,7 +98,7 @@ export class EngineProxy {
     const answer = mode === "mute-after-head"
       ? upstream.readable.pipeThrough(headOnly())
       : upstream.readable;
-    answer.pipeTo(client.writable).catch(() => {});
+    answer.pipeThrough(this.#unlessFrozen()).pipeTo(client.writable).catch(() => {});
   }
 }
 
