@@ -169,6 +169,14 @@ export function table(rows: Row[]): string {
     ms(Math.min(...row.docker)),
     `${(median(row.docker) / median(row.pygent)).toFixed(2)}×`,
   ]);
+  return markdownTable(header, body);
+}
+
+/**
+ * A Markdown table, columns padded to line up: the first two (the operation and n) left-aligned,
+ * the figures after them right-aligned.
+ */
+export function markdownTable(header: string[], body: string[][]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((r) => r[i].length)));
   const line = (cells: string[]) =>
     `| ${cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(" | ")} |`;

@@ -17,7 +17,7 @@ import { editFileTool } from "../lib/agent/tools/edit_file.ts";
 import { DockerClient } from "../lib/docker/mod.ts";
 import { createRuntime, type DockerRuntime, type Runtime } from "../lib/runtime/mod.ts";
 import { Workspace } from "../lib/runtime/workspace.ts";
-import { median, ms } from "./compare.ts";
+import { markdownTable, median, ms } from "./compare.ts";
 
 /** One operation, before and after: timings in milliseconds. */
 interface Row {
@@ -116,13 +116,7 @@ function table(rows: Row[]): string {
     cell(r.after, median),
     cell(r.after, (xs) => Math.min(...xs)),
   ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...body.map((r) => r[i].length)));
-  const line = (cells: string[]) =>
-    `| ${cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(" | ")} |`;
-  const rule = `|${
-    widths.map((w, i) => (i < 2 ? "-".repeat(w + 2) : `${"-".repeat(w + 1)}:`)).join("|")
-  }|`;
-  return [line(header), rule, ...body.map(line)].join("\n");
+  return markdownTable(header, body);
 }
 
 async function main(): Promise<void> {
