@@ -20,7 +20,7 @@ import {
 import { ContainerFiles, hostUser } from "./container_files.ts";
 import { SandboxLostError } from "./errors.ts";
 import type { ResolvedRuntimeOptions } from "./options.ts";
-import { CONTAINER_KILL_FUNCTION, containerPidsGuard } from "./process_tree.ts";
+import { CONTAINER_KILL_FUNCTION, containerPidsGuard } from "./container_sweep.ts";
 import type { BashOptions, BashResult, Runtime, SandboxInfo } from "./runtime.ts";
 import { type RunningCommand, Shell, type ShellChunk, type ShellProcess } from "./shell.ts";
 import type { Workspace } from "./workspace.ts";
