@@ -2,8 +2,8 @@
 // call with the endpoint's name, and a cancel returns at once (issue 11, item 4).
 import assert from "node:assert/strict";
 import { DockerConnectionError, REQUEST_TIMEOUT_MS } from "../../lib/docker/mod.ts";
-import { createRuntime, type Runtime } from "../../lib/runtime/mod.ts";
-import { dockerTest, TEST_IMAGE } from "../support/docker.ts";
+import { createRuntime, type Runtime, WORKSPACE_LABEL } from "../../lib/runtime/mod.ts";
+import { dockerTest, TEST_IMAGE, withClient } from "../support/docker.ts";
 import { EngineProxy, type ExecStartMode } from "../support/engine_proxy.ts";
 
 const HANGS: [ExecStartMode, string][] = [
@@ -122,3 +122,34 @@ dockerTest(
     }
   },
 );
+
+dockerTest("a container made by an engine too slow to answer its create is removed", async () => {
+  const proxy = await EngineProxy.start();
+  const workspace = await Deno.makeTempDir({ prefix: "pygent-slow-create-" });
+  try {
+    proxy.loseCreateAnswers = true;
+    await assert.rejects(
+      createRuntime({
+        docker: true,
+        image: TEST_IMAGE,
+        workspace,
+        engineTimeoutMs: 1_000,
+        getEnv: (name) => proxy.env(name),
+      }),
+      DockerConnectionError,
+    );
+    // The engine did make it; Pygent removed it by its name.
+    const left = await withClient((c) =>
+      c.listContainers({ label: [`${WORKSPACE_LABEL}=${workspace}`] })
+    );
+    assert.deepEqual(left.map((c) => c.Names), []);
+  } finally {
+    proxy.close();
+    await withClient(async (c) => {
+      for (const { Id } of await c.listContainers({ label: [`${WORKSPACE_LABEL}=${workspace}`] })) {
+        await c.removeContainer(Id);
+      }
+    });
+    await Deno.remove(workspace, { recursive: true });
+  }
+});

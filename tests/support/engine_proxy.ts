@@ -29,6 +29,11 @@ export class EngineProxy {
    * what it sends is dropped, as by an engine that hangs.
    */
   frozen = false;
+  /**
+   * While true the engine's answer to `POST /containers/create` never arrives,
+   * though the engine makes the container: an engine too slow for the client.
+   */
+  loseCreateAnswers = false;
   readonly #listener: Deno.UnixListener;
   readonly #conns = new Set<Deno.Conn>();
 
@@ -62,10 +67,10 @@ export class EngineProxy {
     this.#conns.clear();
   }
 
-  #unlessFrozen(): TransformStream<Uint8Array, Uint8Array> {
+  #unlessFrozen(lost: () => boolean): TransformStream<Uint8Array, Uint8Array> {
     return new TransformStream({
       transform: (chunk, controller) => {
-        if (!this.frozen) controller.enqueue(chunk);
+        if (!this.frozen && !lost()) controller.enqueue(chunk);
       },
     });
   }
@@ -93,12 +98,29 @@ export class EngineProxy {
     }
     const upstream = await Deno.connect({ transport: "unix", path: target });
     this.#conns.add(upstream);
+    // Requests on a kept-alive connection are watched too: once a create went up on it, its
+    // answers are dropped when asked to.
+    let answersLost = false;
+    const watch = (bytes: Uint8Array) => {
+      const creates = /^POST \S*\/containers\/create/.test(new TextDecoder().decode(bytes));
+      if (creates && this.loseCreateAnswers) answersLost = true;
+    };
+    watch(request);
     await upstream.write(request);
-    client.readable.pipeTo(upstream.writable).catch(() => {});
+    client.readable.pipeThrough(
+      new TransformStream({
+        transform(chunk, controller) {
+          watch(chunk);
+          controller.enqueue(chunk);
+        },
+      }),
+    ).pipeTo(upstream.writable).catch(() => {});
     const answer = mode === "mute-after-head"
       ? upstream.readable.pipeThrough(headOnly())
       : upstream.readable;
-    answer.pipeThrough(this.#unlessFrozen()).pipeTo(client.writable).catch(() => {});
+    answer.pipeThrough(this.#unlessFrozen(() => answersLost)).pipeTo(client.writable).catch(
+      () => {},
+    );
   }
 }
 
