@@ -128,11 +128,14 @@ const BASH_ABANDON =
 const SH_ABANDON = '[ -n "$__pygent_busy" ] && return 124';
 
 /**
- * What Pygent's own functions start with, so that what the user set (`set -e`,
- * `set -u`, `set -f`, a changed `IFS`) cannot break them; bash and sh restore
- * both on return.
+ * What Pygent's own functions start with (`eval "$__pygent_defaults"`), so
+ * that what the user set (`set -e`, `set -u`, `set -f`, a changed `IFS`)
+ * cannot break them; bash and sh restore both on return. A shell without
+ * `local -` (bash before 4.4, macOS's 3.2) gets only `IFS` back; Pygent's
+ * functions are written to survive the user's options there.
  */
 const OWN_DEFAULTS = 'local - IFS=" \t\n"; set +euf';
+const OWN_IFS = 'local IFS=" \t\n"';
 
 /**
  * Pygent's part of the shell, run once at its start:
@@ -160,12 +163,20 @@ const OWN_DEFAULTS = 'local - IFS=" \t\n"; set +euf';
 export const PRELUDE_FOR_DEBUG = 0;
 const PRELUDE = `shopt -s expand_aliases 2>/dev/null
 __pygent_busy= __pygent_rc=0 __pygent_o=1 __pygent_e=2
-[ -n "\${BASH_VERSION-}" ] && eval 'exec {__pygent_o}>&1 {__pygent_e}>&2'
+if (__pygent_t() { local -; }; __pygent_t) 2>/dev/null; then
+  __pygent_defaults=${shellQuote(OWN_DEFAULTS)}
+else
+  __pygent_defaults=${shellQuote(OWN_IFS)}
+fi
+# Tried in a subshell first: where {var} redirections are unknown (bash before 4.1), exec would fail.
+if [ -n "\${BASH_VERSION-}" ] && (eval 'exec {__pygent_t}>&1') 2>/dev/null; then
+  eval 'exec {__pygent_o}>&1 {__pygent_e}>&2'
+fi
 if [ -n "\${BASH_VERSION-}" ]; then
   trap -- ${shellQuote(BASH_ABANDON)} URG
   __pygent_trapline=${shellQuote(`trap -- ${shellQuote(BASH_ABANDON)} SIGURG`)}
   eval 'trap() {
-    ${OWN_DEFAULTS}
+    eval "$__pygent_defaults"
     case "$#:\${1-}" in
     0:|1:-p) builtin trap -p | while IFS= read -r __pygent_l; do
         [ "$__pygent_l" = "$__pygent_trapline" ] || command printf "%s\\n" "$__pygent_l"; done ;;
@@ -177,12 +188,14 @@ else
 fi
 __pygent_last() {
   __pygent_pid=
-  [ -r /proc/loadavg ] && read -r __pygent_x __pygent_x __pygent_x __pygent_x __pygent_pid < /proc/loadavg
+  if [ -r /proc/loadavg ]; then
+    read -r __pygent_x __pygent_x __pygent_x __pygent_x __pygent_pid < /proc/loadavg
+  fi
 }
 __pygent_guard() { __pygent_swept=0 __pygent_left=0; }
 __pygent_a() {
   __pygent_prev=$__pygent_rc __pygent_opts=$-
-  ${OWN_DEFAULTS}
+  eval "$__pygent_defaults"
   __pygent_pre=0
   [ -z "$2" ] || { __pygent_guard "$2"; __pygent_pre=$__pygent_swept; }
   command printf '%s+' "$1" >&"$__pygent_o"
@@ -192,7 +205,7 @@ __pygent_a() {
 }
 __pygent_z() {
   __pygent_rc=$? __pygent_busy=
-  ${OWN_DEFAULTS}
+  eval "$__pygent_defaults"
   __pygent_swept=0 __pygent_left=0
   __pygent_last
   if [ -z "$2" ] || [ "$__pygent_pid" != "$2" ]; then __pygent_guard "$2" settle; __pygent_last; fi
