@@ -148,9 +148,14 @@ function unixRunner(
   };
 }
 
+/**
+ * A bash you installed comes first: macOS's own `/bin/bash` is 3.2, without
+ * `local -` and `{fd}` redirections, so a shell there keeps fewer of the user's
+ * settings apart from Pygent's.
+ */
 function findBash(): string | undefined {
   for (
-    const path of ["/bin/bash", "/usr/bin/bash", "/usr/local/bin/bash", "/opt/homebrew/bin/bash"]
+    const path of ["/opt/homebrew/bin/bash", "/usr/local/bin/bash", "/bin/bash", "/usr/bin/bash"]
   ) {
     try {
       if (Deno.statSync(path).isFile) return path;
