@@ -11,10 +11,11 @@
 /**
  * The sweep of `process_tree.ts` inside a container, as a POSIX shell function that uses only
  * builtins, so it still runs when the pids limit is exhausted (a fork bomb).
- * `__pygent_kill SHELL_PID ELAPSED_CENTISECONDS [LAST_PID]` kills the command's
- * processes (pids above LAST_PID, or else those started in the last
- * ELAPSED_CENTISECONDS) and every orphaned shell (a fork bomb's subshells),
- * sparing init, the container's keep-alive process (init's first child),
+ * `__pygent_kill SHELL_PID ELAPSED_CENTISECONDS [LAST_PID [orphans]]` kills the
+ * command's processes (pids above LAST_PID, or else those started in the last
+ * ELAPSED_CENTISECONDS) and, without LAST_PID or with `orphans`, every orphaned
+ * shell whenever it started (a fork bomb's subshells, some stuck in a fork
+ * since an earlier command), sparing init, the container's keep-alive process (init's first child),
  * exec'd processes (the shells: their parent is outside the container) and
  * the shell; `__pygent_killed` says how many it killed. `__pygent_oom` prints
  * the memory cgroup's count of out-of-memory kills.
@@ -39,7 +40,8 @@ for __pygent_d in /proc/[0-9]*; do
   [ -z "$__pygent_main" ] || [ "$__pygent_p" -lt "$__pygent_main" ] && __pygent_main=$__pygent_p
 done
 __pygent_kill() {
-  __pygent_shell=$1 __pygent_back=$2 __pygent_after=$3 __pygent_n=0 __pygent_killed=0
+  __pygent_shell=$1 __pygent_back=$2 __pygent_after=$3 __pygent_orphans=\${4-} __pygent_n=0
+  __pygent_killed=0
   while [ "$__pygent_n" -lt 20 ]; do
     read -r __pygent_up __pygent_x < /proc/uptime
     __pygent_since=$(( \${__pygent_up%.*}\${__pygent_up#*.} - __pygent_back - 2 ))
@@ -59,6 +61,7 @@ __pygent_kill() {
         [ "$__pygent_start" -ge "$__pygent_since" ] && __pygent_new=1 || __pygent_new=
       fi
       if [ -z "$__pygent_new" ]; then
+        [ -n "$__pygent_orphans" ] || [ -z "$__pygent_after" ] || continue
         [ "$__pygent_ppid" = 1 ] || continue
         case "$__pygent_comm" in bash|sh|dash|ash|zsh|busybox) ;; *) continue ;; esac
       fi
@@ -88,12 +91,14 @@ __pygent_oom() {
  * settle` runs after every command; `__pygent_guard AFTER_PID` before one that
  * follows a command that left processes behind (`__pygent_left=1`). Each reads
  * the pids cgroup's count and, when it is within 1/32 of `pidsLimit` (at least
- * 2), sweeps with {@linkcode CONTAINER_KILL_FUNCTION} the processes newer than
- * AFTER_PID and every orphaned shell, setting `__pygent_swept` to how many it
- * killed. When a command left processes behind, bash first waits while their
+ * 2) and grew by an eighth of it (at least 4) since the last look, so that it
+ * is not an older job's many threads that hold the limit, sweeps with
+ * {@linkcode CONTAINER_KILL_FUNCTION} the processes newer than AFTER_PID and
+ * every orphaned shell, setting `__pygent_swept` to how many it killed. When a command left processes behind, bash first waits while their
  * number grows or orphaned shells newer than AFTER_PID are about (until neither
  * for 40 ms, 1 s at most), so a bomb is caught as it fills the limit, not by
- * the next command. Background jobs that leave room are not touched. Builtins
+ * the next command (in sh, which has no `read -t`, by the next command). Background
+ * jobs that leave room are not touched. Builtins
  * only: it must run when no process can start (the wait is `read -t` on the
  * shell's stdin, where nothing is written while a command runs). One read of
  * the cgroup per command: it is the hot path.
@@ -102,6 +107,7 @@ __pygent_oom() {
  */
 export function containerPidsGuard(pidsLimit: number): string {
   const full = pidsLimit - Math.max(2, Math.floor(pidsLimit / 32));
+  const grown = Math.max(4, Math.floor(pidsLimit / 8));
   // Without a readable pids cgroup the shell keeps its guard that does nothing.
   return `
 __pygent_pidsf=
@@ -110,7 +116,7 @@ for __pygent_f in /sys/fs/cgroup/pids/pids.current /sys/fs/cgroup/pids.current; 
 done
 [ -n "$__pygent_pidsf" ] && read -r __pygent_count0 < "$__pygent_pidsf" && {
 # True when a shell newer than pid $1 has been orphaned (adopted by init): a fork bomb's mark.
-__pygent_orphans() {
+__pygent_orphaned() {
   for __pygent_d in /proc/[0-9]*; do
     __pygent_p=\${__pygent_d#/proc/}
     [ -n "$1" ] && [ "$__pygent_p" -gt "$1" ] || continue
@@ -122,15 +128,16 @@ __pygent_orphans() {
 __pygent_guard() {
   __pygent_swept=0 __pygent_left=0
   read -r __pygent_count < "$__pygent_pidsf" || return 0
-  if [ -n "\${2-}" ] && [ "$__pygent_count" -gt "$__pygent_count0" ]; then
+  __pygent_base=$__pygent_count0
+  if [ -n "\${2-}" ] && [ "$__pygent_count" -gt "$__pygent_base" ]; then
     __pygent_left=1 __pygent_i=0 __pygent_quiet=0
-    while [ -n "$BASH_VERSION" ] && [ "$__pygent_count" -lt ${full} ] && [ "$__pygent_i" -lt 50 ] &&
+    while [ -n "\${BASH_VERSION-}" ] && [ "$__pygent_count" -lt ${full} ] && [ "$__pygent_i" -lt 50 ] &&
       [ "$__pygent_quiet" -lt 2 ]; do
-      __pygent_prev=$__pygent_count __pygent_i=$((__pygent_i + 1))
+      __pygent_was=$__pygent_count __pygent_i=$((__pygent_i + 1))
       read -r -t 0.02 -u 0 __pygent_x
       read -r __pygent_count < "$__pygent_pidsf" || return 0
       # Still growing, or a bomb's orphaned subshells still about (a starved CPU slows them).
-      if [ "$__pygent_count" -gt "$__pygent_prev" ] || __pygent_orphans "\${1-}"; then
+      if [ "$__pygent_count" -gt "$__pygent_was" ] || __pygent_orphaned "\${1-}"; then
         __pygent_quiet=0
       else
         __pygent_quiet=$((__pygent_quiet + 1))
@@ -138,8 +145,11 @@ __pygent_guard() {
     done
   fi
   __pygent_count0=$__pygent_count
-  [ "$__pygent_count" -ge ${full} ] || return 0
-  __pygent_kill $$ 0 "\${1-}"
+  # Only a limit that processes started since the last look filled: not one that an older job
+  # (a server with many threads: the cgroup counts threads) holds.
+  [ "$__pygent_count" -ge ${full} ] && [ $((__pygent_count - __pygent_base)) -ge ${grown} ] ||
+    return 0
+  __pygent_kill $$ 0 "\${1-}" orphans
   __pygent_swept=$__pygent_killed
   read -r __pygent_count0 < "$__pygent_pidsf"
 }

@@ -310,6 +310,8 @@ export class DockerRuntime implements Runtime {
   }
 
   async #createContainer(): Promise<string> {
+    // A replacement queued behind a removal may come after cleanup: nothing is made then.
+    if (this.#cleaned) throw new SandboxLostError("the session was cleaned up");
     const config = containerConfig(this.#options, this.#workspace, this.#sessionId);
     const name = this.containerName;
     let id: string;
@@ -402,24 +404,29 @@ export class DockerRuntime implements Runtime {
   async #goneReason(containerId: string, error: unknown): Promise<string | undefined> {
     if (error instanceof DockerNotFoundError) return error.message;
     if (!(error instanceof DockerConflictError)) return undefined;
-    const info = await this.#client.inspectContainer(containerId).catch(ignoreNotFound);
-    if (!info) return error.message;
-    return info.State.Running && info.State.Status !== "removing" ? undefined : error.message;
+    return await this.#assertRunning(containerId).then(() => undefined, (lost) => {
+      if (!(lost instanceof SandboxLostError)) throw lost;
+      return error.message;
+    });
   }
 
   async #spawnShell(signal?: AbortSignal): Promise<ShellProcess> {
-    const { execId, stream } = await this.#startExec(execBody(SHELL_CMD), signal);
+    const { containerId, execId, stream } = await this.#startExec(execBody(SHELL_CMD), signal);
     return execShellProcess(
       stream,
-      () => this.#shellExitCode(execId),
+      () => this.#shellExitCode(containerId, execId),
       (command) => this.#interrupt(command),
     );
   }
 
   async #spawnController(signal?: AbortSignal): Promise<ShellProcess> {
-    const { execId, stream } = await this.#startExec(execBody(["/bin/sh"]), signal);
+    const { containerId, execId, stream } = await this.#startExec(execBody(["/bin/sh"]), signal);
     await stream.write(CONTAINER_KILL_FUNCTION);
-    return execShellProcess(stream, () => this.#shellExitCode(execId), async () => {});
+    return execShellProcess(
+      stream,
+      () => this.#shellExitCode(containerId, execId),
+      async () => {},
+    );
   }
 
   /**
@@ -479,11 +486,10 @@ export class DockerRuntime implements Runtime {
    * when the container went with it. A container removed from outside kills the
    * shell a moment before its state says so: a signal death gets a few looks.
    */
-  async #shellExitCode(execId: string): Promise<number> {
-    const id = this.#containerId;
+  async #shellExitCode(id: string, execId: string): Promise<number> {
     const exec = await this.#client.inspectExec(execId).catch(ignoreNotFound);
     const code = exec?.ExitCode ?? 137;
-    for (let look = 0; id && (exec === undefined || code > 128) && look < 4; look++) {
+    for (let look = 0; (exec === undefined || code > 128) && look < 4; look++) {
       if (look > 0) await new Promise((r) => setTimeout(r, 100));
       await this.#assertRunning(id);
     }

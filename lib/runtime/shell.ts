@@ -118,71 +118,68 @@ const INTERRUPT_RETRY_MS = 100;
 /**
  * What the abandon trap runs while a command runs (`__pygent_busy`): a `return`
  * from the sourced command. In bash, a command stopped inside one of its own
- * functions cannot be unwound by a `return`, which would leave only that
- * function: the shell ends instead (the next command gets a fresh one, with a
- * notice), so nothing of a stopped command ever runs on. sh cannot tell, and
- * returns from the innermost function.
+ * functions, or inside a file it sourced, cannot be unwound by a `return`,
+ * which would leave only that: the shell ends instead (the next command gets a
+ * fresh one, with a notice), so nothing of a stopped command ever runs on. sh
+ * cannot tell, and returns from the innermost function.
  */
-const BASH_ABANDON =
-  'if [ -n "$__pygent_busy" ]; then [ -z "${FUNCNAME[0]-}" ] && return 124; exit 124; fi';
+const BASH_ABANDON = 'if [ -n "$__pygent_busy" ]; then ' +
+  '[ -z "${FUNCNAME[0]-}" ] && [ "${BASH_SOURCE[0]-}" = /dev/./stdin ] && return 124; exit 124; fi';
 const SH_ABANDON = '[ -n "$__pygent_busy" ] && return 124';
 
 /**
- * What Pygent's own functions start with (`eval "$__pygent_defaults"`), so
- * that what the user set (`set -e`, `set -u`, `set -f`, a changed `IFS`)
- * cannot break them; bash and sh restore both on return. A shell without
- * `local -` (bash before 4.4, macOS's 3.2) gets only `IFS` back; Pygent's
- * functions are written to survive the user's options there.
+ * What Pygent's own functions start with (`eval "$__pygent_enter"`) and end
+ * with (`__pygent_leave`), so that what the user set (`set -e`, `-u`, `-f`,
+ * `-x`, a changed `IFS`) can neither break them nor trace them; `local -`
+ * restores the options on return. A shell without it (bash before 4.4, such
+ * as macOS's 3.2) saves `$-` and sets the options back itself.
  */
-const OWN_DEFAULTS = 'local - IFS=" \t\n"; set +euf';
-const OWN_IFS = 'local IFS=" \t\n"';
+const ENTER_WITH_LOCAL = 'local - IFS=" \t\n"; set +eufx';
+const ENTER_WITHOUT_LOCAL = '__pygent_opts=$-; local IFS=" \t\n"; set +eufx';
+
+/** The file descriptors bash keeps its own copies of stdout and stderr on. */
+const SAVED_FDS = { stdout: 62, stderr: 63 };
 
 /**
  * Pygent's part of the shell, run once at its start:
  * - in bash, its own copies of stdout and stderr for the acknowledgement and the
- *   markers, so a user's `exec 2>&1` or `exec >log` cannot swallow them;
- * - the abandon trap on {@linkcode ABANDON_SIGNAL};
- * - in bash, a `trap` function that hides that trap from `trap` and `trap -p`
- *   (defined through `eval`, since sh must never parse it: there `trap` is a
- *   special builtin that a function cannot replace);
+ *   markers (on {@linkcode SAVED_FDS}, closed for the command itself so none of
+ *   its processes holds them), so a user's `exec 2>&1` or `exec >log` cannot
+ *   swallow them;
+ * - the abandon trap on {@linkcode ABANDON_SIGNAL}; it shows in `trap -p`
+ *   (hiding it would take a function named `trap`, which would lose the user's
+ *   ERR, DEBUG and RETURN traps);
  * - `__pygent_last`, which reads the newest pid with builtins only, so each end
  *   marker can say where the next command's processes begin;
  * - a `__pygent_guard` that does nothing, for runtimes without a pids limit;
  * - `__pygent_a TOKEN [AFTER_PID]`, run before a command: the guard (when asked
- *   for), then `TOKEN+`, the acknowledgement that the shell took the command. It
- *   returns the previous command's status, so `$?` starts as in a terminal
- *   (except under `set -e`, where that would end the shell);
+ *   for), then `TOKEN+`, the acknowledgement that the shell took the command;
  * - `__pygent_z TOKEN LASTPID`, run after it while `$?` is still the command's:
  *   the guard when the command made a process at all (the newest pid moved;
  *   builtins make none), then `TOKEN:CODE LASTPID SWEPT_BEFORE SWEPT_AFTER LEFT`
  *   on stdout and `TOKEN:` on stderr.
  *
  * Calls are written `\__pygent_a` so no alias applies, and print with
- * `command printf` so no function of the user's does.
+ * `command printf` so no function of the user's does. The banner's last field
+ * says whether the copies exist.
  */
-export const PRELUDE_FOR_DEBUG = 0;
 const PRELUDE = `shopt -s expand_aliases 2>/dev/null
-__pygent_busy= __pygent_rc=0 __pygent_o=1 __pygent_e=2
+__pygent_busy= __pygent_o=1 __pygent_e=2
 if (__pygent_t() { local -; }; __pygent_t) 2>/dev/null; then
-  __pygent_defaults=${shellQuote(OWN_DEFAULTS)}
+  __pygent_enter=${shellQuote(ENTER_WITH_LOCAL)}
+  __pygent_leave() { :; }
 else
-  __pygent_defaults=${shellQuote(OWN_IFS)}
-fi
-# Tried in a subshell first: where {var} redirections are unknown (bash before 4.1), exec would fail.
-if [ -n "\${BASH_VERSION-}" ] && (eval 'exec {__pygent_t}>&1') 2>/dev/null; then
-  eval 'exec {__pygent_o}>&1 {__pygent_e}>&2'
+  __pygent_enter=${shellQuote(ENTER_WITHOUT_LOCAL)}
+  __pygent_leave() {
+    case $__pygent_opts in *e*) set -e ;; esac
+    case $__pygent_opts in *u*) set -u ;; esac
+    case $__pygent_opts in *f*) set -f ;; esac
+    case $__pygent_opts in *x*) set -x ;; esac
+  }
 fi
 if [ -n "\${BASH_VERSION-}" ]; then
+  eval 'exec ${SAVED_FDS.stdout}>&1 ${SAVED_FDS.stderr}>&2' && __pygent_o=${SAVED_FDS.stdout} __pygent_e=${SAVED_FDS.stderr}
   trap -- ${shellQuote(BASH_ABANDON)} URG
-  __pygent_trapline=${shellQuote(`trap -- ${shellQuote(BASH_ABANDON)} SIGURG`)}
-  eval 'trap() {
-    eval "$__pygent_defaults"
-    case "$#:\${1-}" in
-    0:|1:-p) builtin trap -p | while IFS= read -r __pygent_l; do
-        [ "$__pygent_l" = "$__pygent_trapline" ] || command printf "%s\\n" "$__pygent_l"; done ;;
-    *) builtin trap "$@" ;;
-    esac
-  }'
 else
   trap -- ${shellQuote(SH_ABANDON)} URG
 fi
@@ -194,24 +191,23 @@ __pygent_last() {
 }
 __pygent_guard() { __pygent_swept=0 __pygent_left=0; }
 __pygent_a() {
-  __pygent_prev=$__pygent_rc __pygent_opts=$-
-  eval "$__pygent_defaults"
+  eval "$__pygent_enter"
   __pygent_pre=0
   [ -z "$2" ] || { __pygent_guard "$2"; __pygent_pre=$__pygent_swept; }
   command printf '%s+' "$1" >&"$__pygent_o"
   __pygent_busy=1
-  case $__pygent_opts in *e*) return 0 ;; esac
-  return "$__pygent_prev"
+  __pygent_leave
 }
 __pygent_z() {
   __pygent_rc=$? __pygent_busy=
-  eval "$__pygent_defaults"
+  eval "$__pygent_enter"
   __pygent_swept=0 __pygent_left=0
   __pygent_last
   if [ -z "$2" ] || [ "$__pygent_pid" != "$2" ]; then __pygent_guard "$2" settle; __pygent_last; fi
-  command printf '%s:%s %s %s %s %s\n' "$1" "$__pygent_rc" "$__pygent_pid" "$__pygent_pre" \\
+  command printf '%s:%s %s %s %s %s\\n' "$1" "$__pygent_rc" "$__pygent_pid" "$__pygent_pre" \\
     "$__pygent_swept" "$__pygent_left" >&"$__pygent_o"
   command printf '%s:' "$1" >&"$__pygent_e"
+  __pygent_leave
 }`;
 
 /**
@@ -221,7 +217,20 @@ __pygent_z() {
  * ("/dev/./stdin: line 1: 42 Killed ..."), which no user script is called.
  */
 const SOURCE_NAME = "/dev/./stdin";
-const SOURCED = `eval "$__pygent_cmd" </dev/null\n_\n`;
+/**
+ * Pygent's part of the line, out of a user's `set -x` trace where the shell
+ * writes its markers to its own copies of stdout and stderr (the trace goes to
+ * stderr, which is then free to silence).
+ */
+function quiet(live: Live, code: string): string {
+  return live.savedFds ? `{ ${code}; } 2>/dev/null` : code;
+}
+
+/** The sourced line; with bash's own copies of stdout and stderr, closed for the command. */
+function sourced(savedFds: boolean): string {
+  const close = savedFds ? ` ${SAVED_FDS.stdout}>&- ${SAVED_FDS.stderr}>&-` : "";
+  return `\\eval "$__pygent_cmd" </dev/null${close}\n_\n`;
+}
 /** The shell's own report of a job of ours killed by SIGKILL (a timeout's sweep, the OOM killer). */
 const OWN_KILL_REPORT = /^\/dev\/\.\/stdin: line \d+: +\d+ Killed .*\n?/gm;
 
@@ -252,6 +261,8 @@ interface Live {
   lastStartPid: number | undefined;
   /** The last command left processes behind: the next one checks the pids limit first. */
   leftProcesses: boolean;
+  /** The shell keeps its own copies of stdout and stderr (see {@linkcode SAVED_FDS}). */
+  savedFds: boolean;
 }
 
 type Outcome = { kind: "marker" } | { kind: "ended" } | { kind: "deadline" };
@@ -362,7 +373,8 @@ export class Shell {
     try {
       await process.write(
         `${PRELUDE}\n${this.#options.prelude ?? ""}\n__pygent_last; ` +
-          `printf '%s %s %s %s\\n' ${token} "$$" "\${BASH_VERSION:-sh}" "$__pygent_pid"\n`,
+          `printf '%s %s %s %s %s\\n' ${token} "$$" "\${BASH_VERSION:-sh}" "$__pygent_pid" ` +
+          `"$__pygent_o"\n`,
       );
       const ready = new MarkedStream(encoder.encode(`${token} `), 4096);
       while (!ready.found || !ready.after.includes("\n")) {
@@ -380,7 +392,7 @@ export class Shell {
         }
         if (next.value.stream === 1) ready.push(next.value.data);
       }
-      const [pid, version, lastPid] = ready.after.split("\n")[0].split(" ");
+      const [pid, version, lastPid, stdoutFd] = ready.after.split("\n")[0].split(" ");
       reader.watch();
       return {
         process,
@@ -390,6 +402,7 @@ export class Shell {
         lastPid: pidOf(lastPid),
         lastStartPid: pidOf(lastPid),
         leftProcesses: false,
+        savedFds: stdoutFd === String(SAVED_FDS.stdout),
       };
     } catch (error) {
       await process.close();
@@ -438,8 +451,10 @@ export class Shell {
     try {
       const guardAfter = live.leftProcesses ? live.lastStartPid ?? "" : "";
       await live.process.write(
-        `__pygent_cmd=${shellQuote(cmd)}; \\__pygent_a ${token} "${guardAfter}"; ` +
-          `. ${SOURCE_NAME} <<'_'; \\__pygent_z ${token} "${live.lastPid ?? ""}"\n${SOURCED}`,
+        quiet(live, `__pygent_cmd=${shellQuote(cmd)}; \\__pygent_a ${token} "${guardAfter}"`) +
+          `; \\. ${SOURCE_NAME} <<'_'; ` +
+          quiet(live, `\\__pygent_z ${token} "${live.lastPid ?? ""}"`) + "\n" +
+          sourced(live.savedFds),
       );
     } catch {
       // The shell cannot read any more (EPIPE, a closed stream): it never got the command.
