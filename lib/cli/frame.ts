@@ -39,6 +39,22 @@ export function clipLine(line: string, width: number): string {
 }
 
 /**
+ * How many terminal columns `text` may take: a character beyond ASCII counts as
+ * two (it may be wide), a rough rule that errs on the short side, never overflows.
+ *
+ * @example
+ * ```ts
+ * import { displayWidth } from "./frame.ts";
+ * console.log(displayWidth("ab✓")); // 4
+ * ```
+ */
+export function displayWidth(text: string): number {
+  let width = 0;
+  for (const ch of text) width += ch.charCodeAt(0) > 0x7f ? 2 : 1;
+  return width;
+}
+
+/**
  * The head row of a framed block, drawn when a tool call starts.
  *
  * @example

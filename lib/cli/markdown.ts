@@ -6,6 +6,7 @@
  * @module
  */
 
+import { displayWidth } from "./frame.ts";
 import type { Style } from "./style.ts";
 
 /** Where one line of Markdown stands: inside a fenced code block or not. */
@@ -180,8 +181,7 @@ export class MarkdownStream {
 
   /** Echoes the raw partial line while it fits on one row (wide characters counted as two). */
   #echo(): void {
-    const width = [...this.#line].reduce((n, ch) => n + (ch.charCodeAt(0) > 0x7f ? 2 : 1), 0);
-    if (width >= this.#columns - 1 || this.#line.length <= this.#echoed) return;
+    if (displayWidth(this.#line) >= this.#columns - 1 || this.#line.length <= this.#echoed) return;
     this.#write(this.#line.slice(this.#echoed));
     this.#echoed = this.#line.length;
   }

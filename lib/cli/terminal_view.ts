@@ -8,7 +8,7 @@
 
 import type { AgentEvent } from "../agent/events.ts";
 import type { SandboxInfo } from "../runtime/mod.ts";
-import { clipLine, frameBody, frameHead, shortenLines } from "./frame.ts";
+import { clipLine, displayWidth, frameBody, frameHead, shortenLines } from "./frame.ts";
 import { MarkdownStream } from "./markdown.ts";
 import { PullProgress } from "./progress_bar.ts";
 import { reveal, sanitize, sanitizeEvent } from "./sanitize.ts";
@@ -320,7 +320,7 @@ function wrapRevealed(line: string, width: number): string[] {
   let used = 0;
   for (const { segment } of GRAPHEMES.segment(line)) {
     const shown = reveal(segment);
-    const cells = [...shown].reduce((n, ch) => n + (ch.charCodeAt(0) > 0x7f ? 2 : 1), 0);
+    const cells = displayWidth(shown);
     if (used > 0 && used + cells > width) {
       rows.push("");
       used = 0;

@@ -280,22 +280,19 @@ export class ContainerFiles {
       ...(user === undefined ? {} : { User: user }),
     };
     const ms = this.#options.deadlineMs ?? DEFAULT_DEADLINE_MS;
-    const deadline = {
-      ms,
-      error: () =>
-        new RuntimeError(
-          `Could not ${op === "r" ? "read" : "write"} ${given} in the sandbox: it did not ` +
-            `finish within ${ms} ms. Check that the Docker engine still answers (docker info) ` +
-            "and that the file is a regular file, then try again.",
-        ),
-    };
     const stop = new AbortController();
     let timer: ReturnType<typeof setTimeout> | undefined;
     const expired = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
         stop.abort();
-        reject(deadline.error());
-      }, deadline.ms);
+        reject(
+          new RuntimeError(
+            `Could not ${op === "r" ? "read" : "write"} ${given} in the sandbox: it did not ` +
+              `finish within ${ms} ms. Check that the Docker engine still answers (docker info) ` +
+              "and that the file is a regular file, then try again.",
+          ),
+        );
+      }, ms);
     });
     try {
       return await Promise.race([this.#exec(op, given, body, stop.signal, input), expired]);

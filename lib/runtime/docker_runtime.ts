@@ -65,18 +65,15 @@ export function containerConfig(
   workspace: Workspace,
   sessionId: string,
 ): ContainerCreateBody {
-  const asRoot = options.user === "root" || Deno.uid() === null;
+  const host = hostUser();
+  const asRoot = options.user === "root" || host === undefined;
   const env = Object.entries(options.env).map(([k, v]) => `${k}=${v}`);
   if (!asRoot) env.unshift(`HOME=${SANDBOX_HOME}`);
   return {
     Image: options.image,
     Entrypoint: [KEEP_ALIVE[0]],
     Cmd: KEEP_ALIVE.slice(1),
-    ...(options.user === "root"
-      ? { User: "0:0" }
-      : asRoot
-      ? {}
-      : { User: `${Deno.uid()}:${Deno.gid()}` }),
+    ...(options.user === "root" ? { User: "0:0" } : host ? { User: host } : {}),
     Env: env,
     WorkingDir: CONTAINER_WORKDIR,
     OpenStdin: true,

@@ -150,8 +150,8 @@ function unixRunner(
 
 /**
  * A bash you installed comes first: macOS's own `/bin/bash` is 3.2, without
- * `local -` and `{fd}` redirections, so a shell there keeps fewer of the user's
- * settings apart from Pygent's.
+ * `local -`, where Pygent's functions must save and restore the options
+ * themselves.
  */
 function findBash(): string | undefined {
   for (

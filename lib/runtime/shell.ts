@@ -78,9 +78,10 @@ export interface ShellOptions {
   explainKill?: (exitCode: number) => Promise<string | undefined>;
   /**
    * Shell code run once when the shell starts, after Pygent's own. It may define
-   * `__pygent_guard AFTER_PID [settle]`, run before every command and (with
-   * `settle`) after it, with builtins only, which sets `__pygent_swept` to the
-   * number of processes it killed.
+   * `__pygent_guard AFTER_PID [settle]`, run with `settle` after a command that
+   * made a process and without before one that follows a command that left
+   * processes behind, with builtins only; it sets `__pygent_swept` to the number
+   * of processes it killed and `__pygent_left` to 1 when the command left some.
    */
   prelude?: string;
   /**
@@ -610,10 +611,7 @@ async function readUntilMarkers(
 ): Promise<Outcome> {
   const done = () => stdout.found && stdout.after.includes("\n") && stderr.found;
   if (done()) return { kind: "marker" };
-  const aborted = new Promise<Outcome>((resolve) => {
-    if (signal.aborted) resolve({ kind: "deadline" });
-    signal.addEventListener("abort", () => resolve({ kind: "deadline" }), { once: true });
-  });
+  const aborted = whenAborted(signal).then((): Outcome => ({ kind: "deadline" }));
   while (true) {
     const next = await Promise.race([reader.peek(), aborted]);
     if ("kind" in next) return next;
@@ -655,6 +653,14 @@ async function within<T>(
   }
 }
 
+/** Resolves once `signal` aborts (at once when it already has). */
+function whenAborted(signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) resolve();
+    signal.addEventListener("abort", () => resolve(), { once: true });
+  });
+}
+
 /** A signal that aborts after `ms` (when given) or when `signal` aborts, whichever comes first. */
 function deadlineSignal(ms: number | undefined, signal?: AbortSignal) {
   const controller = new AbortController();
@@ -662,13 +668,9 @@ function deadlineSignal(ms: number | undefined, signal?: AbortSignal) {
   const onAbort = () => controller.abort();
   if (signal?.aborted) controller.abort();
   signal?.addEventListener("abort", onAbort, { once: true });
-  const aborted = new Promise<"aborted">((resolve) => {
-    if (controller.signal.aborted) resolve("aborted");
-    controller.signal.addEventListener("abort", () => resolve("aborted"), { once: true });
-  });
   return {
     signal: controller.signal,
-    aborted,
+    aborted: whenAborted(controller.signal).then(() => "aborted" as const),
     clear() {
       clearTimeout(timer);
       signal?.removeEventListener("abort", onAbort);
