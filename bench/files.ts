@@ -69,10 +69,13 @@ async function alternate(
 
 /** The host side as a runtime, for the `edit_file` tool. */
 function hostSide(ws: Workspace, rt: Runtime): Runtime {
-  return {
+  const side: Runtime = {
     kind: rt.kind,
     workspace: rt.workspace,
     sandbox: rt.sandbox,
+    started: true,
+    start: () => Promise.resolve(side),
+    describe: () => Promise.resolve(rt.sandbox),
     bash: (cmd, options) => rt.bash(cmd, options),
     readFile: (path) => ws.readFile(path),
     writeFile: (path, content) => ws.writeFile(path, content),
@@ -80,6 +83,7 @@ function hostSide(ws: Workspace, rt: Runtime): Runtime {
     cleanup: () => rt.cleanup(),
     [Symbol.asyncDispose]: () => rt.cleanup(),
   };
+  return side;
 }
 
 /** One exec of `true` as the host user, start to end: the fixed cost of the "after" column. */

@@ -1,6 +1,6 @@
 // An agent with an extra tool: besides bash and the file tools, the model can ask for the
 // host's clock. Its answer streams to the terminal as it comes.
-// Configure the model with OPENAI_API_KEY, OPENAI_BASE_URL and PYGENT_MODEL.
+// Configure the model with OPENAI_API_KEY and OPENAI_BASE_URL (or the Agent's options).
 //   deno run -A examples/extra_tool.ts
 import { Agent, type Tool } from "../lib/mod.ts";
 

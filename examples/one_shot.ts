@@ -1,6 +1,6 @@
 // A one-shot task from a script: the task comes from the command line, the agent works on
 // it in the sandbox, its events are shown as they happen, and the exit code tells how it went.
-// Configure the model with OPENAI_API_KEY, OPENAI_BASE_URL and PYGENT_MODEL.
+// Configure the model with OPENAI_API_KEY and OPENAI_BASE_URL (or the Agent's options).
 //   deno run -A examples/one_shot.ts "Make primes.py print the primes below 50 and run it"
 import { Agent } from "../lib/mod.ts";
 

@@ -1,5 +1,5 @@
 // The seed's example, as written: one request, run in the sandbox, then clean up.
-// Configure the model with OPENAI_API_KEY, OPENAI_BASE_URL and PYGENT_MODEL.
+// Configure the model with OPENAI_API_KEY and OPENAI_BASE_URL (or the Agent's options).
 //   deno run -A examples/seed.ts
 import { Agent } from "../lib/mod.ts";
 const ag = new Agent();

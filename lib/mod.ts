@@ -70,6 +70,7 @@ export {
   PathOutsideWorkspaceError,
   RuntimeError,
   SandboxLostError,
+  SandboxUnavailableError,
 } from "./runtime/mod.ts";
 export type {
   BashOptions,

@@ -6,6 +6,7 @@
  * @module
  */
 
+import { ConfigError } from "../errors.ts";
 import {
   LazyRuntime,
   resolveRuntimeOptions,
@@ -18,14 +19,7 @@ import type { AgentEvent, ToolRun } from "./events.ts";
 import { type ChatMessage, historyProblem, type ToolCall } from "./history.ts";
 import type { Model, Usage } from "./model.ts";
 import { OpenAIModel } from "./openai_model.ts";
-import {
-  DEFAULT_MAX_STEPS,
-  DEFAULT_TIMEOUT_SECONDS,
-  type GetEnv,
-  positiveIntegerSetting,
-  processEnv,
-  secondsSetting,
-} from "./settings.ts";
+import { DEFAULT_MAX_STEPS, DEFAULT_TIMEOUT_SECONDS, type GetEnv } from "./settings.ts";
 import { startStepRun, type StepResult, type StepRun } from "./step_run.ts";
 import { readInstructions, systemPrompt } from "./system_prompt.ts";
 import { cutMiddle, DEFAULT_TOOL_OUTPUT_LIMIT } from "./tools/cut_middle.ts";
@@ -42,13 +36,22 @@ export interface AgentOptions {
   runtime?: Runtime;
   /** Settings of the default runtime (ignored when `runtime` is given). */
   runtimeOptions?: RuntimeOptions;
-  /** The model. Default: an {@linkcode OpenAIModel} configured from the environment. */
+  /**
+   * The model. Default: an {@linkcode OpenAIModel} made from `modelName`, `baseURL`, `apiKey`
+   * and `apiKeyEnv`.
+   */
   model?: Model;
-  /** The default model's name. Default `PYGENT_MODEL`, else `gpt-4o-mini`. */
+  /** The default model's name. Default `gpt-4o-mini`. */
   modelName?: string;
-  /** Model requests allowed per step. Default `PYGENT_MAX_STEPS`, else 20. */
+  /** The default model's server. Default `OPENAI_BASE_URL`, else OpenAI's API. */
+  baseURL?: string;
+  /** The default model's API key. Default: the variable `apiKeyEnv` names. */
+  apiKey?: string;
+  /** The variable the default model's API key is read from. Default `OPENAI_API_KEY`. */
+  apiKeyEnv?: string;
+  /** Model requests allowed per step: a whole number of at least 1. Default 20. */
   maxSteps?: number;
-  /** Default timeout of a command, in seconds. Default `PYGENT_TIMEOUT`, else 30. */
+  /** Default timeout of a command, in seconds (above 0). Default 30. */
   timeout?: number;
   /** Replaces the whole default system prompt (which also carries `AGENTS.md`). */
   systemPrompt?: string;
@@ -60,7 +63,11 @@ export interface AgentOptions {
   outputLimit?: number;
   /** A conversation to continue (as {@linkcode Agent.history} gives it). */
   history?: readonly ChatMessage[];
-  /** Where to read settings from; defaults to `Deno.env`. */
+  /**
+   * Where the default model reads `OPENAI_BASE_URL` and its key's variable, and the default
+   * runtime Docker's variables (`DOCKER_HOST`…); defaults to `Deno.env`. No `PYGENT_*` variable
+   * is read: the command line's loader turns those into the options above.
+   */
   getEnv?: GetEnv;
 }
 
@@ -111,26 +118,36 @@ export class Agent implements AsyncDisposable {
   #current: ((event: AgentEvent) => void) | undefined;
 
   /**
-   * Throws a {@linkcode ConfigError} for a bad setting (e.g. `PYGENT_MAX_STEPS=abc`) and
+   * Throws a {@linkcode ConfigError} for a bad option (e.g. `maxSteps: 0`) and
    * {@linkcode MissingApiKeyError} when the default model has no key for OpenAI's API.
    */
   constructor(options: AgentOptions = {}) {
-    const getEnv = options.getEnv ?? processEnv;
-    this.maxSteps = options.maxSteps ??
-      positiveIntegerSetting(getEnv, "PYGENT_MAX_STEPS", DEFAULT_MAX_STEPS);
-    const timeout = options.timeout ??
-      secondsSetting(getEnv, "PYGENT_TIMEOUT", DEFAULT_TIMEOUT_SECONDS);
+    const getEnv = options.getEnv;
+    this.maxSteps = options.maxSteps ?? DEFAULT_MAX_STEPS;
+    if (!Number.isSafeInteger(this.maxSteps) || this.maxSteps < 1) {
+      throw new ConfigError(`maxSteps must be a whole number of at least 1; got ${this.maxSteps}.`);
+    }
+    const timeout = options.timeout ?? DEFAULT_TIMEOUT_SECONDS;
+    if (!Number.isFinite(timeout) || timeout <= 0) {
+      throw new ConfigError(`timeout must be a number of seconds above 0; got ${timeout}.`);
+    }
     this.#timeoutMs = Math.round(timeout * 1000);
     this.#outputLimit = options.outputLimit ?? DEFAULT_TOOL_OUTPUT_LIMIT;
     this.#systemPrompt = options.systemPrompt;
     this.#onEvent = options.onEvent;
     this.tools = new ToolRegistry(options.tools);
-    this.model = options.model ?? new OpenAIModel({ model: options.modelName, getEnv });
+    this.model = options.model ?? new OpenAIModel({
+      model: options.modelName,
+      baseURL: options.baseURL,
+      apiKey: options.apiKey,
+      apiKeyEnv: options.apiKeyEnv,
+      getEnv,
+    });
     if (options.runtime) {
       this.runtime = options.runtime;
     } else {
       const runtimeOptions: RuntimeOptions = {
-        getEnv,
+        ...(getEnv ? { getEnv } : {}),
         ...options.runtimeOptions,
         onEvent: (event) => {
           options.runtimeOptions?.onEvent?.(event);
@@ -349,9 +366,7 @@ export class Agent implements AsyncDisposable {
 
   /** Starts a lazy runtime in the background; a failure surfaces when a tool call needs it. */
   #startRuntime(): Promise<Runtime> {
-    const started = this.runtime instanceof LazyRuntime
-      ? this.runtime.start()
-      : Promise.resolve(this.runtime);
+    const started = this.runtime.start();
     started.catch(() => {});
     return started;
   }
@@ -361,9 +376,8 @@ export class Agent implements AsyncDisposable {
    * needs is known before the container is up, so the first model request does not wait for it.
    */
   async #buildSystemPrompt(started: Promise<Runtime>): Promise<string> {
-    const lazy = this.runtime instanceof LazyRuntime ? this.runtime : undefined;
-    if (lazy && !lazy.started && this.#plannedWorkspace) {
-      const sandbox = await lazy.describe();
+    if (!this.runtime.started && this.#plannedWorkspace) {
+      const sandbox = await this.runtime.describe();
       if (sandbox.kind === "docker") {
         const dir = this.#plannedWorkspace.dir;
         const instructions = dir === undefined ? undefined : await this.#instructions(dir);

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { ConfigError } from "../runtime/mod.ts";
+import { ConfigError } from "../errors.ts";
 
 /** Base class of the agent layer's errors. */
 export class AgentError extends Error {
@@ -20,18 +20,25 @@ export class AgentError extends Error {
 }
 
 /**
- * `OPENAI_API_KEY` is not set while the base URL is OpenAI's own. Raised by
- * `new Agent()` before anything starts. A {@linkcode ConfigError}, like every
- * bad setting.
+ * No API key is set while the base URL is OpenAI's own. Raised by `new Agent()` before anything
+ * starts. A {@linkcode ConfigError}, like every bad setting.
  */
 export class MissingApiKeyError extends ConfigError {
-  /** Makes the error. */
-  constructor() {
+  /** The variable the key was looked for in. */
+  readonly variable: string;
+
+  /**
+   * Makes the error.
+   * @param variable The variable the key was looked for in, e.g. `OPENAI_API_KEY`.
+   */
+  constructor(variable: string) {
     super(
-      "OPENAI_API_KEY is not set. Set it to your OpenAI API key, or set OPENAI_BASE_URL to " +
-        "another OpenAI-compatible server (Ollama, vLLM, LM Studio), where a key is optional.",
+      `${variable} is not set. Set it to your OpenAI API key, or set OPENAI_BASE_URL ` +
+        "(or base_url in the config file) to another OpenAI-compatible server (Ollama, vLLM, " +
+        "LM Studio), where a key is optional.",
     );
     this.name = "MissingApiKeyError";
+    this.variable = variable;
   }
 }
 
@@ -79,7 +86,8 @@ export class ModelNotFoundError extends ModelError {
   constructor(model: string, baseURL: string, detail: string, options?: ErrorOptions) {
     super(
       `The model ${JSON.stringify(model)} is not available at ${baseURL} (404: ${detail}). ` +
-        "Set PYGENT_MODEL to a model the server offers, or check OPENAI_BASE_URL.",
+        "Choose a model the server offers (--model, PYGENT_MODEL or model in the config file), " +
+        "or check the base URL.",
       404,
       options,
     );

@@ -25,15 +25,26 @@ import type { ToolCall } from "./history.ts";
 import type { Model, ModelReply, ModelRequest, Usage } from "./model.ts";
 import { DEFAULT_MODEL, type GetEnv, processEnv } from "./settings.ts";
 
-/** OpenAI's own API, used when `OPENAI_BASE_URL` is not set. */
+/** OpenAI's own API, used when no base URL is given. */
 export const OPENAI_API_URL = "https://api.openai.com/v1";
+/** The variable an API key is read from when none is given, as OpenAI's own SDK does. */
+export const DEFAULT_API_KEY_ENV = "OPENAI_API_KEY";
 
-/** Options of {@linkcode OpenAIModel}; unset values come from the environment. */
+/**
+ * Options of {@linkcode OpenAIModel}. Like OpenAI's own SDK, a model without `apiKey` or
+ * `baseURL` reads `OPENAI_API_KEY` and `OPENAI_BASE_URL`; no other setting comes from the
+ * environment.
+ */
 export interface OpenAIModelOptions {
-  /** The model. Default `PYGENT_MODEL`, else `gpt-4o-mini`. */
+  /** The model. Default `gpt-4o-mini`. */
   model?: string;
-  /** Default `OPENAI_API_KEY`; required only with OpenAI's own base URL. */
+  /**
+   * The API key; required only with OpenAI's own base URL. Default: the variable
+   * `apiKeyEnv` names.
+   */
   apiKey?: string;
+  /** The variable holding the API key, read when `apiKey` is not given. Default `OPENAI_API_KEY`. */
+  apiKeyEnv?: string;
   /** Default `OPENAI_BASE_URL`, else OpenAI's API. */
   baseURL?: string;
   /** Retries of a transient failure (429, 5xx, a dropped connection). Default 2. */
@@ -43,7 +54,7 @@ export interface OpenAIModelOptions {
    * for servers that cannot stream tool calls; the text then comes in one piece.
    */
   stream?: boolean;
-  /** Where to read settings from; defaults to `Deno.env`. */
+  /** Where `OPENAI_BASE_URL` and the API key's variable are read from; defaults to `Deno.env`. */
   getEnv?: GetEnv;
 }
 
@@ -74,11 +85,12 @@ export class OpenAIModel implements Model {
   /** Throws {@linkcode MissingApiKeyError} when no key is set for OpenAI's own API. */
   constructor(options: OpenAIModelOptions = {}) {
     const getEnv = options.getEnv ?? processEnv;
-    this.name = options.model ?? (getEnv("PYGENT_MODEL")?.trim() || DEFAULT_MODEL);
+    this.name = options.model ?? DEFAULT_MODEL;
     this.baseURL = options.baseURL ?? (getEnv("OPENAI_BASE_URL")?.trim() || OPENAI_API_URL);
-    const apiKey = options.apiKey ?? (getEnv("OPENAI_API_KEY")?.trim() || undefined);
+    const apiKeyEnv = options.apiKeyEnv ?? DEFAULT_API_KEY_ENV;
+    const apiKey = options.apiKey ?? (getEnv(apiKeyEnv)?.trim() || undefined);
     if (apiKey === undefined && this.baseURL.replace(/\/+$/, "") === OPENAI_API_URL) {
-      throw new MissingApiKeyError();
+      throw new MissingApiKeyError(apiKeyEnv);
     }
     this.#maxRetries = options.maxRetries ?? 2;
     this.#streaming = options.stream ?? true;

@@ -8,7 +8,7 @@
 
 import { Agent, type AgentEvent, type AgentOptions, HistoryFileError } from "../agent/mod.ts";
 import { DEFAULT_TIMEOUT_SECONDS } from "../agent/settings.ts";
-import { ConfigError, LazyRuntime, type Runtime, type SandboxInfo } from "../runtime/mod.ts";
+import { ConfigError, type Runtime } from "../runtime/mod.ts";
 import { VERSION } from "../version.ts";
 import { type CliConfig, parseArgs } from "./args.ts";
 import { parseInput } from "./commands.ts";
@@ -105,13 +105,13 @@ export async function main(args: string[]): Promise<number> {
   });
   let code = 1;
   try {
-    const sandbox = await describe(runtime);
+    const sandbox = await runtime.describe();
     if (sandbox.kind === "local" && config.runtime.docker === false && !interactive) {
       // The interactive first line says it; asked-for host mode has no fallback notice.
       view.event({ type: "notice", message: HOST_WARNING });
     }
     if (interactive || config.json) {
-      if (runtime instanceof LazyRuntime) await runtime.start();
+      await runtime.start();
       view.session({
         version: VERSION,
         model: session.agent.model.name,
@@ -149,7 +149,7 @@ export async function main(args: string[]): Promise<number> {
 
 /** The temporary workspace, when one was made and is now gone. */
 function removedWorkspace(runtime: Runtime): string | undefined {
-  if (runtime instanceof LazyRuntime && !runtime.started) return undefined;
+  if (!runtime.started) return undefined;
   const path = runtime.workspace;
   try {
     Deno.statSync(path);
@@ -197,11 +197,6 @@ function makeView(json: boolean, style: Style): View {
     live,
     columns: live ? Deno.consoleSize().columns : 80,
   });
-}
-
-/** Where commands will run, asking the engine without starting anything. */
-function describe(runtime: Runtime): Promise<SandboxInfo> {
-  return runtime instanceof LazyRuntime ? runtime.describe() : Promise.resolve(runtime.sandbox);
 }
 
 /** The interactive session: one prompt after another until `/exit`, Ctrl-D or Ctrl-C twice. */

@@ -175,7 +175,11 @@ export interface ContainerFilesOptions {
   workspace: Workspace;
   /** Where the workspace is mounted in the container, e.g. `/workspace`. */
   workdir: string;
-  /** Who the operations run as (`uid:gid`); see {@linkcode hostUser}. */
+  /**
+   * Who the operations run as (`uid:gid`): the host user, so what they make belongs to them
+   * whoever the sandbox runs as (root with `--root`); unset for the container's own user (a host
+   * with no uids, such as Windows).
+   */
   user?: string;
   /**
    * How long one operation may take, all of it (starting the exec, writing the
@@ -184,23 +188,6 @@ export interface ContainerFilesOptions {
    * Default 15 000, the engine's default request timeout.
    */
   deadlineMs?: number;
-}
-
-/**
- * The user file operations run as in the container: the host's `uid:gid`, so
- * what they make belongs to the host user whoever the sandbox runs as (root
- * with `--root`); undefined where the host has no uids (Windows), for the
- * container's own user.
- *
- * @example
- * ```ts
- * import { hostUser } from "./container_files.ts";
- * console.log(hostUser()); // e.g. "1000:1000"
- * ```
- */
-export function hostUser(): string | undefined {
-  const uid = Deno.uid();
-  return uid === null ? undefined : `${uid}:${Deno.gid()}`;
 }
 
 /**
@@ -213,7 +200,7 @@ export function hostUser(): string | undefined {
  * @example
  * ```ts
  * import { DockerClient } from "../docker/mod.ts";
- * import { ContainerFiles, hostUser } from "./container_files.ts";
+ * import { ContainerFiles } from "./container_files.ts";
  * import { Workspace } from "./workspace.ts";
  * const client = await DockerClient.connect();
  * const workspace = await Workspace.open("/tmp/project", ["/workspace"]);
@@ -222,7 +209,7 @@ export function hostUser(): string | undefined {
  * const files = new ContainerFiles({
  *   workspace,
  *   workdir: "/workspace",
- *   user: hostUser(),
+ *   user: `${Deno.uid()}:${Deno.gid()}`,
  *   startExec: async (body) => ({
  *     containerId,
  *     stream: await client.startExec(await client.createExec(containerId, body)),
@@ -256,7 +243,7 @@ export class ContainerFiles {
     return stdout;
   }
 
-  /** Creates or overwrites a file, making its parent folders, as {@linkcode hostUser}. */
+  /** Creates or overwrites a file, making its parent folders, as the host user. */
   async writeFile(path: string, content: string | Uint8Array): Promise<void> {
     const bytes = typeof content === "string" ? encoder.encode(content) : content;
     const { status } = await this.#run("w", path, bytes);

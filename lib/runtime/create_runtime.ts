@@ -7,6 +7,7 @@
 
 import { DockerClient, DockerUnavailableError } from "../docker/mod.ts";
 import { DockerRuntime, newSessionId } from "./docker_runtime.ts";
+import { asSandboxError } from "./errors.ts";
 import { LocalRuntime } from "./local_runtime.ts";
 import {
   type ResolvedRuntimeOptions,
@@ -39,7 +40,9 @@ export async function chooseSandbox(options: RuntimeOptions = {}): Promise<Sandb
   } catch (error) {
     // A DOCKER_HOST the user set but that cannot be used is their mistake to fix, not a reason
     // to run on the host.
-    if (resolved.docker === true || !(error instanceof DockerUnavailableError)) throw error;
+    if (resolved.docker === true || !(error instanceof DockerUnavailableError)) {
+      asSandboxError(error);
+    }
     resolved.onEvent({
       type: "notice",
       message: `${describeFailure(error)} Commands run on the host, NOT isolated: ` +
@@ -70,7 +73,7 @@ export async function startRuntime(choice: SandboxChoice): Promise<Runtime> {
   } catch (error) {
     await workspace.dispose();
     if (choice.kind === "docker") choice.client.close();
-    throw error;
+    asSandboxError(error);
   }
 }
 

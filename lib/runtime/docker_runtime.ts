@@ -17,8 +17,9 @@ import {
   type ExecStream,
   formatEndpoint,
 } from "../docker/mod.ts";
-import { ContainerFiles, hostUser } from "./container_files.ts";
-import { SandboxLostError } from "./errors.ts";
+import { CONTAINER_WORKDIR, type SandboxPolicy } from "../policy/sandbox_policy.ts";
+import { ContainerFiles } from "./container_files.ts";
+import { asSandboxError, SandboxLostError } from "./errors.ts";
 import type { ResolvedRuntimeOptions } from "./options.ts";
 import { CONTAINER_KILL_FUNCTION, containerPidsGuard } from "./container_sweep.ts";
 import type { BashOptions, BashResult, Runtime, SandboxInfo } from "./runtime.ts";
@@ -26,8 +27,7 @@ import { type RunningCommand, Shell, type ShellChunk, type ShellProcess } from "
 import type { Workspace } from "./workspace.ts";
 import { VERSION } from "../version.ts";
 
-/** Where the workspace appears inside the container. */
-export const CONTAINER_WORKDIR = "/workspace";
+export { CONTAINER_WORKDIR };
 /** Label every Pygent container carries, with the session id as its value. */
 export const SESSION_LABEL = "pygent.session";
 /** Label naming the process (`host:pid`) that owns the container. */
@@ -56,7 +56,7 @@ const KEEP_ALIVE = ["/bin/sh", "-c", "read _ || while :; do sleep 3600; done"];
 const SANDBOX_HOME = "/tmp";
 
 /**
- * The container settings for a session: locked down unless an option loosens them.
+ * The container settings for a session: its sandbox policy, turned into the engine's terms.
  *
  * @param sessionId Hex id that names and labels the container.
  */
@@ -65,19 +65,26 @@ export function containerConfig(
   workspace: Workspace,
   sessionId: string,
 ): ContainerCreateBody {
-  const host = hostUser();
-  const asRoot = options.user === "root" || host === undefined;
-  const env = Object.entries(options.env).map(([k, v]) => `${k}=${v}`);
+  const policy = options.sandbox;
+  const host = userSpec(policy);
+  const asRoot = policy.user === "root" || host === undefined;
+  const env = Object.entries(policy.env).map(([k, v]) => `${k}=${v}`);
   if (!asRoot) env.unshift(`HOME=${SANDBOX_HOME}`);
+  const binds = policy.mounts.filter((m) => m.kind === "workspace")
+    .map((m) => `${workspace.path}:${m.target}${m.readOnly ? ":ro" : ""}`);
+  const tmpfs = Object.fromEntries(
+    policy.mounts.filter((m) => m.kind === "tmpfs")
+      .map((m) => [m.target, `${m.readOnly ? "ro" : "rw"},exec,nosuid,nodev,mode=1777`]),
+  );
   return {
     Image: options.image,
     Entrypoint: [KEEP_ALIVE[0]],
     Cmd: KEEP_ALIVE.slice(1),
-    ...(options.user === "root" ? { User: "0:0" } : host ? { User: host } : {}),
+    ...(policy.user === "root" ? { User: "0:0" } : host ? { User: host } : {}),
     Env: env,
     WorkingDir: CONTAINER_WORKDIR,
     OpenStdin: true,
-    NetworkDisabled: !options.network,
+    NetworkDisabled: !policy.network,
     Labels: {
       [SESSION_LABEL]: sessionId,
       [OWNER_LABEL]: `${Deno.hostname()}:${Deno.pid}`,
@@ -87,20 +94,25 @@ export function containerConfig(
       ...(workspace.temporary ? { [TEMPORARY_WORKSPACE_LABEL]: "true" } : {}),
     },
     HostConfig: {
-      Binds: [`${workspace.path}:${CONTAINER_WORKDIR}`],
-      NetworkMode: options.network ? "bridge" : "none",
-      Memory: options.memoryBytes,
-      MemorySwap: options.memoryBytes,
-      PidsLimit: options.pidsLimit,
-      ...(options.cpus ? { NanoCpus: Math.round(options.cpus * 1e9) } : {}),
+      Binds: binds,
+      NetworkMode: policy.network ? "bridge" : "none",
+      Memory: policy.memoryBytes,
+      MemorySwap: policy.memoryBytes,
+      PidsLimit: policy.pidsLimit,
+      ...(policy.cpus ? { NanoCpus: Math.round(policy.cpus * 1e9) } : {}),
       // Root keeps Docker's default capabilities (apt-get needs chown, setuid…); others get none.
-      CapDrop: options.user === "root" ? [] : ["ALL"],
+      CapDrop: policy.user === "root" ? [] : ["ALL"],
       SecurityOpt: ["no-new-privileges"],
       Privileged: false,
       Init: true,
-      Tmpfs: { "/tmp": "rw,exec,nosuid,nodev,mode=1777" },
+      Tmpfs: tmpfs,
     },
   };
+}
+
+/** The host user as the engine's `uid:gid`, or undefined where the host has no uids. */
+function userSpec(policy: SandboxPolicy): string | undefined {
+  return policy.hostUser && `${policy.hostUser.uid}:${policy.hostUser.gid}`;
 }
 
 /**
@@ -141,7 +153,7 @@ export class DockerRuntime implements Runtime {
     this.#files = new ContainerFiles({
       workspace,
       workdir: CONTAINER_WORKDIR,
-      user: hostUser(),
+      user: userSpec(options.sandbox),
       // A file call that finds the container gone goes on in a new one, as a command does.
       startExec: (body, signal) => this.#startExec(body, signal),
       deadlineMs: client.requestTimeoutMs,
@@ -160,7 +172,7 @@ export class DockerRuntime implements Runtime {
       spawn: (signal) => this.#spawnShell(signal),
       outputLimit: options.outputLimit,
       explainKill: (code) => this.#explainKill(code),
-      prelude: CONTAINER_KILL_FUNCTION + containerPidsGuard(options.pidsLimit),
+      prelude: CONTAINER_KILL_FUNCTION + containerPidsGuard(options.sandbox.pidsLimit),
       startDeadline,
     });
     this.#controller = new Shell({
@@ -186,7 +198,7 @@ export class DockerRuntime implements Runtime {
       await runtime.#shell.start();
     } catch (error) {
       await runtime.cleanup();
-      throw error;
+      asSandboxError(error);
     }
     return runtime;
   }
@@ -214,13 +226,28 @@ export class DockerRuntime implements Runtime {
       image: this.#options.image,
       workdir: CONTAINER_WORKDIR,
       shell: this.#shell.kind ?? "sh",
-      network: this.#options.network,
+      network: this.#options.sandbox.network,
     };
+  }
+
+  /** True: made by `create`, the container runs. */
+  get started(): boolean {
+    return true;
+  }
+
+  /** This runtime: it has started. */
+  start(): Promise<Runtime> {
+    return Promise.resolve(this);
+  }
+
+  /** Where commands run. */
+  describe(): Promise<SandboxInfo> {
+    return Promise.resolve(this.sandbox);
   }
 
   /** Runs a command in the session's shell. */
   async bash(cmd: string, options?: BashOptions): Promise<BashResult> {
-    const result = await this.#shell.run(cmd, options);
+    const result = await this.#shell.run(cmd, options).catch(asSandboxError);
     // The controller (which stops runaway commands) starts after the first command, off the
     // start-up path; it must exist before a fork bomb exhausts the pids limit.
     this.#readyController().catch(() => {});
@@ -232,17 +259,17 @@ export class DockerRuntime implements Runtime {
    * the sandbox swaps in can only lead into the container's own files.
    */
   writeFile(path: string, content: string | Uint8Array): Promise<void> {
-    return this.#files.writeFile(path, content);
+    return this.#files.writeFile(path, content).catch(asSandboxError);
   }
 
   /** Reads a workspace file from inside the sandbox, as the host user. */
   readFile(path: string): Promise<string> {
-    return this.#files.readFile(path);
+    return this.#files.readFile(path).catch(asSandboxError);
   }
 
   /** Starts a fresh shell in `/workspace`. */
   reset(): Promise<void> {
-    return this.#shell.reset();
+    return this.#shell.reset().catch(asSandboxError);
   }
 
   /** Removes the container (one forced delete) and the temporary workspace. */
@@ -473,7 +500,7 @@ export class DockerRuntime implements Runtime {
     const count = result?.stdout.trim();
     if (!count || count === "unknown" || count === this.#oomKills) return undefined;
     this.#oomKills = count;
-    const mib = Math.round(this.#options.memoryBytes / 1024 / 1024);
+    const mib = Math.round(this.#options.sandbox.memoryBytes / 1024 / 1024);
     return `pygent: killed: out of memory (the container's memory limit is ${mib} MiB). ` +
       "Use less memory, or raise the container's memory limit.";
   }

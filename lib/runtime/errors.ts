@@ -4,6 +4,8 @@
  * @module
  */
 
+import { DockerError } from "../docker/mod.ts";
+
 /** Base class of the runtime layer's errors. */
 export class RuntimeError extends Error {
   /**
@@ -33,18 +35,6 @@ export class PathOutsideWorkspaceError extends RuntimeError {
   }
 }
 
-/** A setting (option, flag or environment variable) has a value that cannot be used. */
-export class ConfigError extends RuntimeError {
-  /**
-   * Creates a `ConfigError`.
-   * @param message Which setting, what it holds, and what it accepts.
-   */
-  constructor(message: string) {
-    super(message);
-    this.name = "ConfigError";
-  }
-}
-
 /** The sandbox container went away (removed from outside, engine restarted). */
 export class SandboxLostError extends RuntimeError {
   /**
@@ -60,4 +50,38 @@ export class SandboxLostError extends RuntimeError {
     );
     this.name = "SandboxLostError";
   }
+}
+
+/**
+ * The sandbox cannot run anything: no Docker engine answered, or the engine failed or stopped
+ * answering. Neither the model nor a retry of the same call can fix it; the message says what
+ * the user can do, and `cause` holds the engine client's own error.
+ *
+ * @example
+ * ```ts
+ * import { SandboxUnavailableError } from "./errors.ts";
+ * const error = new SandboxUnavailableError("No Docker engine answered. Start Docker.");
+ * console.log(error.name); // "SandboxUnavailableError"
+ * ```
+ */
+export class SandboxUnavailableError extends RuntimeError {
+  /**
+   * Creates a `SandboxUnavailableError`.
+   * @param message What failed and what to do.
+   */
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "SandboxUnavailableError";
+  }
+}
+
+/**
+ * For `.catch` at the runtime's edge: an engine client's error becomes a
+ * {@linkcode SandboxUnavailableError} with the same message; any other error stays.
+ */
+export function asSandboxError(error: unknown): never {
+  if (error instanceof DockerError) {
+    throw new SandboxUnavailableError(error.message, { cause: error });
+  }
+  throw error;
 }

@@ -148,6 +148,6 @@ function describeChoice(choice: SandboxChoice): SandboxInfo {
     workdir: CONTAINER_WORKDIR,
     // The image's shell is known once the container runs; nearly every image has bash.
     shell: "bash",
-    network: options.network,
+    network: options.sandbox.network,
   };
 }

@@ -68,7 +68,7 @@ export class LocalRuntime implements Runtime {
 
   /** Prepares the runtime; on Linux and macOS its shell starts with the first command. */
   static create(options: ResolvedRuntimeOptions, workspace: Workspace): LocalRuntime {
-    const env = localEnvironment(options.env);
+    const env = localEnvironment(options.sandbox.env);
     const runner: CommandRunner = options.os === "windows"
       ? new WindowsCommands(workspace.path, env, options.outputLimit)
       : unixRunner(hostShell(options.os), workspace.path, env, options.outputLimit);
@@ -83,6 +83,21 @@ export class LocalRuntime implements Runtime {
   /** Where commands run. */
   get sandbox(): SandboxInfo {
     return { kind: "local", os: this.#os, shell: this.#runner.shell };
+  }
+
+  /** True: made by `create`, it is ready. */
+  get started(): boolean {
+    return true;
+  }
+
+  /** This runtime: it is ready. */
+  start(): Promise<Runtime> {
+    return Promise.resolve(this);
+  }
+
+  /** Where commands run. */
+  describe(): Promise<SandboxInfo> {
+    return Promise.resolve(this.sandbox);
   }
 
   /** Runs a command on the host. */

@@ -24,5 +24,4 @@ export * from "./reaper.ts";
 export type * from "./runtime.ts";
 export { DEFAULT_TIMEOUT_MS, shellQuote } from "./shell.ts";
 export { MAX_READ_BYTES, Workspace } from "./workspace.ts";
-// Engine faults end an agent's step; the layers above see them through this layer.
-export { DockerError } from "../docker/mod.ts";
+export { ConfigError } from "../errors.ts";

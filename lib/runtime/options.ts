@@ -6,7 +6,8 @@
  */
 
 import { REQUEST_TIMEOUT_MS } from "../docker/mod.ts";
-import { ConfigError } from "./errors.ts";
+import { ConfigError } from "../errors.ts";
+import { type SandboxPolicy, sandboxPolicy } from "../policy/sandbox_policy.ts";
 import type { RuntimeEvent } from "./runtime.ts";
 
 /** The image used when none is given. */
@@ -23,14 +24,13 @@ export const MIN_PIDS_LIMIT = 8;
 export const MIN_CPUS = 0.01;
 
 /**
- * Options of {@linkcode createRuntime}. Everything is optional; unset values come
- * from the environment (`PYGENT_USE_DOCKER`, `PYGENT_IMAGE`, `PYGENT_WORKSPACE`)
- * or the defaults.
+ * Options of {@linkcode createRuntime}. Everything is optional; unset values are the defaults
+ * (the runtime reads no `PYGENT_*` variable: the command line's loader does, and passes values).
  */
 export interface RuntimeOptions {
   /** `true`: Docker or an error. `false`: the host. Unset: Docker when an engine answers, else the host. */
   docker?: boolean;
-  /** Container image. Default `PYGENT_IMAGE`, else `python:3.12-slim`. */
+  /** Container image. Default `python:3.12-slim`. */
   image?: string;
   /** Host folder to work in, used in place and never deleted. Default: a fresh temporary folder. */
   workspace?: string;
@@ -50,6 +50,11 @@ export interface RuntimeOptions {
   user?: "host" | "root";
   /** Variables given to the sandbox; nothing else of the host's environment crosses over. */
   env?: Record<string, string>;
+  /**
+   * The whole sandbox policy at once, as a settings loader builds it with `sandboxPolicy()`;
+   * `network`, `memoryBytes`, `pidsLimit`, `cpus`, `user` and `env` must then be left unset.
+   */
+  sandbox?: SandboxPolicy;
   /** Bytes of output kept per command, both streams together (head and tail). Default 1 MiB. */
   outputLimit?: number;
   /**
@@ -59,7 +64,10 @@ export interface RuntimeOptions {
   engineTimeoutMs?: number;
   /** Receives notices (e.g. the fallback to the host) and image pull progress. */
   onEvent?: (event: RuntimeEvent) => void;
-  /** Where to read settings from; defaults to `Deno.env`. */
+  /**
+   * Where Docker's own variables (`DOCKER_HOST`, `DOCKER_TLS_VERIFY`, `DOCKER_CERT_PATH`) are read
+   * from, to find the engine; defaults to `Deno.env`.
+   */
   getEnv?: (name: string) => string | undefined;
   /** The platform to behave as; defaults to `Deno.build.os`. For tests of other platforms. */
   os?: typeof Deno.build.os;
@@ -70,12 +78,7 @@ export interface ResolvedRuntimeOptions {
   docker: boolean | undefined;
   image: string;
   workspace: string | undefined;
-  network: boolean;
-  memoryBytes: number;
-  pidsLimit: number;
-  cpus: number | undefined;
-  user: "host" | "root";
-  env: Record<string, string>;
+  sandbox: SandboxPolicy;
   outputLimit: number;
   engineTimeoutMs: number;
   onEvent: (event: RuntimeEvent) => void;
@@ -91,34 +94,45 @@ export function parseBoolean(name: string, value: string): boolean {
   throw new ConfigError(`${name}=${value} is not valid; use 1 or 0 (true or false).`);
 }
 
-/** Applies the environment and the defaults, refusing values that cannot work. */
+/** Applies the defaults, refusing values that cannot work. */
 export function resolveRuntimeOptions(options: RuntimeOptions = {}): ResolvedRuntimeOptions {
-  const getEnv = options.getEnv ?? ((name: string) => Deno.env.get(name));
-  const useDocker = getEnv("PYGENT_USE_DOCKER");
   const resolved: ResolvedRuntimeOptions = {
-    docker: options.docker ??
-      (useDocker ? parseBoolean("PYGENT_USE_DOCKER", useDocker) : undefined),
-    image: options.image ?? (getEnv("PYGENT_IMAGE") || DEFAULT_IMAGE),
-    workspace: options.workspace ?? (getEnv("PYGENT_WORKSPACE") || undefined),
-    network: options.network ?? false,
-    memoryBytes: options.memoryBytes ?? DEFAULT_MEMORY_BYTES,
-    pidsLimit: options.pidsLimit ?? DEFAULT_PIDS_LIMIT,
-    cpus: options.cpus,
-    user: options.user ?? "host",
-    env: options.env ?? {},
+    docker: options.docker,
+    image: options.image ?? DEFAULT_IMAGE,
+    workspace: options.workspace,
+    sandbox: options.sandbox ?? sandboxPolicy({
+      network: options.network ?? false,
+      user: options.user ?? "host",
+      memoryBytes: options.memoryBytes ?? DEFAULT_MEMORY_BYTES,
+      pidsLimit: options.pidsLimit ?? DEFAULT_PIDS_LIMIT,
+      cpus: options.cpus,
+      env: options.env ?? {},
+    }),
     outputLimit: options.outputLimit ?? 1024 * 1024,
     engineTimeoutMs: options.engineTimeoutMs ?? REQUEST_TIMEOUT_MS,
     onEvent: options.onEvent ?? (() => {}),
-    getEnv,
+    getEnv: options.getEnv ?? ((name: string) => Deno.env.get(name)),
     os: options.os ?? Deno.build.os,
   };
-  positive("memoryBytes", resolved.memoryBytes, MIN_MEMORY_BYTES);
-  positive("pidsLimit", resolved.pidsLimit, MIN_PIDS_LIMIT);
+  if (options.sandbox) {
+    const both = (["network", "memoryBytes", "pidsLimit", "cpus", "user", "env"] as const)
+      .filter((key) => options[key] !== undefined);
+    if (both.length > 0) {
+      throw new ConfigError(
+        `Give the sandbox settings either as "sandbox" or one by one, not both (${
+          both.join(", ")
+        }).`,
+      );
+    }
+  }
+  const { sandbox } = resolved;
+  positive("memoryBytes", sandbox.memoryBytes, MIN_MEMORY_BYTES);
+  positive("pidsLimit", sandbox.pidsLimit, MIN_PIDS_LIMIT);
   positive("outputLimit", resolved.outputLimit, 1024);
   positive("engineTimeoutMs", resolved.engineTimeoutMs, 1);
-  if (resolved.cpus !== undefined) positive("cpus", resolved.cpus, MIN_CPUS);
+  if (sandbox.cpus !== undefined) positive("cpus", sandbox.cpus, MIN_CPUS);
   if (!resolved.image.trim()) throw new ConfigError("The image name is empty.");
-  for (const name of Object.keys(resolved.env)) {
+  for (const name of Object.keys(sandbox.env)) {
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
       throw new ConfigError(`${JSON.stringify(name)} is not a valid environment variable name.`);
     }

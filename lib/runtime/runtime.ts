@@ -86,8 +86,17 @@ export interface Runtime extends AsyncDisposable {
   readonly kind: "docker" | "local";
   /** Host path of the workspace. */
   readonly workspace: string;
-  /** Where commands run. */
+  /** Where commands run. A lazy runtime throws a `RuntimeError` here before it has started. */
   readonly sandbox: SandboxInfo;
+  /** True once the sandbox has started (always, for a runtime made by `createRuntime`). */
+  readonly started: boolean;
+  /**
+   * Starts the sandbox when it has not started yet (a lazy runtime starts on first use) and
+   * resolves to this runtime. Fails with a `SandboxUnavailableError` when it cannot start.
+   */
+  start(): Promise<Runtime>;
+  /** Where commands run, or will run once started: asks the engine, starts nothing. */
+  describe(): Promise<SandboxInfo>;
   /** Run a command in the session's shell; `cd`, variables and functions persist between calls. */
   bash(cmd: string, options?: BashOptions): Promise<BashResult>;
   /** Create or overwrite a file; `path` is relative to the workspace, parents are created. */

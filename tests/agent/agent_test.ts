@@ -11,6 +11,7 @@ import {
   HistoryFileError,
   MissingApiKeyError,
   ModelAuthError,
+  SandboxUnavailableError,
   type Tool,
 } from "../../lib/mod.ts";
 import { OpenAIServer } from "../support/openai_server.ts";
@@ -202,25 +203,38 @@ Deno.test("the step limit stops a step, says so plainly, and leaves a history th
   assertValidRequest(server.requests[3]);
 });
 
-Deno.test("PYGENT_MAX_STEPS sets the step limit", async () => {
+Deno.test("maxSteps sets the step limit", async () => {
   await using server = await OpenAIServer.start([]);
-  await using ag = testAgent(server, { getEnv: (n) => n === "PYGENT_MAX_STEPS" ? "4" : undefined });
+  await using ag = testAgent(server, { maxSteps: 4 });
   assert.equal(ag.maxSteps, 4);
 });
 
-Deno.test("a PYGENT_MAX_STEPS that is not a whole number is a ConfigError that names it", async () => {
+Deno.test("the agent reads no PYGENT_* variable: the command line's loader does", async () => {
+  await using server = await OpenAIServer.start([]);
+  const env: Record<string, string> = { PYGENT_MAX_STEPS: "4", PYGENT_MODEL: "m-env" };
+  await using ag = new Agent({
+    runtimeOptions: { docker: false },
+    baseURL: server.baseURL,
+    getEnv: (n) => env[n],
+  });
+  assert.equal(ag.maxSteps, 20);
+  assert.equal(ag.model.name, "gpt-4o-mini");
+});
+
+Deno.test("a maxSteps that is not a whole number of at least 1 is a ConfigError that names it", async () => {
   await using server = await OpenAIServer.start([]);
   assert.throws(
-    () => testAgent(server, { getEnv: (n) => n === "PYGENT_MAX_STEPS" ? "abc" : undefined }),
-    (e) => e instanceof ConfigError && /PYGENT_MAX_STEPS=abc is not valid/.test(e.message),
+    () => testAgent(server, { maxSteps: 0 }),
+    (e) => e instanceof ConfigError && /maxSteps must be a whole number/.test(e.message),
   );
 });
 
-Deno.test("a PYGENT_TIMEOUT that is not a number is a ConfigError that names it", async () => {
+Deno.test("a timeout that is not above 0 is a ConfigError that names it", async () => {
   await using server = await OpenAIServer.start([]);
   assert.throws(
-    () => testAgent(server, { getEnv: (n) => n === "PYGENT_TIMEOUT" ? "-1" : undefined }),
-    (e) => e instanceof ConfigError && /PYGENT_TIMEOUT=-1 is not valid/.test(e.message),
+    () => testAgent(server, { timeout: -1 }),
+    (e) =>
+      e instanceof ConfigError && /timeout must be a number of seconds above 0/.test(e.message),
   );
 });
 
@@ -230,18 +244,22 @@ Deno.test("new Agent() without OPENAI_API_KEY for OpenAI's own API throws Missin
 
 Deno.test("with another OPENAI_BASE_URL the API key is optional", async () => {
   await using server = await OpenAIServer.start([say("Hi.")]);
-  const env: Record<string, string> = { OPENAI_BASE_URL: server.baseURL, PYGENT_MODEL: "m-1" };
-  await using ag = new Agent({ runtimeOptions: { docker: false }, getEnv: (n) => env[n] });
+  const env: Record<string, string> = { OPENAI_BASE_URL: server.baseURL };
+  await using ag = new Agent({
+    runtimeOptions: { docker: false },
+    modelName: "m-1",
+    getEnv: (n) => env[n],
+  });
   assert.equal((await ag.step("hi")).text, "Hi.");
   assert.equal(server.requests[0].body.model, "m-1");
 });
 
-Deno.test("a command's timeout is stated to the model, and the default comes from PYGENT_TIMEOUT", async () => {
+Deno.test("a command's timeout is stated to the model, and the default comes from the timeout option", async () => {
   await using server = await OpenAIServer.start([
     { kind: "message", toolCalls: [bash("sleep 5")] },
     say("It timed out."),
   ]);
-  await using ag = testAgent(server, { getEnv: (n) => n === "PYGENT_TIMEOUT" ? "0.5" : undefined });
+  await using ag = testAgent(server, { timeout: 0.5 });
   const result = await ag.step("sleep");
 
   assert.equal(result.toolRuns[0].timedOut, true);
@@ -555,12 +573,15 @@ Deno.test("a systemPrompt option replaces the default prompt", async () => {
   assert.deepEqual(server.requests[0].body.messages[0], { role: "system", content: "Be terse." });
 });
 
-Deno.test("a step with Docker required and no engine fails with DockerUnavailableError and asks nothing", async () => {
+Deno.test("a step with Docker required and no engine fails with SandboxUnavailableError and asks nothing", async () => {
   await using server = await OpenAIServer.start([say("unused")]);
   const env = (n: string) => n === "DOCKER_HOST" ? "unix:///nonexistent/docker.sock" : undefined;
   await using ag = testAgent(server, { runtimeOptions: { docker: true, getEnv: env } });
 
-  await assert.rejects(ag.step("hi"), DockerUnavailableError);
+  await assert.rejects(
+    ag.step("hi"),
+    (e) => e instanceof SandboxUnavailableError && e.cause instanceof DockerUnavailableError,
+  );
   assert.equal(server.requests.length, 0);
   assert.deepEqual(ag.history, []);
 });

@@ -14,8 +14,6 @@ async function runExample(server: OpenAIServer, name: string, args: string[] = [
     env: {
       OPENAI_BASE_URL: server.baseURL,
       OPENAI_API_KEY: "",
-      PYGENT_MODEL: "test-model",
-      PYGENT_USE_DOCKER: "0",
       NO_COLOR: "1",
     },
     stdout: "piped",
@@ -33,7 +31,7 @@ Deno.test("the seed's example runs from examples/ against an OpenAI-compatible s
   const { code, stderr } = await runExample(server, "seed.ts");
 
   assert.equal(code, 0, stderr);
-  assert.equal(server.requests[0].body.model, "test-model");
+  assert.equal(server.requests[0].body.model, "gpt-4o-mini");
   assert.equal(server.requests[0].body.messages[1].content, "echo 'Ola Mundo'");
   assert.deepEqual(toolResults(server.requests[1]), ["Ola Mundo\n[exit code 0]"]);
   assertValidRequest(server.requests[1]);

@@ -147,7 +147,8 @@ Deno.test("an unknown model is a ModelNotFoundError that names the model and the
       e instanceof ModelNotFoundError &&
       e.message.startsWith(`The model "test-model" is not available at ${server.baseURL} (404: `) &&
       e.message.endsWith(
-        "Set PYGENT_MODEL to a model the server offers, or check OPENAI_BASE_URL.",
+        "Choose a model the server offers (--model, PYGENT_MODEL or model in the config file), " +
+          "or check the base URL.",
       ),
   );
 });
@@ -230,13 +231,13 @@ Deno.test("aborting a reply in progress rejects promptly with the abort reason",
   );
 });
 
-Deno.test("PYGENT_MODEL and OPENAI_BASE_URL configure the default model", () => {
+Deno.test("OPENAI_BASE_URL configures the default model's server, as in OpenAI's SDK; PYGENT_MODEL is not read", () => {
   const env: Record<string, string> = {
     PYGENT_MODEL: "qwen2.5",
     OPENAI_BASE_URL: "http://127.0.0.1:11434/v1",
   };
   const model = new OpenAIModel({ getEnv: (n) => env[n] });
-  assert.equal(model.name, "qwen2.5");
+  assert.equal(model.name, "gpt-4o-mini");
   assert.equal(model.baseURL, "http://127.0.0.1:11434/v1");
   assert.equal(
     new OpenAIModel({ getEnv: (n) => n === "OPENAI_API_KEY" ? "k" : undefined }).name,

@@ -1,11 +1,15 @@
 // Choosing where commands run (issue #2).
 import assert from "node:assert/strict";
 import { DockerApiError, DockerUnavailableError } from "../../lib/docker/mod.ts";
+import { sandboxPolicy } from "../../lib/policy/sandbox_policy.ts";
 import {
   ConfigError,
   createRuntime,
+  DEFAULT_IMAGE,
+  DEFAULT_MEMORY_BYTES,
   LazyRuntime,
   type RuntimeEvent,
+  SandboxUnavailableError,
 } from "../../lib/runtime/mod.ts";
 import { dockerTest, TEST_IMAGE } from "../support/docker.ts";
 
@@ -39,7 +43,8 @@ Deno.test("forced Docker with no engine fails, naming what it tried and how to f
     await assert.rejects(
       createRuntime({ docker: true, getEnv: envWith({ DOCKER_HOST: missingSocket }) }),
       (error: Error) => {
-        assert.ok(error instanceof DockerUnavailableError);
+        assert.ok(error instanceof SandboxUnavailableError);
+        assert.ok(error.cause instanceof DockerUnavailableError);
         assert.match(error.message, /nonexistent\/pygent-test\.sock: no socket there/);
         assert.match(error.message, /DOCKER_HOST/);
         assert.match(error.message, /--no-docker/);
@@ -51,17 +56,18 @@ Deno.test("forced Docker with no engine fails, naming what it tried and how to f
   }
 });
 
-Deno.test("PYGENT_USE_DOCKER=1 never falls back", async () => {
+Deno.test("docker: true never falls back", async () => {
   await assert.rejects(
-    createRuntime({ getEnv: envWith({ DOCKER_HOST: missingSocket, PYGENT_USE_DOCKER: "1" }) }),
-    DockerUnavailableError,
+    createRuntime({ docker: true, getEnv: envWith({ DOCKER_HOST: missingSocket }) }),
+    SandboxUnavailableError,
   );
 });
 
-Deno.test("PYGENT_USE_DOCKER=0 runs on the host without asking the engine", async () => {
+Deno.test("docker: false runs on the host without asking the engine", async () => {
   const events: RuntimeEvent[] = [];
   const rt = await createRuntime({
-    getEnv: envWith({ PYGENT_USE_DOCKER: "0", DOCKER_HOST: missingSocket }),
+    docker: false,
+    getEnv: envWith({ DOCKER_HOST: missingSocket }),
     onEvent: (e) => events.push(e),
   });
   await rt.cleanup();
@@ -69,14 +75,32 @@ Deno.test("PYGENT_USE_DOCKER=0 runs on the host without asking the engine", asyn
   assert.deepEqual(events, []);
 });
 
-Deno.test("a PYGENT_USE_DOCKER value other than 0/1/true/false is an error", async () => {
+dockerTest("the runtime reads no PYGENT_* variable: the command line's loader does", async () => {
+  const rt = new LazyRuntime({ getEnv: envWith({ PYGENT_USE_DOCKER: "0", PYGENT_IMAGE: "x:y" }) });
+  try {
+    const sandbox = await rt.describe();
+    assert.equal(sandbox.kind, "docker");
+    assert.equal(sandbox.kind === "docker" && sandbox.image, DEFAULT_IMAGE);
+  } finally {
+    await rt.cleanup();
+  }
+});
+
+Deno.test("a sandbox policy and single sandbox options together are refused", async () => {
   await assert.rejects(
-    createRuntime({ getEnv: envWith({ PYGENT_USE_DOCKER: "maybe" }) }),
-    (error: Error) => {
-      assert.ok(error instanceof ConfigError);
-      assert.match(error.message, /PYGENT_USE_DOCKER=maybe/);
-      return true;
-    },
+    createRuntime({
+      docker: false,
+      network: true,
+      sandbox: sandboxPolicy({
+        network: false,
+        user: "host",
+        memoryBytes: DEFAULT_MEMORY_BYTES,
+        pidsLimit: 64,
+        cpus: undefined,
+        env: {},
+      }),
+    }),
+    (error: Error) => error instanceof ConfigError && /not both \(network\)/.test(error.message),
   );
 });
 
@@ -104,7 +128,8 @@ dockerTest(
     await assert.rejects(
       createRuntime({ image: "localhost:1/pygent/missing:never", onEvent: (e) => events.push(e) }),
       (error: Error) => {
-        assert.ok(error instanceof DockerApiError);
+        assert.ok(error instanceof SandboxUnavailableError);
+        assert.ok(error.cause instanceof DockerApiError);
         assert.match(error.message, /localhost:1/);
         return true;
       },
@@ -113,8 +138,8 @@ dockerTest(
   },
 );
 
-dockerTest("PYGENT_IMAGE chooses the image", async () => {
-  const rt = await createRuntime({ docker: true, getEnv: envWith({ PYGENT_IMAGE: TEST_IMAGE }) });
+dockerTest("the image option chooses the image", async () => {
+  const rt = await createRuntime({ docker: true, image: TEST_IMAGE });
   try {
     assert.equal(rt.sandbox.kind === "docker" && rt.sandbox.image, TEST_IMAGE);
   } finally {
@@ -151,7 +176,7 @@ dockerTest("a lazy runtime that failed to start tries again on the next call", a
     getEnv: (name) => name === "DOCKER_HOST" ? host : Deno.env.get(name),
   });
   try {
-    await assert.rejects(rt.bash("true"), DockerUnavailableError);
+    await assert.rejects(rt.bash("true"), SandboxUnavailableError);
     host = "unix:///var/run/docker.sock";
     assert.equal((await rt.bash("echo up")).stdout, "up\n");
   } finally {

@@ -6,7 +6,7 @@
  * @module
  */
 
-import { DockerError } from "../../runtime/mod.ts";
+import { SandboxUnavailableError } from "../../runtime/mod.ts";
 import { AgentError } from "../errors.ts";
 import { validateJson } from "../json_schema.ts";
 import type { ToolSchema } from "../model.ts";
@@ -79,8 +79,8 @@ export class ToolRegistry {
   /**
    * Runs one call as the model made it. An unknown tool, arguments that are not a JSON
    * object or do not match the schema, and whatever the tool throws become a tool error
-   * the model reads. Only a cancellation (the abort reason) and a fault of the Docker
-   * engine itself propagate: the model can correct neither.
+   * the model reads. Only a cancellation (the abort reason) and a sandbox that cannot run
+   * anything (a {@linkcode SandboxUnavailableError}) propagate: the model can correct neither.
    */
   async call(name: string, rawArgs: string, context: ToolContext): Promise<ToolOutput> {
     const tool = this.#tools.get(name);
@@ -99,7 +99,7 @@ export class ToolRegistry {
       const output = await tool.run(args as never, context);
       return typeof output === "string" ? { content: output } : output;
     } catch (error) {
-      if (context.signal?.aborted || error instanceof DockerError) throw error;
+      if (context.signal?.aborted || error instanceof SandboxUnavailableError) throw error;
       return failure(error instanceof Error ? error.message : String(error));
     }
   }

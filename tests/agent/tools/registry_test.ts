@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { AgentError, type Tool, ToolRegistry } from "../../../lib/agent/mod.ts";
-import { DockerConnectionError } from "../../../lib/mod.ts";
+import { SandboxUnavailableError } from "../../../lib/mod.ts";
 import { withContext } from "./_runtime.ts";
 
 const echo: Tool<{ text: string }> = {
@@ -49,16 +49,16 @@ Deno.test("arguments that are JSON but not an object are a tool error", () =>
     });
   }));
 
-Deno.test("a fault of the Docker engine propagates instead of becoming a tool error", () =>
+Deno.test("a sandbox that cannot run anything propagates instead of becoming a tool error", () =>
   withContext(async (context) => {
     const failing: Tool = {
       ...echo,
       name: "engine",
-      run: () => Promise.reject(new DockerConnectionError("unix:///var/run/docker.sock", "EOF")),
+      run: () => Promise.reject(new SandboxUnavailableError("Lost the connection (EOF).")),
     };
     await assert.rejects(
       new ToolRegistry([failing]).call("engine", '{"text":"a"}', context),
-      DockerConnectionError,
+      SandboxUnavailableError,
     );
   }));
 
