@@ -43,6 +43,10 @@ export type {
   AgentEvent,
   AgentOptions,
   AnyTool,
+  ApprovalAnswer,
+  ApprovalRequest,
+  ApprovalSettings,
+  Approver,
   ChatMessage,
   GetEnv,
   JsonSchema,
@@ -66,6 +70,7 @@ export {
   ConfigError,
   createRuntime,
   DEFAULT_IMAGE,
+  FileNotFoundError,
   LazyRuntime,
   PathOutsideWorkspaceError,
   RuntimeError,
@@ -86,4 +91,23 @@ export {
   DockerError,
   DockerUnavailableError,
 } from "./docker/mod.ts";
+export {
+  checkCommand,
+  checkToolCall,
+  parseRule,
+  PolicyError,
+  RuleError,
+  ruleSet,
+} from "./policy/mod.ts";
+export type {
+  ApprovalMode,
+  ApprovalPolicy,
+  Decision,
+  PartVerdict,
+  Rule,
+  RuleSet,
+  Verdict,
+} from "./policy/mod.ts";
+export { sandboxPolicy } from "./policy/sandbox_policy.ts";
+export type { SandboxPolicy } from "./policy/sandbox_policy.ts";
 export { VERSION } from "./version.ts";

@@ -14,6 +14,7 @@ import {
   RuntimeError,
   type RuntimeOptions,
 } from "../runtime/mod.ts";
+import { ApprovalGate, type ApprovalSettings, type Approver } from "./approval.ts";
 import { AgentBusyError, HistoryFileError } from "./errors.ts";
 import type { AgentEvent, ToolRun } from "./events.ts";
 import { type ChatMessage, historyProblem, type ToolCall } from "./history.ts";
@@ -24,7 +25,7 @@ import { startStepRun, type StepResult, type StepRun } from "./step_run.ts";
 import { readInstructions, systemPrompt } from "./system_prompt.ts";
 import { cutMiddle, DEFAULT_TOOL_OUTPUT_LIMIT } from "./tools/cut_middle.ts";
 import { ToolRegistry } from "./tools/registry.ts";
-import type { AnyTool, ToolOutput } from "./tools/tool.ts";
+import type { AnyTool, ToolContext, ToolOutput } from "./tools/tool.ts";
 
 /** Options of {@linkcode Agent}; everything is optional. */
 export interface AgentOptions {
@@ -57,6 +58,17 @@ export interface AgentOptions {
   systemPrompt?: string;
   /** Tools to offer besides `bash`, `write_file`, `read_file` and `edit_file`. */
   tools?: readonly AnyTool[];
+  /**
+   * When a tool call may run: the approval mode and the rules. Default: mode `"auto"` (in a
+   * container everything runs; on the host every command and file write needs approval) and no
+   * rules.
+   */
+  approval?: ApprovalSettings;
+  /**
+   * Asked before a call the policy says needs approval; without it, such a call is refused and
+   * the model is told to ask the user. `read_file` never needs approval.
+   */
+  approve?: Approver;
   /** Receives every event of every step, and the runtime's notices and pull progress. */
   onEvent?: (event: AgentEvent) => void;
   /** Characters of one tool result the model gets; longer ones are cut in the middle. Default 20 000. */
@@ -112,6 +124,7 @@ export class Agent implements AsyncDisposable {
   readonly #outputLimit: number;
   readonly #systemPrompt: string | undefined;
   readonly #onEvent: ((event: AgentEvent) => void) | undefined;
+  readonly #approvals: ApprovalGate;
   /** The host folder of a default runtime's workspace, known before it starts (`dir` unset: a new one). */
   readonly #plannedWorkspace: { dir: string | undefined } | undefined;
   #history: ChatMessage[];
@@ -136,6 +149,11 @@ export class Agent implements AsyncDisposable {
     this.#systemPrompt = options.systemPrompt;
     this.#onEvent = options.onEvent;
     this.tools = new ToolRegistry(options.tools);
+    this.#approvals = new ApprovalGate(
+      options.approval ?? {},
+      options.approve,
+      (event) => this.#emit(event),
+    );
     this.model = options.model ?? new OpenAIModel({
       model: options.modelName,
       baseURL: options.baseURL,
@@ -320,9 +338,10 @@ export class Agent implements AsyncDisposable {
         this.#emit({ type: "tool_call", id, name, arguments: args });
         running = { call, since: performance.now() };
         // A tool that does not heed the signal (an extra tool, a blocked read) must not hold a
-        // cancel: the step returns, the tool finishes on its own.
+        // cancel: the step returns, the tool finishes on its own. Nor must a question no one
+        // answers.
         const output = await untilAborted(
-          this.tools.call(name, args, { runtime, signal, timeoutMs: this.#timeoutMs }),
+          this.#approveAndRun(call, { runtime, signal, timeoutMs: this.#timeoutMs }),
           signal,
         );
         this.#recordResult(call, output, running.since, toolRuns);
@@ -344,6 +363,14 @@ export class Agent implements AsyncDisposable {
       }
       throw error;
     }
+  }
+
+  /** Runs a call the model made, once it is valid and the approval policy lets it run. */
+  async #approveAndRun(call: ToolCall, context: ToolContext): Promise<ToolOutput> {
+    const prepared = this.tools.prepare(call.function.name, call.function.arguments);
+    if (!prepared.ok) return prepared.output;
+    return await this.#approvals.check(call, prepared, context) ??
+      await this.tools.run(prepared, context);
   }
 
   #recordResult(call: ToolCall, output: ToolOutput, since: number, toolRuns: ToolRun[]): void {

@@ -37,6 +37,9 @@ export interface ToolRun {
  * - `text`: a piece of the assistant's text, as it streams.
  * - `assistant`: the assistant's whole message: its text and the tool calls it made.
  * - `tool_call`: a tool call is about to run.
+ * - `approval`: a tool call that was not plainly allowed: allowed by an allow rule or by the user,
+ *   or denied by a rule, by the user, or because it needed approval and no one could give it
+ *   (`by: "mode"`). Comes between the call's `tool_call` and its `tool_result`.
  * - `tool_result`: a tool call finished (a {@linkcode ToolRun}).
  * - `usage`: tokens one model request used, when the server reports it.
  * - `retry`: the model's reply broke off and is asked for again: drop the `text` shown since
@@ -54,6 +57,18 @@ export type AgentEvent =
   | ({ type: "retry" } & RetryInfo)
   | { type: "assistant"; content: string | null; toolCalls: ToolCall[] }
   | { type: "tool_call"; id: string; name: string; arguments: string }
+  | {
+    type: "approval";
+    id: string;
+    name: string;
+    arguments: string;
+    decision: "allow" | "deny";
+    by: "rule" | "mode" | "user";
+    /** The rule that decided, or that asked. */
+    rule?: string;
+    /** Why the policy did not simply allow it. */
+    reason: string;
+  }
   | ({ type: "tool_result" } & ToolRun)
   | ({ type: "usage" } & Usage)
   | { type: "error"; name: string; message: string }

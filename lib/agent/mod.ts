@@ -14,6 +14,7 @@
  */
 
 export * from "./agent.ts";
+export * from "./approval.ts";
 export * from "./errors.ts";
 export type * from "./events.ts";
 export type * from "./history.ts";
@@ -26,6 +27,7 @@ export * from "./system_prompt.ts";
 export * from "./tools/bash.ts";
 export * from "./tools/cut_middle.ts";
 export * from "./tools/edit_file.ts";
+export * from "./tools/file_diff.ts";
 export * from "./tools/read_file.ts";
 export * from "./tools/registry.ts";
 export * from "./tools/tool.ts";

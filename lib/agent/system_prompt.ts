@@ -6,7 +6,7 @@
  * @module
  */
 
-import { RuntimeError, type SandboxInfo, Workspace } from "../runtime/mod.ts";
+import { FileNotFoundError, type SandboxInfo, Workspace } from "../runtime/mod.ts";
 import { cutMiddle } from "./tools/cut_middle.ts";
 
 /** Characters of `AGENTS.md` put in the prompt at most. */
@@ -86,7 +86,7 @@ export async function readInstructions(folder: string): Promise<string | undefin
   try {
     return await (await Workspace.open(folder)).readFile("AGENTS.md");
   } catch (error) {
-    if (error instanceof RuntimeError && /^No such file/.test(error.message)) return undefined;
+    if (error instanceof FileNotFoundError) return undefined;
     throw error;
   }
 }

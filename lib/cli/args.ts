@@ -1,46 +1,29 @@
 /**
- * The command line: flags and environment variables turned into one validated
- * {@linkcode CliConfig}. A flag beats its variable; a bad value of either is a
+ * The command line: `pygent`'s flags, and those of `pygent config` and
+ * `pygent trust`, read as they were given. The flags' values are checked by
+ * the settings loader (`lib/config/`), the same way as a variable's or a
+ * config file's; what is checked here is the shape of the command line (an
+ * unknown flag, a missing value) and the workspace folder, each a
  * {@linkcode UsageError}. This is the only module that knows `commander`.
  *
  * @module
  */
 
+import path from "node:path";
 import { Command, CommanderError } from "@commander-js/extra-typings";
-import {
-  DEFAULT_MAX_STEPS,
-  DEFAULT_MODEL,
-  DEFAULT_TIMEOUT_SECONDS,
-  positiveIntegerSetting,
-  secondsSetting,
-} from "../agent/settings.ts";
-import {
-  ConfigError,
-  DEFAULT_IMAGE,
-  DEFAULT_MEMORY_BYTES,
-  DEFAULT_PIDS_LIMIT,
-  MIN_CPUS,
-  MIN_MEMORY_BYTES,
-  MIN_PIDS_LIMIT,
-  parseBoolean,
-  resolveRuntimeOptions,
-} from "../runtime/mod.ts";
-import type { RuntimeOptions } from "../runtime/mod.ts";
+import { type FlagLayer, KEYS, showBytes } from "../config/mod.ts";
+import { MIN_CPUS, MIN_MEMORY_BYTES, MIN_PIDS_LIMIT } from "../runtime/options.ts";
 import { VERSION } from "../version.ts";
 import { UsageError } from "./errors.ts";
 
-/** Everything a run of `pygent` was asked to do, validated. */
+/** Everything a run of `pygent` was asked to do. */
 export interface CliConfig {
   /** The request given on the command line (words joined by spaces), run once. */
   request: string | undefined;
-  /** Sandbox settings, passed to the runtime unchanged (without `onEvent`). */
-  runtime: RuntimeOptions;
-  /** `--model` or `PYGENT_MODEL`; undefined leaves the agent's default. */
-  model: string | undefined;
-  /** `--timeout` or `PYGENT_TIMEOUT`, seconds per command; undefined leaves the agent's default. */
-  timeoutSeconds: number | undefined;
-  /** `--max-steps` or `PYGENT_MAX_STEPS`; undefined leaves the agent's default. */
-  maxSteps: number | undefined;
+  /** The settings' flags, raw, for `loadSettings` (which checks them). */
+  flags: FlagLayer;
+  /** `--cwd`, `--workspace DIR` or `PYGENT_WORKSPACE`, absolute; undefined for a temporary one. */
+  workspace: string | undefined;
   /** `--load FILE`: a saved conversation to resume. */
   load: string | undefined;
   /** `--json`: events as JSON lines on stdout, nothing else. */
@@ -52,87 +35,343 @@ export type ParsedArgs =
   | { kind: "run"; config: CliConfig }
   | { kind: "print"; text: string };
 
-/** Where {@linkcode parseArgs} reads variables and the current directory from. */
+/** What `pygent config` was asked for. */
+export interface ConfigArgs {
+  /** The settings' flags, as for a run: the settings shown are those such a run would use. */
+  flags: FlagLayer;
+  /** Where to look for the project file, as for a run; undefined: the current directory. */
+  workspace: string | undefined;
+  /** `--json`: one JSON object instead of a table. */
+  json: boolean;
+}
+
+/** What `pygent trust` was asked for. */
+export interface TrustArgs {
+  /** The folder (default: the current directory). */
+  dir: string | undefined;
+  /** `--remove`: stop trusting it. */
+  remove: boolean;
+  /** `--list`: print the trusted folders. */
+  list: boolean;
+}
+
+/** Where the parsers read variables and the current directory from. */
 export interface ArgsContext {
   /** Reads an environment variable; default `Deno.env.get`. */
   getEnv?: (name: string) => string | undefined;
-  /** The directory `--cwd` means; default `Deno.cwd()`. */
+  /** The directory `--cwd` means and relative paths start from; default `Deno.cwd()`. */
   cwd?: string;
 }
 
+// The defaults shown in the help are the loader's.
+const DEFAULT_API_KEY_ENV = KEYS.api_key_env.default;
+const DEFAULT_MODEL = KEYS.model.default;
+const DEFAULT_IMAGE = KEYS.image.default;
+const DEFAULT_MEMORY = showBytes(KEYS.memory.default);
+const DEFAULT_PIDS_LIMIT = KEYS.pids_limit.default;
+const DEFAULT_TIMEOUT_SECONDS = KEYS.timeout.default;
+const DEFAULT_MAX_STEPS = KEYS.max_steps.default;
+
+const FILES = `
+Config files (flags and variables beat them; pygent config shows every setting and its source):
+  user     $XDG_CONFIG_HOME/pygent/config.toml (default ~/.config/pygent/config.toml;
+           %APPDATA%\\pygent\\config.toml on Windows)
+  project  .pygent/config.toml in the workspace or a folder above it, up to the git root;
+           it cannot loosen the sandbox unless you trust its folder (pygent trust DIR)`;
+
 const VARIABLES = `
-Environment variables (a flag beats its variable):
-  OPENAI_API_KEY      key of the OpenAI API (optional with another OPENAI_BASE_URL)
+Environment variables (a flag beats its variable, a variable beats the files):
+  OPENAI_API_KEY      key of the OpenAI API (optional with another base URL)
   OPENAI_BASE_URL     any OpenAI-compatible server, e.g. http://localhost:11434/v1
+  PYGENT_API_KEY_ENV  the variable that holds the key (default ${DEFAULT_API_KEY_ENV})
   PYGENT_MODEL        model name (default ${DEFAULT_MODEL})
-  PYGENT_USE_DOCKER   1: Docker or an error; 0: the host; unset: Docker when an engine answers
+  PYGENT_SANDBOX      auto (Docker when an engine answers, else the host), docker or host
+  PYGENT_USE_DOCKER   1: docker; 0: host (the older PYGENT_SANDBOX)
   PYGENT_IMAGE        container image (default ${DEFAULT_IMAGE})
-  PYGENT_WORKSPACE    host folder to work in (default: a fresh temporary folder)
+  PYGENT_NETWORK      1: give the container a network (default 0)
+  PYGENT_ROOT         1: run as root in the container (default 0)
+  PYGENT_MEMORY       memory limit, e.g. 2g (default ${DEFAULT_MEMORY})
+  PYGENT_PIDS_LIMIT   most processes in the container (default ${DEFAULT_PIDS_LIMIT})
+  PYGENT_CPUS         CPU limit, e.g. 1.5 (default none)
   PYGENT_TIMEOUT      seconds per command (default ${DEFAULT_TIMEOUT_SECONDS})
   PYGENT_MAX_STEPS    model requests per message (default ${DEFAULT_MAX_STEPS})
+  PYGENT_APPROVAL     when to ask before a command runs: auto, ask or never (default auto)
+  PYGENT_PROFILE      a [profiles.NAME] of the config files
+  PYGENT_WORKSPACE    host folder to work in (default: a fresh temporary folder)
   NO_COLOR            set to turn colours off
   DOCKER_HOST         the engine's endpoint (unix:///path or tcp://host:port)
   DOCKER_TLS_VERIFY   with DOCKER_CERT_PATH (ca.pem, cert.pem, key.pem): TLS to a tcp:// engine
+  Yes/no variables take 1/0, true/false, yes/no or on/off.`;
+
+const COMMANDS = `
+Commands:
+  pygent config [--json]     every setting, its value and where it comes from
+  pygent trust [DIR]         read DIR's project config in full (--remove, --list)
+  pygent policy check -- COMMAND
+                             the approval policy's decision for a command line, and why
 
 Session commands: /help, /reset, /save FILE, /exit, !COMMAND (runs in the sandbox).`;
 
-function program() {
-  return new Command()
-    .name("pygent")
-    .description(
-      "A coding assistant that runs its commands in a Docker sandbox.\n" +
-        "With a request: runs it and exits. Without one: a session (each input line a message).",
-    )
-    .argument("[request...]", "a request to run once")
+/** The flags that set the settings, shared by a run and `pygent config`. */
+function withSettingFlags<Args extends unknown[]>(command: Command<Args>) {
+  return command
+    .option("--sandbox <mode>", "where commands run: auto, docker or host (default auto)")
     .option("--docker", "run commands in a Docker container; an error if no engine answers")
     .option("--no-docker", "run commands on the host (nothing is isolated)")
     .option("--image <image>", `container image (default ${DEFAULT_IMAGE})`)
     .option("--model <name>", `model name (default ${DEFAULT_MODEL})`)
+    .option("--base-url <url>", "an OpenAI-compatible server (default OpenAI's API)")
+    .option(
+      "--api-key-env <name>",
+      `the variable that holds the API key (default ${DEFAULT_API_KEY_ENV})`,
+    )
+    .option("--approval <mode>", "when to ask before a command runs: auto, ask or never")
+    .option("--profile <name>", "use the settings of [profiles.NAME] in the config files")
     .option("--workspace <dir>", "host folder to work in (used in place)")
     .option("--cwd", "use the current directory as the workspace")
     .option("--network", "give the container a network (off by default)")
+    .option("--no-network", "no network, whatever a config file says")
     .option("--root", "run as root in the container (default: your own uid:gid)")
+    .option("--no-root", "run as your own uid:gid, whatever a config file says")
     .option(
       "--env <name[=value]>",
       "pass a variable to the sandbox (repeatable; NAME alone takes its value from here)",
       (value: string, previous: string[] | undefined) => [...previous ?? [], value],
     )
-    .option("--cpus <n>", "CPU limit of the container, e.g. 1.5")
-    .option("--pids-limit <n>", `most processes in the container (default ${DEFAULT_PIDS_LIMIT})`)
+    .option("--cpus <n>", `CPU limit of the container, e.g. 1.5 (at least ${MIN_CPUS})`)
+    .option(
+      "--pids-limit <n>",
+      `most processes in the container (default ${DEFAULT_PIDS_LIMIT}, at least ${MIN_PIDS_LIMIT})`,
+    )
     .option(
       "--memory <size>",
-      `memory limit of the container, e.g. 2g (default ${DEFAULT_MEMORY_BYTES / 1024 ** 2}m)`,
+      `memory limit of the container, e.g. 2g (default ${DEFAULT_MEMORY}, ` +
+        `at least ${showBytes(MIN_MEMORY_BYTES)})`,
     )
     .option(
       "--timeout <seconds>",
       `time limit of each command (default ${DEFAULT_TIMEOUT_SECONDS})`,
     )
-    .option("--max-steps <n>", `model requests per message (default ${DEFAULT_MAX_STEPS})`)
+    .option("--max-steps <n>", `model requests per message (default ${DEFAULT_MAX_STEPS})`);
+}
+
+/** What the setting flags parse into, as commander names them. */
+type SettingOptions = ReturnType<ReturnType<typeof withSettingFlags>["opts"]>;
+
+function runProgram() {
+  return withSettingFlags(
+    new Command()
+      .name("pygent")
+      .description(
+        "A coding assistant that runs its commands in a Docker sandbox.\n" +
+          "With a request: runs it and exits. Without one: a session (each input line a message).",
+      )
+      .argument("[request...]", "a request to run once"),
+  )
     .option("--load <file>", "resume a conversation saved with /save")
     .option("--json", "print only events, as JSON lines, on stdout")
     .version(VERSION, "-V, --version", "print the version")
     .helpOption("-h, --help", "print this help")
-    .addHelpText("after", VARIABLES)
-    .exitOverride()
-    .showSuggestionAfterError(true);
+    .addHelpText("after", FILES + "\n" + VARIABLES + "\n" + COMMANDS);
+}
+
+function configProgram() {
+  return withSettingFlags(
+    new Command()
+      .name("pygent config")
+      .description(
+        "Prints every setting a run would use, its value and where it comes from (a flag, a " +
+          "variable, a profile, the project file, the user file or the default).\n" +
+          "Give a run's flags to see what they change. Ignored project keys are listed on stderr.",
+      ),
+  )
+    .option("--json", "print one JSON object: { KEY: { value, source, file?, line? } }")
+    .helpOption("-h, --help", "print this help")
+    .addHelpText("after", FILES);
+}
+
+function policyProgram() {
+  return withSettingFlags(
+    new Command()
+      .name("pygent policy check")
+      .description(
+        "Prints the approval policy's decision (allow, ask or deny) for a command line, part by " +
+          "part, and the rule or reason that made it. Runs nothing.\n" +
+          "The rules and the approval mode come from the config files, variables and flags, as " +
+          "for a run. Put the command after --: pygent policy check -- 'git push origin main'",
+      )
+      .argument("<command...>", "the command line (its words are joined by spaces)"),
+  )
+    .option("--host", "judge it as run on the host (default: as the sandbox setting says)")
+    .option("--json", 'print one JSON object: { "decision", "reason", "parts" }')
+    .helpOption("-h, --help", "print this help");
+}
+
+function trustProgram() {
+  return new Command()
+    .name("pygent trust")
+    .description(
+      "Trusts a folder: its project file (.pygent/config.toml) is then read in full, including " +
+        "the keys that loosen the sandbox (network, root, sandbox, approval, env, base_url, " +
+        "api_key_env, allow rules). Recorded as trusted = [...] in your user config file.",
+    )
+    .argument("[dir]", "the folder (default: the current directory)")
+    .option("--remove", "stop trusting the folder")
+    .option("--list", "print the trusted folders")
+    .helpOption("-h, --help", "print this help");
 }
 
 /**
- * Parses `pygent`'s arguments and variables into a {@linkcode CliConfig}.
+ * Parses `pygent`'s arguments: the request, the flags (raw, for the settings
+ * loader), the workspace.
  *
- * @throws {UsageError} On an unknown flag or a value that cannot be used.
+ * @throws {UsageError} On an unknown flag, a missing value or a workspace that is not a folder.
  *
  * @example
  * ```ts
  * import { parseArgs } from "./args.ts";
  * const parsed = parseArgs(["--no-docker", "list", "files"], { getEnv: () => undefined });
- * if (parsed.kind === "run") console.log(parsed.config.request); // "list files"
+ * if (parsed.kind === "run") console.log(parsed.config.request, parsed.config.flags);
+ * // "list files" { docker: false }
  * ```
  */
 export function parseArgs(argv: string[], context: ArgsContext = {}): ParsedArgs {
-  const getEnv = context.getEnv ?? ((name: string) => Deno.env.get(name));
+  const parsed = run(runProgram(), argv);
+  if (parsed.kind === "print") return parsed;
+  const { command } = parsed;
+  const options = command.opts();
+  const words = command.processedArgs[0];
+  return {
+    kind: "run",
+    config: {
+      request: words.length > 0 ? words.join(" ") : undefined,
+      flags: flagLayer(options),
+      workspace: workspaceOf(options, context),
+      load: options.load,
+      json: options.json ?? false,
+    },
+  };
+}
+
+/**
+ * Parses the arguments of `pygent config` (those after `config`).
+ *
+ * @throws {UsageError} On an unknown flag, a missing value or a workspace that is not a folder.
+ *
+ * @example
+ * ```ts
+ * import { parseConfigArgs } from "./args.ts";
+ * const parsed = parseConfigArgs(["--json", "--memory", "2g"], { getEnv: () => undefined });
+ * if (parsed.kind === "config") console.log(parsed.args.json, parsed.args.flags);
+ * // true { memory: "2g" }
+ * ```
+ */
+export function parseConfigArgs(
+  argv: string[],
+  context: ArgsContext = {},
+): { kind: "config"; args: ConfigArgs } | { kind: "print"; text: string } {
+  const parsed = run(configProgram(), argv);
+  if (parsed.kind === "print") return parsed;
+  const options = parsed.command.opts();
+  return {
+    kind: "config",
+    args: {
+      flags: flagLayer(options),
+      workspace: workspaceOf(options, context),
+      json: options.json ?? false,
+    },
+  };
+}
+
+/**
+ * Parses the arguments of `pygent trust` (those after `trust`).
+ *
+ * @throws {UsageError} On an unknown flag, or `--remove` with `--list`.
+ *
+ * @example
+ * ```ts
+ * import { parseTrustArgs } from "./args.ts";
+ * const parsed = parseTrustArgs(["--remove", "../other"]);
+ * if (parsed.kind === "trust") console.log(parsed.args);
+ * // { dir: "../other", remove: true, list: false }
+ * ```
+ */
+export function parseTrustArgs(
+  argv: string[],
+): { kind: "trust"; args: TrustArgs } | { kind: "print"; text: string } {
+  const parsed = run(trustProgram(), argv);
+  if (parsed.kind === "print") return parsed;
+  const options = parsed.command.opts();
+  const [dir] = parsed.command.processedArgs;
+  if (options.remove && options.list) {
+    throw new UsageError("--remove and --list do different things; give one of them.");
+  }
+  return {
+    kind: "trust",
+    args: { dir, remove: options.remove ?? false, list: options.list ?? false },
+  };
+}
+
+/** What `pygent policy check` was asked. */
+export interface PolicyArgs {
+  /** The setting flags, as for a run: the rules and the mode come from the same places. */
+  flags: FlagLayer;
+  /** Where to look for the project file; undefined: the current directory. */
+  workspace: string | undefined;
+  /** The command line to judge. */
+  command: string;
+  /** `--host`: judged as run on the host. */
+  host: boolean;
+  /** `--json`: one JSON object. */
+  json: boolean;
+}
+
+/**
+ * Parses the arguments of `pygent policy` (those after `policy`): `check`, its flags, and the
+ * command line after them.
+ *
+ * @throws {UsageError} When the first word is not `check`, on an unknown flag, or with no command.
+ *
+ * @example
+ * ```ts
+ * import { parsePolicyArgs } from "./args.ts";
+ * const parsed = parsePolicyArgs(["check", "--host", "--", "git", "push"]);
+ * if (parsed.kind === "policy") console.log(parsed.args.command, parsed.args.host);
+ * // "git push" true
+ * ```
+ */
+export function parsePolicyArgs(
+  argv: string[],
+  context: ArgsContext = {},
+): { kind: "policy"; args: PolicyArgs } | { kind: "print"; text: string } {
+  if (argv[0] !== "check" && argv[0] !== "--help" && argv[0] !== "-h") {
+    const what = argv[0] === undefined
+      ? "pygent policy needs a subcommand"
+      : `pygent policy ${argv[0]} is not a command`;
+    throw new UsageError(`${what}; use pygent policy check -- COMMAND.`);
+  }
+  const parsed = run(policyProgram(), argv[0] === "check" ? argv.slice(1) : argv);
+  if (parsed.kind === "print") return parsed;
+  const options = parsed.command.opts();
+  return {
+    kind: "policy",
+    args: {
+      flags: flagLayer(options),
+      workspace: workspaceOf(options, context),
+      command: parsed.command.processedArgs[0].join(" "),
+      host: options.host ?? false,
+      json: options.json ?? false,
+    },
+  };
+}
+
+/** Runs commander on `argv`: the parsed command, or the text of --help or --version. */
+function run<C extends Command<unknown[]>>(
+  command: C,
+  argv: string[],
+): { kind: "parsed"; command: C } | { kind: "print"; text: string } {
   let printed = "";
-  const command = program().configureOutput({
+  command.exitOverride().showSuggestionAfterError(true).configureOutput({
     writeOut: (text) => printed += text,
     writeErr: () => {},
     outputError: () => {},
@@ -142,173 +381,58 @@ export function parseArgs(argv: string[], context: ArgsContext = {}): ParsedArgs
   } catch (error) {
     if (!(error instanceof CommanderError)) throw error;
     if (error.exitCode === 0) return { kind: "print", text: printed };
-    throw new UsageError(
-      `${error.message.replace(/^error: /, "")}. Run pygent --help for the options.`,
-    );
+    const help = command.name() === "pygent" ? "pygent --help" : `${command.name()} --help`;
+    throw new UsageError(`${error.message.replace(/^error: /, "")}. Run ${help} for the options.`);
   }
-  const flags = command.opts();
-  const words = command.processedArgs[0];
-  const setting = (flag: string, variable: string, value: string | undefined) =>
-    value !== undefined
-      ? { name: flag, value }
-      : getEnv(variable)
-      ? { name: variable, value: getEnv(variable) as string }
-      : undefined;
+  return { kind: "parsed", command };
+}
 
-  if (flags.cwd && flags.workspace !== undefined) {
+/** The setting flags, keyed by setting, without those not given. */
+function flagLayer(options: SettingOptions): FlagLayer {
+  const layer: FlagLayer = {
+    model: options.model,
+    base_url: options.baseUrl,
+    api_key_env: options.apiKeyEnv,
+    image: options.image,
+    sandbox: options.sandbox,
+    docker: options.docker,
+    network: options.network,
+    root: options.root,
+    memory: options.memory,
+    pids_limit: options.pidsLimit,
+    cpus: options.cpus,
+    timeout: options.timeout,
+    max_steps: options.maxSteps,
+    env: options.env,
+    approval: options.approval,
+    profile: options.profile,
+  };
+  return Object.fromEntries(
+    Object.entries(layer).filter(([, value]) => value !== undefined),
+  ) as FlagLayer;
+}
+
+/** `--cwd`, `--workspace DIR` or `PYGENT_WORKSPACE`, checked and made absolute. */
+function workspaceOf(options: SettingOptions, context: ArgsContext): string | undefined {
+  const cwd = context.cwd ?? Deno.cwd();
+  if (options.cwd && options.workspace !== undefined) {
     throw new UsageError("--cwd and --workspace both name the workspace; give one of them.");
   }
-  const workspace = flags.cwd
-    ? context.cwd ?? Deno.cwd()
-    : checkedFolder(setting("--workspace", "PYGENT_WORKSPACE", flags.workspace));
-  const useDocker = getEnv("PYGENT_USE_DOCKER");
-  const runtime: RuntimeOptions = {
-    docker: flags.docker ??
-      (useDocker ? configValue(() => parseBoolean("PYGENT_USE_DOCKER", useDocker)) : undefined),
-    image: nonEmpty(setting("--image", "PYGENT_IMAGE", flags.image)),
-    workspace,
-    network: flags.network ?? false,
-    user: flags.root ? "root" : "host",
-    env: sandboxEnv(flags.env ?? [], getEnv),
-    cpus: flags.cpus === undefined ? undefined : atLeast(
-      "--cpus",
-      flags.cpus,
-      positiveNumber({ name: "--cpus", value: flags.cpus }),
-      MIN_CPUS,
-      String(MIN_CPUS),
-    ),
-    memoryBytes: flags.memory === undefined ? undefined : atLeast(
-      "--memory",
-      flags.memory,
-      byteSize(flags.memory),
-      MIN_MEMORY_BYTES,
-      `${MIN_MEMORY_BYTES / 1024 ** 2}m`,
-    ),
-    pidsLimit: optional(
-      flags.pidsLimit === undefined ? undefined : { name: "--pids-limit", value: flags.pidsLimit },
-      ({ name, value }) =>
-        atLeast(
-          name,
-          value,
-          configValue(() => positiveIntegerSetting(() => value, name, 0)),
-          MIN_PIDS_LIMIT,
-          String(MIN_PIDS_LIMIT),
-        ),
-    ),
-    getEnv,
-  };
-  configValue(() => resolveRuntimeOptions(runtime));
-  return {
-    kind: "run",
-    config: {
-      request: words.length > 0 ? words.join(" ") : undefined,
-      runtime,
-      model: nonEmpty(setting("--model", "PYGENT_MODEL", flags.model)),
-      timeoutSeconds: optional(
-        setting("--timeout", "PYGENT_TIMEOUT", flags.timeout),
-        ({ name, value }) => configValue(() => secondsSetting(() => value, name, 0)),
-      ),
-      maxSteps: optional(
-        setting("--max-steps", "PYGENT_MAX_STEPS", flags.maxSteps),
-        ({ name, value }) => configValue(() => positiveIntegerSetting(() => value, name, 0)),
-      ),
-      load: flags.load,
-      json: flags.json ?? false,
-    },
-  };
-}
-
-// The smallest limits the runtime accepts (lib/runtime/options.ts), said here in the flags' units.
-
-/** Refuses a limit below what the runtime accepts, naming the flag and a value that works. */
-function atLeast(flag: string, given: string, value: number, min: number, shown: string): number {
-  if (value < min) throw new UsageError(`${flag} ${given} is too small; use at least ${shown}.`);
-  return value;
-}
-
-/** A value and where it came from (a flag or a variable), for messages. */
-interface Setting {
-  name: string;
-  value: string;
-}
-
-function optional<T>(found: Setting | undefined, parse: (s: Setting) => T): T | undefined {
-  return found === undefined ? undefined : parse(found);
-}
-
-function show({ name, value }: Setting): string {
-  return name.startsWith("--") ? `${name} ${JSON.stringify(value)}` : `${name}=${value}`;
-}
-
-function nonEmpty(found: Setting | undefined): string | undefined {
-  if (found === undefined) return undefined;
-  if (!found.value.trim()) throw new UsageError(`${found.name} is empty; give a name.`);
-  return found.value;
-}
-
-function positiveNumber(found: Setting): number {
-  const n = Number(found.value);
-  if (!found.value.trim() || !Number.isFinite(n) || n <= 0) {
-    throw new UsageError(`${show(found)} is not valid; use a number above 0, e.g. 1.5.`);
-  }
-  return n;
-}
-
-const UNITS: Record<string, number> = { "": 1, b: 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 };
-
-/** Parses `512m`, `2g`, `1.5G`, `1048576` (bytes; k, m, g are powers of 1024). */
-function byteSize(value: string): number {
-  const match = /^\s*(\d+(?:\.\d+)?)\s*([bkmg]?)i?b?\s*$/i.exec(value);
-  if (!match) {
-    throw new UsageError(
-      `--memory ${JSON.stringify(value)} is not valid; use a size like 512m or 2g.`,
-    );
-  }
-  return Math.round(Number(match[1]) * UNITS[match[2].toLowerCase()]);
-}
-
-function checkedFolder(found: Setting | undefined): string | undefined {
-  if (found === undefined) return undefined;
+  if (options.cwd) return cwd;
+  const fromEnv = (context.getEnv ?? ((name: string) => Deno.env.get(name)))("PYGENT_WORKSPACE");
+  const [shown, folder] = options.workspace !== undefined
+    ? [`--workspace ${JSON.stringify(options.workspace)}`, options.workspace]
+    : fromEnv
+    ? [`PYGENT_WORKSPACE=${fromEnv}`, fromEnv]
+    : [];
+  if (folder === undefined) return undefined;
+  const absolute = path.resolve(cwd, folder);
   let info: Deno.FileInfo;
   try {
-    info = Deno.statSync(found.value);
+    info = Deno.statSync(absolute);
   } catch {
-    throw new UsageError(`${show(found)}: no such folder; create it or pick another one.`);
+    throw new UsageError(`${shown}: no such folder; create it or pick another one.`);
   }
-  if (!info.isDirectory) throw new UsageError(`${show(found)} is not a folder.`);
-  return found.value;
-}
-
-function sandboxEnv(
-  specs: string[],
-  getEnv: (name: string) => string | undefined,
-): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const spec of specs) {
-    const eq = spec.indexOf("=");
-    const name = eq < 0 ? spec : spec.slice(0, eq);
-    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
-      throw new UsageError(
-        `--env ${JSON.stringify(spec)} is not valid; use NAME or NAME=VALUE with a variable name.`,
-      );
-    }
-    const value = eq < 0 ? getEnv(name) : spec.slice(eq + 1);
-    if (value === undefined) {
-      throw new UsageError(
-        `--env ${name}: ${name} is not set here; set it or use --env ${name}=VALUE.`,
-      );
-    }
-    env[name] = value;
-  }
-  return env;
-}
-
-/** Runs a runtime validation, turning its {@linkcode ConfigError} into a {@linkcode UsageError}. */
-function configValue<T>(fn: () => T): T {
-  try {
-    return fn();
-  } catch (error) {
-    if (error instanceof ConfigError) throw new UsageError(error.message, { cause: error });
-    throw error;
-  }
+  if (!info.isDirectory) throw new UsageError(`${shown} is not a folder.`);
+  return absolute;
 }

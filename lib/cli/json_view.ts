@@ -1,6 +1,6 @@
 /**
  * `--json`: every event as one JSON line on stdout, nothing else. The agent's
- * events pass through as they are; the session adds `session`, `step_end`,
+ * events pass through as they are (an `approval` event among them); the session adds `session`, `step_end`,
  * `info` and `error` lines of its own. Every control character, bidi control
  * and zero-width character is escaped, so a line printed to a terminal cannot
  * drive it nor reorder or hide its text; `JSON.parse` still gives back every
@@ -9,6 +9,7 @@
  * @module
  */
 
+import type { ApprovalRequest } from "../agent/approval.ts";
 import type { AgentEvent } from "../agent/events.ts";
 import { safeJson } from "./sanitize.ts";
 import type { SessionInfo, StepEnd, View } from "./view.ts";
@@ -50,6 +51,12 @@ export class JsonView implements View {
   event(event: AgentEvent): void {
     this.#emit(event);
   }
+
+  /**
+   * Prints nothing: `--json` never asks (a call that needs approval is refused, and its
+   * `approval` event says so).
+   */
+  approvalRequest(_request: ApprovalRequest): void {}
 
   /** Prints a `step_end` line. */
   stepEnd(end: StepEnd): void {

@@ -6,11 +6,18 @@
  * @module
  */
 
-import { Agent, type AgentEvent, type AgentOptions, HistoryFileError } from "../agent/mod.ts";
-import { DEFAULT_TIMEOUT_SECONDS } from "../agent/settings.ts";
-import { ConfigError, type Runtime } from "../runtime/mod.ts";
+import { Agent, type Approver, HistoryFileError } from "../agent/mod.ts";
+import { type LoadedSettings, loadSettings, shownPath } from "../config/mod.ts";
+import { ConfigError } from "../errors.ts";
+import type { Runtime } from "../runtime/mod.ts";
 import { VERSION } from "../version.ts";
+import { agentOptions } from "./agent_options.ts";
+import { createApprover } from "./approval_prompt.ts";
 import { type CliConfig, parseArgs } from "./args.ts";
+import type { CommandIo } from "./command_io.ts";
+import { runConfigCommand } from "./config_command.ts";
+import { runPolicyCommand } from "./policy_command.ts";
+import { runTrustCommand } from "./trust_command.ts";
 import { parseInput } from "./commands.ts";
 import { USAGE_EXIT_CODE, UsageError } from "./errors.ts";
 import { JsonView } from "./json_view.ts";
@@ -21,7 +28,6 @@ import { Supervisor } from "./supervisor.ts";
 import { colorWanted, createStyle, type Style } from "./style.ts";
 import { HOST_WARNING, TerminalView } from "./terminal_view.ts";
 import { sanitize } from "./sanitize.ts";
-import type { View } from "./view.ts";
 
 const encoder = new TextEncoder();
 
@@ -47,7 +53,11 @@ const err = writer(Deno.stderr);
  * ```
  */
 export async function main(args: string[]): Promise<number> {
+  const subcommand = SUBCOMMANDS[args[0]];
+  if (subcommand) return await subcommand(args.slice(1), commandIo());
   let config: CliConfig;
+  let loadedSettings: LoadedSettings;
+  const getEnv = (name: string) => Deno.env.get(name);
   try {
     const parsed = parseArgs(args);
     if (parsed.kind === "print") {
@@ -55,17 +65,27 @@ export async function main(args: string[]): Promise<number> {
       return 0;
     }
     config = parsed.config;
+    loadedSettings = await loadSettings({
+      flags: config.flags,
+      getEnv,
+      cwd: Deno.cwd(),
+      workspace: config.workspace,
+    });
   } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
+    if (!(error instanceof UsageError || error instanceof ConfigError)) throw error;
     err(`pygent: ${sanitize(error.message)}\n`);
     return USAGE_EXIT_CODE;
   }
+  const { settings } = loadedSettings;
   const interactive = config.request === undefined && !config.json && Deno.stdin.isTerminal();
   const oneShot = config.request !== undefined;
   const style = createStyle(colorWanted(Deno.stdout));
   const view = makeView(config.json, style);
+  for (const notice of loadedSettings.notices) view.event({ type: "notice", message: notice });
   // The runtime makes a temporary folder when no workspace was named, and removes it at the end.
-  const temporaryWorkspace = config.runtime.workspace === undefined;
+  const temporaryWorkspace = config.workspace === undefined;
+  // Only a person at the terminal can answer; elsewhere a call that needs approval is refused.
+  let askUser: Approver | undefined;
 
   let session: Session;
   let loaded = 0;
@@ -73,9 +93,14 @@ export async function main(args: string[]): Promise<number> {
     session = await Session.open({
       view,
       oneShot,
-      timeoutMs: (config.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS) * 1000,
+      timeoutMs: settings.timeout.value * 1000,
       createAgent: async (onEvent) => {
-        const options = agentOptions(config, onEvent);
+        const options = agentOptions(settings, {
+          workspace: config.workspace,
+          getEnv,
+          onEvent,
+          ...(interactive ? { approve: (request, signal) => askUser!(request, signal) } : {}),
+        });
         if (!config.load) return new Agent(options);
         const agent = await Agent.load(config.load, options);
         loaded = agent.history.filter((message) => message.role !== "system").length;
@@ -106,7 +131,7 @@ export async function main(args: string[]): Promise<number> {
   let code = 1;
   try {
     const sandbox = await runtime.describe();
-    if (sandbox.kind === "local" && config.runtime.docker === false && !interactive) {
+    if (sandbox.kind === "local" && settings.sandbox.value === "host" && !interactive) {
       // The interactive first line says it; asked-for host mode has no fallback notice.
       view.event({ type: "notice", message: HOST_WARNING });
     }
@@ -132,6 +157,15 @@ export async function main(args: string[]): Promise<number> {
         hint: (text) => out(`${style.dim(text)}\n`),
       });
       supervisor.watch(prompt);
+      // Interactive means not --json: the view is the terminal's.
+      if (view instanceof TerminalView) {
+        askUser = createApprover({
+          view,
+          prompt,
+          userConfigFile: shownPath(loadedSettings.userFile, { home: getEnv("HOME") }),
+          cancel: () => supervisor.cancel(),
+        });
+      }
       code = await interact(prompt, supervisor);
     } else {
       code = oneShot
@@ -159,34 +193,18 @@ function removedWorkspace(runtime: Runtime): string | undefined {
   }
 }
 
-/**
- * The agent's settings for a command line: the sandbox as the flags and variables say,
- * and every event to `onEvent`.
- *
- * @example
- * ```ts ignore
- * import { Agent } from "../agent/mod.ts";
- * import { agentOptions } from "./main.ts";
- * import { parseArgs } from "./args.ts";
- * const parsed = parseArgs(["--no-docker"]);
- * if (parsed.kind === "run") new Agent(agentOptions(parsed.config, console.log));
- * ```
- */
-export function agentOptions(
-  config: CliConfig,
-  onEvent: (event: AgentEvent) => void,
-): AgentOptions {
-  return {
-    runtimeOptions: config.runtime,
-    modelName: config.model,
-    maxSteps: config.maxSteps,
-    timeout: config.timeoutSeconds,
-    getEnv: config.runtime.getEnv,
-    onEvent,
-  };
+/** `pygent WORD …`: the commands besides a session, by their first word. */
+const SUBCOMMANDS: Record<string, (argv: string[], io: CommandIo) => Promise<number>> = {
+  config: runConfigCommand,
+  policy: runPolicyCommand,
+  trust: runTrustCommand,
+};
+
+function commandIo(): CommandIo {
+  return { out, err, getEnv: (name) => Deno.env.get(name), cwd: Deno.cwd() };
 }
 
-function makeView(json: boolean, style: Style): View {
+function makeView(json: boolean, style: Style): JsonView | TerminalView {
   if (json) return new JsonView(out);
   const live = Deno.stdout.isTerminal();
   return new TerminalView({

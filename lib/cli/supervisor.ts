@@ -80,6 +80,21 @@ export class Supervisor {
   }
 
   /**
+   * Cancels the running input, as Ctrl-C does while a command runs: for a Ctrl-C that the
+   * terminal gave to a question (an approval) instead of sending SIGINT. Does nothing when no
+   * input runs.
+   *
+   * @example
+   * ```ts ignore
+   * const answer = await prompt.ask("Run it? ");
+   * if (answer === undefined) supervisor.cancel();
+   * ```
+   */
+  cancel(): void {
+    if (this.#step && !this.#step.signal.aborted) this.#step.abort();
+  }
+
+  /**
    * Closes the prompt and removes the sandbox. When a signal is ending the session,
    * this never returns: the process exits with the signal's code once it is clean.
    */
@@ -94,7 +109,7 @@ export class Supervisor {
     if (
       signal === "SIGINT" && this.#options.interactive && this.#step && !this.#step.signal.aborted
     ) {
-      this.#step.abort();
+      this.cancel();
       return;
     }
     this.#ending ??= this.#endBy(signal);

@@ -1,12 +1,15 @@
 /**
  * The view for people: the session's first line, the assistant's text as
  * Markdown while it streams, each tool call as a framed block, a spinner while
- * the model thinks, a bar while an image is pulled.
+ * the model thinks, a bar while an image is pulled, and, in a call's frame, its
+ * approval: what it would change and why it asks, the question, the answer.
  *
  * @module
  */
 
+import type { ApprovalRequest } from "../agent/approval.ts";
 import type { AgentEvent } from "../agent/events.ts";
+import type { PartVerdict, Verdict } from "../policy/mod.ts";
 import type { SandboxInfo } from "../runtime/mod.ts";
 import { clipLine, displayWidth, frameBody, frameHead, shortenLines } from "./frame.ts";
 import { MarkdownStream } from "./markdown.ts";
@@ -19,6 +22,11 @@ import type { SessionInfo, StepEnd, View } from "./view.ts";
 /** Lines of a tool's output shown before and after the hidden middle. */
 const HEAD_LINES = 10;
 const TAIL_LINES = 5;
+/** Lines of a diff shown before and after the hidden middle, when the user is asked. */
+const DIFF_HEAD_LINES = 30;
+const DIFF_TAIL_LINES = 10;
+/** Reasons to ask shown with the question; `[e]xplain` shows them all. */
+const ASKING_REASONS = 3;
 
 /** What the session says when commands run on the host. */
 export const HOST_WARNING =
@@ -72,6 +80,8 @@ export class TerminalView implements View {
   readonly #announced = new Set<string>();
   #streamed = false;
   #tokens = { prompt: 0, completion: 0 };
+  /** Calls the approval policy or the user refused: their frame ends "not run". */
+  readonly #notRun = new Set<string>();
 
   /**
    * Creates a `TerminalView`.
@@ -139,6 +149,9 @@ export class TerminalView implements View {
         this.#o.out(toolHead(event.name, event.arguments, this.#columns, s));
         this.#spinner.start("Running");
         return;
+      case "approval":
+        this.#approval(event);
+        return;
       case "tool_result":
         this.#spinner.stop();
         this.#o.out(this.#toolBody(event));
@@ -159,6 +172,64 @@ export class TerminalView implements View {
         this.#o.err(this.#o.errStyle.red(`pygent: ${event.message}`) + "\n");
         return;
     }
+  }
+
+  /**
+   * Shows, in the call's frame (its head shows the command, every character of it, or the
+   * file), what would change and why it asks: a file write's diff (coloured, every character
+   * of it visible, a long one shortened), then the reason, or for a command line of several
+   * parts, each part that asks and its reason. Stops the spinner; the `approval` event that
+   * follows the answer starts it again if the call runs.
+   */
+  approvalRequest(request: ApprovalRequest): void {
+    this.#pause();
+    const s = this.#o.style;
+    const diff = request.diff === undefined ? [] : this.#diffRows(request.diff);
+    const why = this.#whyRows(request.verdict).map((row) => s.yellow(row));
+    this.#o.out(this.#frameRows([...diff, ...why]));
+  }
+
+  /**
+   * Shows the policy's verdict part by part, for `[e]xplain`: each simple command (each file
+   * write, each construct no rule sees), its decision, and the rule or the reason that made it;
+   * then what `[a]lways` would allow, or why it is not offered.
+   */
+  approvalExplain(request: ApprovalRequest): void {
+    this.#pause();
+    const s = this.#o.style;
+    const width = this.#columns - 2;
+    const rows = [s.bold("How the policy judged it, part by part:")];
+    for (const part of request.verdict.parts) {
+      const decision = DECISION_STYLE[part.decision](s)(part.decision.padEnd(6));
+      rows.push(`  ${decision} ${s.cyan(clipLine(reveal(part.command), width - 9))}`);
+      for (const row of wrapWords(reveal(part.reason), width - 9)) {
+        rows.push(`         ${s.dim(row)}`);
+      }
+    }
+    const always = request.always === undefined
+      ? `[a]lways is not offered: ${notOfferedWhy(request.verdict)}, so only this call can be ` +
+        "allowed."
+      : `[a]lways would allow ${request.always} for the rest of this session.`;
+    rows.push(...wrapWords(reveal(always), width));
+    this.#o.out(this.#frameRows(rows));
+  }
+
+  /** Shows a line of the approval dialogue in the call's frame: a hint, what "always" allowed. */
+  approvalNote(text: string): void {
+    this.#pause();
+    this.#o.out(this.#frameRows(wrapWords(reveal(text), this.#columns - 2)));
+  }
+
+  /**
+   * The approval question as a row of the call's frame, for the prompt to show.
+   *
+   * @example
+   * ```ts ignore
+   * const answer = await prompt.ask(view.approvalQuestion("Run it? [y]es / [n]o "));
+   * ```
+   */
+  approvalQuestion(question: string): string {
+    return `${this.#o.style.dim("│")} ${reveal(question)}`;
   }
 
   /** Closes the step: stops the spinner, ends the text, and prints a dim summary. */
@@ -185,8 +256,80 @@ export class TerminalView implements View {
     this.#o.err(this.#o.errStyle.red(`pygent: ${sanitize(error.message)}`) + "\n");
   }
 
+  /**
+   * One line in the call's frame saying who allowed or refused it (dim, or red when refused);
+   * the spinner goes on when the call runs.
+   */
+  #approval(event: Extract<AgentEvent, { type: "approval" }>): void {
+    this.#pause();
+    const s = this.#o.style;
+    const refused = event.decision === "deny";
+    if (refused) this.#notRun.add(event.id);
+    const paint = refused ? s.red : s.dim;
+    const rows = wrapWords(reveal(approvalLine(event)), this.#columns - 2);
+    this.#o.out(rows.map((row) => `${paint("│")} ${paint(row)}\n`).join(""));
+    if (!refused) this.#spinner.start("Running");
+  }
+
+  /** Rows inside the open frame, behind its rule. */
+  #frameRows(rows: string[]): string {
+    return rows.map((row) => `${this.#o.style.dim("│")} ${row}\n`).join("");
+  }
+
+  /**
+   * A unified diff as frame rows: every character visible (a carriage return shows as `^M`:
+   * nothing in what will be written can hide what follows it), a long one shortened, coloured:
+   * added lines green, removed red, hunk heads cyan.
+   */
+  #diffRows(diff: string): string[] {
+    const s = this.#o.style;
+    const lines = diff.replace(/\n$/, "").split("\n")
+      .map((line) => reveal(line.replaceAll("\t", "    ")));
+    let head = true;
+    return shortenLines(lines, DIFF_HEAD_LINES, DIFF_TAIL_LINES).map((line) => {
+      const shown = clipLine(line, this.#columns - 2);
+      if (line.startsWith("@@")) {
+        head = false;
+        return s.cyan(shown);
+      }
+      // "--- a/x" and "+++ b/x" before the first hunk; after it, "---" is a removed "--".
+      if (head && (line.startsWith("--- ") || line.startsWith("+++ "))) return s.bold(shown);
+      if (line.startsWith("+")) return s.green(shown);
+      if (line.startsWith("-")) return s.red(shown);
+      // shortenLines' note, and "\ No newline at end of file".
+      if (line.startsWith("…") || line.startsWith("\\")) return s.dim(shown);
+      return shown;
+    });
+  }
+
+  /**
+   * Why a call asks: the verdict's reason when every part asks for it; otherwise each reason
+   * with the parts that ask for it (`"npm install lodash": on the host, every command…`).
+   */
+  #whyRows(verdict: Verdict): string[] {
+    const width = this.#columns - 2;
+    const byReason = new Map<string, string[]>();
+    for (const part of verdict.parts.filter((part) => part.decision === "ask")) {
+      byReason.set(part.reason, [...byReason.get(part.reason) ?? [], part.command]);
+    }
+    const [only] = byReason.values();
+    if (byReason.size === 0 || (byReason.size === 1 && only.length === verdict.parts.length)) {
+      return wrapWords(reveal(verdict.reason), width);
+    }
+    const rows = [...byReason].slice(0, ASKING_REASONS).flatMap(([reason, commands]) => {
+      const named = commands.map((command) => JSON.stringify(clipLine(command, 40)));
+      return wrapWords(reveal(`${named.join(", ")}: ${reason}`), width);
+    });
+    if (byReason.size > ASKING_REASONS) rows.push("…; [e]xplain shows every part.");
+    return rows;
+  }
+
   #toolBody(run: Extract<AgentEvent, { type: "tool_result" }>): string {
     const s = this.#o.style;
+    if (this.#notRun.delete(run.id)) {
+      // The approval line said why; the result the model got says the same to it.
+      return frameBody([], s.red("not run"), true, s);
+    }
     const failed = run.isError || run.timedOut === true;
     const lines = this.#bodyLines(
       run.exitCode === undefined ? run.content : shownOutput(run.content),
@@ -243,6 +386,62 @@ export class TerminalView implements View {
     this.#pullRow = false;
     this.#pull = undefined;
   }
+}
+
+/** How a decision is coloured in `[e]xplain`. */
+const DECISION_STYLE: Record<PartVerdict["decision"], (s: Style) => (text: string) => string> = {
+  allow: (s) => s.green,
+  ask: (s) => s.yellow,
+  deny: (s) => s.red,
+};
+
+/**
+ * What an `approval` event says, in words: `allowed by rule "git status" in FILE`,
+ * `denied by rule "git push" in FILE`, `allowed by you`, `declined by you`, or, when no one
+ * could be asked, `not run: it needs approval and no one can answer here: REASON`.
+ */
+function approvalLine(event: Extract<AgentEvent, { type: "approval" }>): string {
+  if (event.by === "user") return event.decision === "allow" ? "allowed by you" : "declined by you";
+  if (event.decision === "deny" && event.by === "mode") {
+    return `not run: it needs approval and no one can answer here: ${event.reason}`;
+  }
+  // The policy's reason names the rule and its file (`denied by rule "git push" in FILE`).
+  return event.reason;
+}
+
+/**
+ * Why no "always" rule can be offered: a part that asks which no allow rule would stop from
+ * asking again (a command substitution, `eval`, a command an ask rule names...), and why.
+ */
+function notOfferedWhy(verdict: Verdict): string {
+  const part = verdict.parts.find((part) =>
+    part.decision === "ask" && part.kind !== "write" && part.alwaysRule === undefined
+  );
+  if (part === undefined) return "no allow rule would stop it from asking again";
+  return `no allow rule would stop ${JSON.stringify(clipLine(part.command, 40))} from asking ` +
+    `again (${part.reason})`;
+}
+
+/**
+ * `text` in rows of at most `width` columns, broken at spaces; a word wider than a row is
+ * broken where the row ends (see {@linkcode wrapRevealed}).
+ */
+function wrapWords(text: string, width: number): string[] {
+  const rows: string[] = [];
+  let row = "";
+  for (const word of text.split(" ")) {
+    const candidate = row === "" ? word : `${row} ${word}`;
+    if (displayWidth(candidate) <= width) {
+      row = candidate;
+      continue;
+    }
+    if (row !== "") rows.push(row);
+    const pieces = wrapRevealed(word, width);
+    row = pieces.pop() ?? "";
+    rows.push(...pieces);
+  }
+  rows.push(row);
+  return rows;
 }
 
 /**

@@ -6,6 +6,7 @@
  * @module
  */
 
+import type { ApprovalRequest } from "../agent/approval.ts";
 import type { AgentEvent } from "../agent/events.ts";
 import type { SandboxInfo } from "../runtime/mod.ts";
 
@@ -37,6 +38,12 @@ export interface View {
   session(info: SessionInfo): void;
   /** One event of the agent (or of the runtime, such as pull progress); `!COMMAND` is a tool call. */
   event(event: AgentEvent): void;
+  /**
+   * A tool call waits for the user's answer (only an interactive session asks): the view shows,
+   * in the call's frame, what would change (a file write's diff) and why it needs approval. The
+   * call's `approval` event follows the answer.
+   */
+  approvalRequest(request: ApprovalRequest): void;
   /** A step ended; the view closes what it has open (text, spinner). */
   stepEnd(end: StepEnd): void;
   /** A line of information: the answer to a session command. */

@@ -35,6 +35,22 @@ export class PathOutsideWorkspaceError extends RuntimeError {
   }
 }
 
+/** A file a tool was asked to read does not exist in the workspace. */
+export class FileNotFoundError extends RuntimeError {
+  /** The path as it was given. */
+  readonly path: string;
+
+  /**
+   * Creates a `FileNotFoundError`.
+   * @param path The path as given.
+   */
+  constructor(path: string) {
+    super(`No such file: ${path}`);
+    this.name = "FileNotFoundError";
+    this.path = path;
+  }
+}
+
 /** The sandbox container went away (removed from outside, engine restarted). */
 export class SandboxLostError extends RuntimeError {
   /**

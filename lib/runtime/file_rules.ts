@@ -7,7 +7,7 @@
  * @module
  */
 
-import { PathOutsideWorkspaceError, RuntimeError } from "./errors.ts";
+import { FileNotFoundError, PathOutsideWorkspaceError, RuntimeError } from "./errors.ts";
 
 /** Largest file the file operations read whole: 16 MiB. Bigger ones are for `head`/`sed`. */
 export const MAX_READ_BYTES = 16 * 1024 * 1024;
@@ -63,7 +63,7 @@ export function refusalError(given: string, refusal: FileRefusal): RuntimeError 
     case "workspace-folder":
       return new RuntimeError(`${given} is the workspace folder, not a file.`);
     case "missing":
-      return new RuntimeError(`No such file: ${given}`);
+      return new FileNotFoundError(given);
     case "folder":
       return new RuntimeError(`${given} is a folder, not a file.`);
     case "special":

@@ -23,12 +23,17 @@ export function testModel(
   });
 }
 
-/** An agent on the host (no Docker) talking to the test server; no environment is read. */
+/**
+ * An agent on the host (no Docker) talking to the test server; no environment is read. It
+ * never asks for approval (on the host, approval "auto" would refuse every command with no one
+ * to ask): the approval tests set their own.
+ */
 export function testAgent(server: OpenAIServer, options: AgentOptions = {}): Agent {
   return new Agent({
     model: testModel(server),
     runtimeOptions: { docker: false },
     getEnv: () => undefined,
+    approval: { mode: "never" },
     ...options,
   });
 }

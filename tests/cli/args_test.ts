@@ -1,22 +1,25 @@
 import assert from "node:assert/strict";
-import { type CliConfig, parseArgs } from "../../lib/cli/args.ts";
+import path from "node:path";
+import { type CliConfig, parseArgs, parseConfigArgs, parseTrustArgs } from "../../lib/cli/args.ts";
 import { UsageError } from "../../lib/cli/errors.ts";
 import { VERSION } from "../../lib/version.ts";
 
+const CWD = Deno.cwd();
+
 function run(argv: string[], env: Record<string, string> = {}): CliConfig {
-  const parsed = parseArgs(argv, { getEnv: (name) => env[name], cwd: "/somewhere" });
+  const parsed = parseArgs(argv, { getEnv: (name) => env[name], cwd: CWD });
   assert.equal(parsed.kind, "run");
   return parsed.config;
 }
 
-function usageError(argv: string[], env: Record<string, string> = {}): string {
+function usageError(fn: () => unknown): string {
   try {
-    run(argv, env);
+    fn();
   } catch (error) {
     assert.ok(error instanceof UsageError, String(error));
     return error.message;
   }
-  assert.fail(`${argv.join(" ")} was accepted`);
+  assert.fail("it was accepted");
 }
 
 Deno.test("parseArgs() joins the words of a request", () => {
@@ -30,102 +33,134 @@ Deno.test("parseArgs() prints the version for -V and --version", () => {
   }
 });
 
-Deno.test("parseArgs() prints help that lists the flags and the variables", () => {
+Deno.test("parseArgs() prints help that lists the flags, the variables and the config files", () => {
   const parsed = parseArgs(["--help"]);
   assert.equal(parsed.kind, "print");
-  for (const word of ["--no-docker", "--max-steps", "--env", "PYGENT_TIMEOUT", "/save FILE"]) {
-    assert.ok(parsed.kind === "print" && parsed.text.includes(word), word);
-  }
+  const words = [
+    ...["--no-docker", "--sandbox <mode>", "--no-network", "--no-root", "--base-url <url>"],
+    ...["--api-key-env <name>", "--approval <mode>", "--profile <name>", "--max-steps", "--env"],
+    ...["PYGENT_TIMEOUT", "PYGENT_SANDBOX", "PYGENT_APPROVAL", "PYGENT_PROFILE", "PYGENT_MEMORY"],
+    ...["PYGENT_API_KEY_ENV", "$XDG_CONFIG_HOME/pygent/config.toml", ".pygent/config.toml"],
+    ...["pygent config", "pygent trust", "/save FILE"],
+  ];
+  for (const word of words) assert.ok(parsed.kind === "print" && parsed.text.includes(word), word);
 });
 
-Deno.test("parseArgs() lets a flag beat its variable", () => {
-  const env = {
-    PYGENT_USE_DOCKER: "1",
-    PYGENT_IMAGE: "alpine",
-    PYGENT_MODEL: "m-env",
-    PYGENT_TIMEOUT: "5",
-    PYGENT_MAX_STEPS: "3",
-  };
-  assert.deepEqual(
-    [run([], env).runtime.docker, run([], env).runtime.image, run([], env).model],
-    [true, "alpine", "m-env"],
-  );
-  const config = run(
-    ["--no-docker", "--image", "debian", "--model", "m-flag", "--timeout", "9", "--max-steps", "7"],
-    env,
-  );
-  assert.deepEqual(
-    [
-      config.runtime.docker,
-      config.runtime.image,
-      config.model,
-      config.timeoutSeconds,
-      config.maxSteps,
-    ],
-    [false, "debian", "m-flag", 9, 7],
-  );
+Deno.test("parseArgs() gives no flags when none were given", () => {
+  assert.deepEqual(run([]).flags, {});
 });
 
-Deno.test("parseArgs() leaves Docker to be decided when neither flag nor variable says", () => {
-  assert.equal(run([]).runtime.docker, undefined);
-  assert.equal(run(["--docker"]).runtime.docker, true);
-});
-
-Deno.test("parseArgs() reads the sandbox flags of issue 8", () => {
-  const config = run(
-    [
-      ...["--root", "--network", "--cpus", "1.5", "--memory", "2g", "--pids-limit", "64"],
-      ...["--env", "A=1", "--env", "HOME_DIR"],
-    ],
-    { HOME_DIR: "/home/me" },
-  );
-  assert.equal(config.runtime.user, "root");
-  assert.equal(config.runtime.network, true);
-  assert.equal(config.runtime.cpus, 1.5);
-  assert.equal(config.runtime.memoryBytes, 2 * 1024 ** 3);
-  assert.equal(config.runtime.pidsLimit, 64);
-  assert.deepEqual(config.runtime.env, { A: "1", HOME_DIR: "/home/me" });
-});
-
-Deno.test("parseArgs() accepts the smallest limits the runtime takes", () => {
-  const parsed = parseArgs(["--memory", "6m", "--pids-limit", "8", "--cpus", "0.01"], {
-    getEnv: () => undefined,
+Deno.test("parseArgs() gives each setting flag's value raw, keyed by setting", () => {
+  const config = run([
+    ...["--model", "m", "--base-url", "http://x/v1", "--api-key-env", "K", "--image", "alpine"],
+    ...["--sandbox", "docker", "--memory", "lots", "--pids-limit", "64", "--cpus", "1.5"],
+    ...["--timeout", "9", "--max-steps", "7", "--approval", "ask", "--profile", "ci"],
+  ]);
+  assert.deepEqual(config.flags, {
+    model: "m",
+    base_url: "http://x/v1",
+    api_key_env: "K",
+    image: "alpine",
+    sandbox: "docker",
+    memory: "lots",
+    pids_limit: "64",
+    cpus: "1.5",
+    timeout: "9",
+    max_steps: "7",
+    approval: "ask",
+    profile: "ci",
   });
-  assert.ok(parsed.kind === "run");
-  assert.deepEqual(
-    [
-      parsed.config.runtime.memoryBytes,
-      parsed.config.runtime.pidsLimit,
-      parsed.config.runtime.cpus,
-    ],
-    [6 * 1024 ** 2, 8, 0.01],
-  );
+});
+
+Deno.test("parseArgs() reads --docker and --no-docker as yes and no", () => {
+  assert.equal(run(["--docker"]).flags.docker, true);
+  assert.equal(run(["--no-docker"]).flags.docker, false);
+});
+
+Deno.test("parseArgs() reads --network, --no-network, --root and --no-root", () => {
+  assert.deepEqual(run(["--network", "--root"]).flags, { network: true, root: true });
+  assert.deepEqual(run(["--no-network", "--no-root"]).flags, { network: false, root: false });
+});
+
+Deno.test("parseArgs() gathers --env in the order given", () => {
+  assert.deepEqual(run(["--env", "A=1", "--env", "HOME_DIR"]).flags.env, ["A=1", "HOME_DIR"]);
+});
+
+Deno.test("parseArgs() reads --load and --json", () => {
+  const config = run(["--load", "chat.json", "--json"]);
+  assert.deepEqual([config.load, config.json], ["chat.json", true]);
+  assert.deepEqual([run([]).load, run([]).json], [undefined, false]);
 });
 
 Deno.test("parseArgs() takes the current directory as the workspace with --cwd", () => {
-  assert.equal(run(["--cwd"]).runtime.workspace, "/somewhere");
+  assert.equal(run(["--cwd"]).workspace, CWD);
 });
 
-Deno.test("parseArgs() refuses bad flags and bad values with messages that name them", () => {
+Deno.test("parseArgs() makes --workspace and PYGENT_WORKSPACE absolute", () => {
+  assert.equal(run(["--workspace", "lib"]).workspace, path.join(CWD, "lib"));
+  assert.equal(run([], { PYGENT_WORKSPACE: "tests" }).workspace, path.join(CWD, "tests"));
+  assert.equal(
+    run(["--workspace", "lib"], { PYGENT_WORKSPACE: "tests" }).workspace,
+    path.join(CWD, "lib"),
+  );
+  assert.equal(run([]).workspace, undefined);
+});
+
+Deno.test("parseArgs() leaves checking the values to the settings loader", () => {
+  assert.deepEqual(run(["--memory", "lots", "--sandbox", "vm"]).flags, {
+    memory: "lots",
+    sandbox: "vm",
+  });
+});
+
+Deno.test("parseArgs() refuses bad flags and workspaces with messages that name them", () => {
   const cases: [string[], Record<string, string>, RegExp][] = [
-    [["--bogus"], {}, /unknown option '--bogus'/],
-    [["--timeout", "soon"], {}, /--timeout=soon is not valid/],
-    [["--max-steps", "0"], {}, /--max-steps=0 is not valid/],
-    [["--memory", "lots"], {}, /--memory "lots" is not valid/],
-    [["--cpus", "-1"], {}, /--cpus "-1" is not valid/],
-    [["--pids-limit", "lots"], {}, /--pids-limit=lots is not valid/],
-    [["--memory", "1m"], {}, /^--memory 1m is too small; use at least 6m\.$/],
-    [["--pids-limit", "3"], {}, /^--pids-limit 3 is too small; use at least 8\.$/],
-    [["--cpus", "0.001"], {}, /^--cpus 0\.001 is too small; use at least 0\.01\.$/],
-    [["--env", "1X=2"], {}, /--env "1X=2" is not valid/],
-    [["--env", "UNSET_HERE"], {}, /UNSET_HERE is not set here/],
-    [["--workspace", "/no/such/folder"], {}, /no such folder/],
+    [["--bogus"], {}, /^unknown option '--bogus'\. Run pygent --help for the options\.$/],
+    [["--netwrok"], {}, /Did you mean --network\?/],
+    [["--image"], {}, /argument missing/],
+    [["--workspace", "/no/such/folder"], {}, /^--workspace "\/no\/such\/folder": no such folder/],
+    [["--workspace", "deno.json"], {}, /^--workspace "deno\.json" is not a folder\.$/],
     [["--cwd", "--workspace", "."], {}, /give one of them/],
-    [["--image", " "], {}, /--image is empty/],
-    [[], { PYGENT_USE_DOCKER: "maybe" }, /PYGENT_USE_DOCKER=maybe is not valid/],
-    [[], { PYGENT_TIMEOUT: "-3" }, /PYGENT_TIMEOUT=-3 is not valid/],
-    [[], { PYGENT_MAX_STEPS: "2.5" }, /PYGENT_MAX_STEPS=2.5 is not valid/],
-    [[], { PYGENT_WORKSPACE: "/no/such/folder" }, /PYGENT_WORKSPACE=\/no\/such\/folder/],
+    [[], { PYGENT_WORKSPACE: "/no/such/folder" }, /^PYGENT_WORKSPACE=\/no\/such\/folder: no such/],
   ];
-  for (const [argv, env, pattern] of cases) assert.match(usageError(argv, env), pattern);
+  for (const [argv, env, pattern] of cases) assert.match(usageError(() => run(argv, env)), pattern);
+});
+
+Deno.test("parseConfigArgs() reads --json and the setting flags", () => {
+  const parsed = parseConfigArgs(["--json", "--profile", "ci", "--no-network"], {
+    getEnv: () => undefined,
+  });
+  assert.deepEqual(parsed, {
+    kind: "config",
+    args: { flags: { profile: "ci", network: false }, workspace: undefined, json: true },
+  });
+});
+
+Deno.test("parseConfigArgs() refuses a request and --load", () => {
+  assert.match(usageError(() => parseConfigArgs(["hello"])), /too many arguments/);
+  assert.match(usageError(() => parseConfigArgs(["--load", "x"])), /unknown option '--load'/);
+});
+
+Deno.test("parseConfigArgs() prints its own help", () => {
+  const parsed = parseConfigArgs(["--help"]);
+  assert.ok(parsed.kind === "print" && parsed.text.startsWith("Usage: pygent config"));
+});
+
+Deno.test("parseTrustArgs() reads the folder, --remove and --list", () => {
+  assert.deepEqual(parseTrustArgs([]), {
+    kind: "trust",
+    args: { dir: undefined, remove: false, list: false },
+  });
+  assert.deepEqual(parseTrustArgs(["--remove", "../p"]), {
+    kind: "trust",
+    args: { dir: "../p", remove: true, list: false },
+  });
+  assert.deepEqual(parseTrustArgs(["--list"]), {
+    kind: "trust",
+    args: { dir: undefined, remove: false, list: true },
+  });
+});
+
+Deno.test("parseTrustArgs() refuses --remove with --list", () => {
+  assert.match(usageError(() => parseTrustArgs(["--remove", "--list"])), /give one of them/);
 });

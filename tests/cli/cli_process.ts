@@ -37,6 +37,16 @@ export interface CliResult {
   stderr: string;
 }
 
+/**
+ * Deno's cache as this test process uses it: a child given another `HOME` (the config tests)
+ * still finds the npm packages there instead of downloading them again.
+ */
+const DENO_DIR: string = JSON.parse(
+  new TextDecoder().decode(
+    (await new Deno.Command(Deno.execPath(), { args: ["info", "--json"] }).output()).stdout,
+  ),
+).denoDir;
+
 /** A clean environment: what Deno and Docker need, plus the model server. */
 export function cliEnv(options: CliOptions = {}): Record<string, string> {
   const env: Record<string, string> = {};
@@ -44,6 +54,9 @@ export function cliEnv(options: CliOptions = {}): Record<string, string> {
     const value = Deno.env.get(name);
     if (value !== undefined) env[name] = value;
   }
+  env.DENO_DIR ??= DENO_DIR;
+  // No developer's own config file reaches a test: the user file is looked for where none is.
+  env.XDG_CONFIG_HOME = "/nonexistent/pygent-test-config";
   if (options.server) {
     env.OPENAI_BASE_URL = options.server.baseURL;
     env.OPENAI_API_KEY = "test-key";

@@ -13,16 +13,24 @@ Deno.test("pygent --help lists the options and exits 0", async () => {
   assert.equal(result.code, 0);
   assert.match(result.stdout, /Usage: pygent \[options\] \[request\.\.\.\]/);
   assert.match(result.stdout, /--no-docker/);
+  assert.match(result.stdout, /--profile <name>/);
+  assert.match(result.stdout, /\.pygent\/config\.toml/);
 });
 
 Deno.test("a bad flag or a bad variable stops pygent with code 2 and a message", async () => {
   const cases: [string[], Record<string, string>, RegExp][] = [
     [["--frobnicate"], {}, /unknown option '--frobnicate'/],
-    [["--max-steps", "many"], {}, /--max-steps=many is not valid/],
+    [["--max-steps", "many"], {}, /--max-steps "many" is not valid/],
     [["--image"], {}, /argument missing/],
     [[], { PYGENT_USE_DOCKER: "perhaps" }, /PYGENT_USE_DOCKER=perhaps is not valid/],
     [[], { PYGENT_TIMEOUT: "0" }, /PYGENT_TIMEOUT=0 is not valid/],
-    [["--memory", "1m"], {}, /^pygent: --memory 1m is too small; use at least 6m\.\n$/],
+    [["--memory", "1m"], {}, /^pygent: --memory "1m" is too small; use at least 6m\.\n$/],
+    [
+      ["--sandbox", "vm"],
+      {},
+      /^pygent: --sandbox "vm" is not valid; use auto, docker or host\.\n$/,
+    ],
+    [[], { PYGENT_SANDBOX: "host", PYGENT_USE_DOCKER: "1" }, /disagree/],
   ];
   await Promise.all(cases.map(async ([args, env, pattern]) => {
     const result = await runCli(["hello", ...args], { env });

@@ -39,9 +39,10 @@ Deno.test("pygent --no-docker runs commands on the host, in the workspace", asyn
       { kind: "message", toolCalls: [bashCall("pwd; echo made > made.txt")] },
       { kind: "message", content: "Done." },
     ]);
-    const result = await runCli(["--no-docker", "--workspace", workspace, "where are you"], {
-      server,
-    });
+    const result = await runCli(
+      ["--no-docker", "--approval", "never", "--workspace", workspace, "where are you"],
+      { server },
+    );
     assert.equal(result.code, 0, result.stderr);
     assert.ok(result.stdout.includes(`│ ${workspace}\n`), result.stdout);
     assert.equal(await Deno.readTextFile(`${workspace}/made.txt`), "made\n");
@@ -88,7 +89,7 @@ Deno.test("a one-shot run in a temporary workspace says at the end that it was r
     { kind: "message", toolCalls: [bashCall("pwd")] },
     { kind: "message", content: "Done." },
   ]);
-  const result = await runCli(["--no-docker", "make a file"], { server });
+  const result = await runCli(["--no-docker", "--approval", "never", "make a file"], { server });
   assert.equal(result.code, 0, result.stderr);
   const workspace = /│ (\S*pygent-\w+\/workspace)\n/.exec(result.stdout)?.[1];
   assert.ok(workspace, result.stdout);

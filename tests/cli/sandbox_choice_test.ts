@@ -11,10 +11,34 @@ Deno.test("without an engine, pygent falls back to the host and warns that nothi
       { kind: "message", toolCalls: [bashCall("pwd")] },
       { kind: "message", content: "Ran on the host." },
     ]);
-    const result = await runCli(["--workspace", workspace, "where"], { server, env: NO_ENGINE });
+    const result = await runCli(["--approval", "never", "--workspace", workspace, "where"], {
+      server,
+      env: NO_ENGINE,
+    });
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stderr, /Commands run on the host, NOT isolated/);
     assert.ok(result.stdout.includes(`│ ${workspace}\n`), result.stdout);
+  } finally {
+    await Deno.remove(workspace, { recursive: true });
+  }
+});
+
+Deno.test("after a fallback to the host, a one-shot run asks before every command, so runs none", async () => {
+  const workspace = await Deno.realPath(await Deno.makeTempDir({ prefix: "pygent-cli-test-" }));
+  try {
+    await using server = await OpenAIServer.start([
+      { kind: "message", toolCalls: [bashCall("touch ran.txt")] },
+      { kind: "message", content: "It was refused." },
+    ]);
+    const result = await runCli(["--workspace", workspace, "touch it"], { server, env: NO_ENGINE });
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stderr, /Commands run on the host, NOT isolated/);
+    await assert.rejects(Deno.stat(`${workspace}/ran.txt`), Deno.errors.NotFound);
+    const refused = server.requests[1].body.messages.at(-1);
+    assert.match(
+      String(refused?.content),
+      /^Not run: this needs approval \(approval mode "auto" on the host\)\. Ask the user/,
+    );
   } finally {
     await Deno.remove(workspace, { recursive: true });
   }

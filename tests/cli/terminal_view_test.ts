@@ -1,6 +1,9 @@
 import assert from "node:assert/strict";
 import { createStyle } from "../../lib/cli/style.ts";
 import { describeSandbox, TerminalView } from "../../lib/cli/terminal_view.ts";
+import type { AgentEvent } from "../../lib/agent/events.ts";
+import type { ApprovalRequest } from "../../lib/agent/approval.ts";
+import { commandRequest, CONFIG, writeRequest } from "./approval_requests.ts";
 
 function view(live = false, color = false, columns?: number) {
   const shown = { out: "", err: "" };
@@ -280,4 +283,170 @@ Deno.test("describeSandbox() names the image and the network of a container", ()
     }),
     "container img, no network",
   );
+});
+
+/** The `approval` event the agent emits for `request` once it is decided. */
+function approvalEvent(
+  request: ApprovalRequest,
+  decision: "allow" | "deny",
+  by: "rule" | "mode" | "user",
+): AgentEvent {
+  const { id, name, arguments: args, verdict } = request;
+  return {
+    type: "approval",
+    id,
+    name,
+    arguments: args,
+    decision,
+    by,
+    ...(verdict.rule ? { rule: verdict.rule.pattern } : {}),
+    reason: verdict.reason,
+  };
+}
+
+const toolCall = (request: ApprovalRequest): AgentEvent => ({
+  type: "tool_call",
+  id: request.id,
+  name: request.name,
+  arguments: request.arguments,
+});
+
+Deno.test("TerminalView draws a file write's diff in colour when it asks for approval", async () => {
+  const { terminal, shown } = view(false, true, 200);
+  terminal.approvalRequest(await writeRequest("notes.txt", "one\ntwo\n", "one\nthree\n"));
+  const dim = (text: string) => `\x1b[2m${text}\x1b[22m`;
+  const row = (text: string) => `${dim("│")} ${text}\n`;
+  assert.equal(
+    shown.out,
+    row("\x1b[1m--- a/notes.txt\x1b[22m") +
+      row("\x1b[1m+++ b/notes.txt\x1b[22m") +
+      row("\x1b[36m@@ -1,2 +1,2 @@\x1b[39m") +
+      row(" one") +
+      row("\x1b[31m-two\x1b[39m") +
+      row("\x1b[32m+three\x1b[39m") +
+      row(
+        "\x1b[33mwrites a file (write_file notes.txt); on the host, file writes need approval " +
+          '(approval "auto")\x1b[39m',
+      ),
+  );
+});
+
+Deno.test("TerminalView colours a removed line that starts with dashes as removed, not as a file name", async () => {
+  const { terminal, shown } = view(false, true);
+  terminal.approvalRequest(await writeRequest("a.sql", "-- note\nselect 1;\n", "select 1;\n"));
+  assert.ok(shown.out.includes("\x1b[31m--- note\x1b[39m"), shown.out);
+});
+
+Deno.test("TerminalView shows a carriage return in a diff as ^M, so it cannot hide what follows it", async () => {
+  const { terminal, shown } = view();
+  terminal.approvalRequest(await writeRequest("run.sh", undefined, "rm -rf ~ #\recho safe\n"));
+  assert.match(shown.out, /│ \+rm -rf ~ #\^Mecho safe\n/);
+});
+
+Deno.test("TerminalView shortens a long diff in an approval request, saying how many lines it hid", async () => {
+  const { terminal, shown } = view();
+  terminal.approvalRequest(await writeRequest("big.txt", undefined, `${lines(100)}\n`));
+  assert.match(shown.out, /│ \+line 27\n│ … 63 more lines hidden\n│ \+line 91\n/);
+});
+
+Deno.test("TerminalView names the parts that ask when only some of a command line asks", async () => {
+  const { terminal, shown } = view(false, false, 200);
+  terminal.approvalRequest(await commandRequest("git status && npm install lodash"));
+  assert.equal(
+    shown.out,
+    '│ "npm install lodash": on the host, every command needs approval unless an allow rule ' +
+      'matches (approval "auto")\n',
+  );
+});
+
+Deno.test("TerminalView wraps an approval reason wider than the terminal inside the frame", async () => {
+  const { terminal, shown } = view(false, false, 40);
+  terminal.approvalRequest(await commandRequest("touch a.txt"));
+  const rows = shown.out.trimEnd().split("\n");
+  assert.ok(rows.length > 1, shown.out);
+  assert.ok(rows.every((row) => row.startsWith("│ ") && row.length <= 40), shown.out);
+});
+
+Deno.test("TerminalView stops the spinner for an approval request and starts it again when the call is allowed", async () => {
+  const { terminal, shown } = view(true);
+  const request = await commandRequest("touch a.txt");
+  terminal.event(toolCall(request));
+  assert.match(shown.out, /Running 0s$/);
+  terminal.approvalRequest(request);
+  assert.ok(shown.out.includes("Running 0s\r\x1b[2K│ on the host"), shown.out);
+  terminal.event(approvalEvent(request, "allow", "user"));
+  assert.ok(shown.out.endsWith("\n│ allowed by you\n\r\x1b[2K⠋ Running 0s"), shown.out);
+  terminal.stepEnd({ outcome: "done", durationMs: 1 });
+});
+
+Deno.test("TerminalView explains a verdict part by part, with each decision, rule and reason", async () => {
+  const { terminal, shown } = view(false, false, 200);
+  terminal.approvalExplain(await commandRequest("git status && npm install lodash"));
+  assert.equal(
+    shown.out,
+    "│ How the policy judged it, part by part:\n" +
+      "│   allow  git status\n" +
+      `│          allowed by rule "git status" in ${CONFIG}\n` +
+      "│   ask    npm install lodash\n" +
+      '│          on the host, every command needs approval unless an allow rule matches (approval "auto")\n' +
+      '│ [a]lways would allow commands starting with "npm install" for the rest of this session.\n',
+  );
+});
+
+Deno.test("TerminalView shows control characters in an approval request as visible escapes", async () => {
+  const { terminal, shown } = view();
+  const request = await commandRequest("printf '\x1b[2J' && touch a\u202etxt");
+  terminal.approvalRequest(request);
+  terminal.approvalExplain(request);
+  terminal.approvalNote("\x1b]52;c;ZXZpbA==\x07");
+  // deno-lint-ignore no-control-regex
+  assert.doesNotMatch(shown.out, /[\x00-\x09\x0b-\x1f\x7f-\x9f\u202e]/, JSON.stringify(shown.out));
+  assert.match(shown.out, /printf '\^\[\[2J'/);
+  assert.match(shown.out, /touch a\\u202etxt/);
+  assert.match(shown.out, /│ \^\[\]52;c;ZXZpbA==\^G\n$/);
+});
+
+Deno.test("TerminalView says which rule allowed a call, inside its frame", async () => {
+  const { terminal, shown } = view();
+  const request = await commandRequest("git status");
+  terminal.event(toolCall(request));
+  terminal.event(approvalEvent(request, "allow", "rule"));
+  assert.equal(shown.out, `╭─ $ git status\n│ allowed by rule "git status" in ${CONFIG}\n`);
+});
+
+Deno.test("TerminalView draws a call a rule denied in red, and ends its frame not run", async () => {
+  const { terminal, shown } = view(false, true);
+  const request = await commandRequest("git push origin main");
+  terminal.event(approvalEvent(request, "deny", "rule"));
+  terminal.event({
+    type: "tool_result",
+    id: request.id,
+    name: request.name,
+    arguments: request.arguments,
+    content: `Not run: denied by rule "git push" in ${CONFIG}.`,
+    isError: true,
+    durationMs: 3,
+  });
+  const red = (text: string) => `\x1b[31m${text}\x1b[39m`;
+  assert.equal(
+    shown.out,
+    `${red("│")} ${red(`denied by rule "git push" in ${CONFIG}`)}\n` +
+      `${red("╰─")} ${red("not run")}\n`,
+  );
+});
+
+Deno.test("TerminalView says when a call needed approval and no one could answer", async () => {
+  const { terminal, shown } = view(false, false, 200);
+  terminal.event(approvalEvent(await commandRequest("touch a.txt"), "deny", "mode"));
+  assert.equal(
+    shown.out,
+    "│ not run: it needs approval and no one can answer here: on the host, every command " +
+      'needs approval unless an allow rule matches (approval "auto")\n',
+  );
+});
+
+Deno.test("TerminalView says when the user declined a call", async () => {
+  const { terminal, shown } = view();
+  terminal.event(approvalEvent(await commandRequest("touch a.txt"), "deny", "user"));
+  assert.equal(shown.out, "│ declined by you\n");
 });

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
+import { agentOptions } from "../../lib/cli/agent_options.ts";
 import { parseArgs } from "../../lib/cli/args.ts";
-import { agentOptions } from "../../lib/cli/main.ts";
+import { loadSettings } from "../../lib/config/mod.ts";
 import { Session } from "../../lib/cli/session.ts";
 import { createStyle } from "../../lib/cli/style.ts";
 import { TerminalView } from "../../lib/cli/terminal_view.ts";
@@ -10,13 +11,15 @@ import { OpenAIServer } from "../support/openai_server.ts";
 
 Deno.test("pygent --no-docker on Windows says cmd.exe on its first line and to the model", async () => {
   await using server = await OpenAIServer.start([{ kind: "message", content: "Ready." }]);
-  const env: Record<string, string> = { OPENAI_BASE_URL: server.baseURL, OPENAI_API_KEY: "k" };
-  const parsed = parseArgs(["--no-docker"], { getEnv: (name) => env[name] });
-  assert.equal(parsed.kind, "run");
-  const config = {
-    ...parsed.config,
-    runtime: { ...parsed.config.runtime, os: "windows" as const },
+  const env: Record<string, string> = {
+    OPENAI_BASE_URL: server.baseURL,
+    OPENAI_API_KEY: "k",
+    XDG_CONFIG_HOME: "/nonexistent/pygent-test-config",
   };
+  const getEnv = (name: string) => env[name];
+  const parsed = parseArgs(["--no-docker"], { getEnv });
+  assert.equal(parsed.kind, "run");
+  const { settings } = await loadSettings({ flags: parsed.config.flags, getEnv, cwd: Deno.cwd() });
   let shown = "";
   const view = new TerminalView({
     out: (text) => shown += text,
@@ -28,7 +31,8 @@ Deno.test("pygent --no-docker on Windows says cmd.exe on its first line and to t
   const session = await Session.open({
     view,
     timeoutMs: 30_000,
-    createAgent: (onEvent) => new Agent(agentOptions(config, onEvent)),
+    createAgent: (onEvent) =>
+      new Agent(agentOptions(settings, { workspace: undefined, getEnv, onEvent, os: "windows" })),
   });
   try {
     const runtime = session.runtime;

@@ -66,19 +66,30 @@ export async function runAs(
   args: string[],
 ): Promise<{ code: number; stdout: string; stderr: string }> {
   const deno = await sharedDeno();
-  const denoDir = await Deno.makeTempDir({ prefix: "pygent-user-deno-" });
+  // The user's own Deno cache, kept between runs: the npm packages a script imports are
+  // fetched once per machine, with the certificates and proxy this process was given.
+  const denoDir = `/tmp/pygent-test-deno/cache-${user.name}`;
+  await Deno.mkdir(denoDir, { recursive: true });
   await Deno.chown(denoDir, user.uid, user.gid);
-  try {
-    const out = await new Deno.Command("runuser", {
-      args: ["-u", user.name, "--", deno, "run", "-A", "--no-lock", script, ...args],
-      env: { DENO_DIR: denoDir, HOME: `/home/${user.name}`, NO_COLOR: "1" },
-      clearEnv: true,
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    const decode = (b: Uint8Array) => new TextDecoder().decode(b);
-    return { code: out.code, stdout: decode(out.stdout), stderr: decode(out.stderr) };
-  } finally {
-    await Deno.remove(denoDir, { recursive: true });
+  const out = await new Deno.Command("runuser", {
+    args: ["-u", user.name, "--", deno, "run", "-A", "--no-lock", script, ...args],
+    env: { ...networkEnv(), DENO_DIR: denoDir, HOME: `/home/${user.name}`, NO_COLOR: "1" },
+    clearEnv: true,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const decode = (b: Uint8Array) => new TextDecoder().decode(b);
+  return { code: out.code, stdout: decode(out.stdout), stderr: decode(out.stderr) };
+}
+
+/** What Deno needs to reach the npm registry as this process does: certificates and proxies. */
+function networkEnv(): Record<string, string> {
+  const env: Record<string, string> = {};
+  const certificates = Deno.env.get("DENO_CERT") ?? Deno.env.get("SSL_CERT_FILE");
+  if (certificates) env.DENO_CERT = certificates;
+  for (const name of ["HTTPS_PROXY", "HTTP_PROXY", "NO_PROXY", "https_proxy", "http_proxy"]) {
+    const value = Deno.env.get(name);
+    if (value !== undefined) env[name] = value;
   }
+  return env;
 }

@@ -5,6 +5,7 @@
  * @module
  */
 
+import { fileDiff } from "./file_diff.ts";
 import { type Tool, ToolError } from "./tool.ts";
 
 /** Arguments of the `edit_file` tool. */
@@ -47,23 +48,32 @@ export const editFileTool: Tool<EditFileArgs> = {
   },
   async run(args, context) {
     const text = await context.runtime.readFile(args.path);
-    const first = text.indexOf(args.old);
-    if (first < 0) {
-      throw new ToolError(
-        `The text to replace was not found in ${args.path}; the file is unchanged. ` +
-          "Read the file and copy the text exactly.",
-      );
-    }
-    const count = text.split(args.old).length - 1;
-    if (count > 1) {
-      throw new ToolError(
-        `The text to replace occurs ${count} times in ${args.path}; the file is unchanged. ` +
-          "Include more surrounding text so that it occurs once.",
-      );
-    }
-    const edited = text.slice(0, first) + args.new + text.slice(first + args.old.length);
+    const { edited, line } = applyEdit(text, args);
     await context.runtime.writeFile(args.path, edited);
-    const line = text.slice(0, first).split("\n").length;
     return `Edited ${args.path} at line ${line}.`;
   },
+  async preview(args, context) {
+    const text = await context.runtime.readFile(args.path);
+    return fileDiff(args.path, text, applyEdit(text, args).edited);
+  },
 };
+
+/** The file's text with the one occurrence of `old` replaced, and the line the change starts on. */
+function applyEdit(text: string, args: EditFileArgs): { edited: string; line: number } {
+  const first = text.indexOf(args.old);
+  if (first < 0) {
+    throw new ToolError(
+      `The text to replace was not found in ${args.path}; the file is unchanged. ` +
+        "Read the file and copy the text exactly.",
+    );
+  }
+  const count = text.split(args.old).length - 1;
+  if (count > 1) {
+    throw new ToolError(
+      `The text to replace occurs ${count} times in ${args.path}; the file is unchanged. ` +
+        "Include more surrounding text so that it occurs once.",
+    );
+  }
+  const edited = text.slice(0, first) + args.new + text.slice(first + args.old.length);
+  return { edited, line: text.slice(0, first).split("\n").length };
+}

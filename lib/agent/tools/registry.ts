@@ -82,7 +82,16 @@ export class ToolRegistry {
    * the model reads. Only a cancellation (the abort reason) and a sandbox that cannot run
    * anything (a {@linkcode SandboxUnavailableError}) propagate: the model can correct neither.
    */
-  async call(name: string, rawArgs: string, context: ToolContext): Promise<ToolOutput> {
+  call(name: string, rawArgs: string, context: ToolContext): Promise<ToolOutput> {
+    const prepared = this.prepare(name, rawArgs);
+    return prepared.ok ? this.run(prepared, context) : Promise.resolve(prepared.output);
+  }
+
+  /**
+   * Checks a call as the model made it, without running it: the tool, and its arguments parsed
+   * and checked against the tool's schema; or the tool error the model gets instead.
+   */
+  prepare(name: string, rawArgs: string): PreparedCall {
     const tool = this.#tools.get(name);
     if (tool === undefined) {
       return failure(
@@ -95,15 +104,32 @@ export class ToolRegistry {
     if (problems.length > 0) {
       return failure(`Invalid arguments for ${name}: ${problems.join("; ")}.`);
     }
+    return { ok: true, tool, args };
+  }
+
+  /** Runs a prepared call; errors as {@linkcode ToolRegistry.call} says. */
+  async run(call: ReadyCall, context: ToolContext): Promise<ToolOutput> {
     try {
-      const output = await tool.run(args as never, context);
+      const output = await call.tool.run(call.args as never, context);
       return typeof output === "string" ? { content: output } : output;
     } catch (error) {
       if (context.signal?.aborted || error instanceof SandboxUnavailableError) throw error;
-      return failure(error instanceof Error ? error.message : String(error));
+      return failure(error instanceof Error ? error.message : String(error)).output;
     }
   }
 }
+
+/** A call checked against its tool's schema, ready to run. */
+export interface ReadyCall {
+  ok: true;
+  /** The tool called. */
+  tool: AnyTool;
+  /** The arguments, checked against the tool's schema. */
+  args: Record<string, unknown>;
+}
+
+/** What {@linkcode ToolRegistry.prepare} makes of a call: ready, or the error the model gets. */
+export type PreparedCall = ReadyCall | { ok: false; output: ToolOutput };
 
 /** Arguments as an object, or what is wrong with them. Empty arguments mean `{}`. */
 function parseArguments(raw: string): Record<string, unknown> | string {
@@ -121,6 +147,6 @@ function parseArguments(raw: string): Record<string, unknown> | string {
   return value as Record<string, unknown>;
 }
 
-function failure(content: string): ToolOutput {
-  return { content: `Error: ${content}`, isError: true };
+function failure(content: string): { ok: false; output: ToolOutput } {
+  return { ok: false, output: { content: `Error: ${content}`, isError: true } };
 }

@@ -57,6 +57,11 @@ export interface Tool<Args = Record<string, unknown>> {
   readonly parameters: JsonSchema;
   /** Runs one call. */
   run(args: Args, context: ToolContext): Promise<string | ToolOutput>;
+  /**
+   * What a call would change, shown before it runs when it needs the user's approval: the file
+   * tools give a unified diff. Changes nothing.
+   */
+  preview?(args: Args, context: ToolContext): Promise<string>;
 }
 
 /** A tool of any argument type, as lists of tools hold them. */

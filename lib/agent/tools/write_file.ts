@@ -4,6 +4,7 @@
  * @module
  */
 
+import { currentText, fileDiff } from "./file_diff.ts";
 import { countLines } from "./lines.ts";
 import type { Tool } from "./tool.ts";
 
@@ -45,5 +46,8 @@ export const writeFileTool: Tool<WriteFileArgs> = {
     const bytes = new TextEncoder().encode(args.content).length;
     const lines = countLines(args.content);
     return `Wrote ${args.path} (${lines} line${lines === 1 ? "" : "s"}, ${bytes} bytes).`;
+  },
+  async preview(args, context) {
+    return fileDiff(args.path, await currentText(context.runtime, args.path), args.content);
   },
 };

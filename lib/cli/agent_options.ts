@@ -1,0 +1,93 @@
+/**
+ * The agent's options for a run of `pygent`: the resolved settings turned into
+ * plain values (the model, the limits, the approval policy, the sandbox policy).
+ * Nothing below the command line reads a setting on its own.
+ *
+ * @module
+ */
+
+import type { AgentEvent, AgentOptions, Approver } from "../agent/mod.ts";
+import { OPENAI_API_URL } from "../agent/mod.ts";
+import type { RuleEntry, Settings } from "../config/mod.ts";
+import { parseRule, type Rule } from "../policy/mod.ts";
+import { sandboxPolicy } from "../policy/sandbox_policy.ts";
+
+/** What a run adds to its settings. */
+export interface RunContext {
+  /** The workspace folder; undefined for a temporary one. */
+  workspace: string | undefined;
+  /** Reads Docker's variables (`DOCKER_HOST`…) and the API key's variable. */
+  getEnv: (name: string) => string | undefined;
+  /** Receives every event. */
+  onEvent: (event: AgentEvent) => void;
+  /** Asks the user before a call that needs approval; none when no one can answer. */
+  approve?: Approver;
+  /** The platform to behave as; for tests of other platforms. */
+  os?: typeof Deno.build.os;
+}
+
+/**
+ * The agent's options for resolved settings.
+ *
+ * @example
+ * ```ts ignore
+ * import { Agent } from "../agent/mod.ts";
+ * import { loadSettings } from "../config/mod.ts";
+ * import { agentOptions } from "./agent_options.ts";
+ * const getEnv = (name: string) => Deno.env.get(name);
+ * const { settings } = await loadSettings({ flags: {}, getEnv, cwd: Deno.cwd() });
+ * const agent = new Agent(agentOptions(settings, { workspace: undefined, getEnv, onEvent: console.log }));
+ * ```
+ */
+export function agentOptions(settings: Settings, run: RunContext): AgentOptions {
+  const keyVariable = settings.api_key_env.value;
+  const sandbox = settings.sandbox.value;
+  return {
+    modelName: settings.model.value,
+    baseURL: settings.base_url.value ?? OPENAI_API_URL,
+    apiKey: run.getEnv(keyVariable)?.trim() || undefined,
+    apiKeyEnv: keyVariable,
+    maxSteps: settings.max_steps.value,
+    timeout: settings.timeout.value,
+    approval: {
+      mode: settings.approval.value,
+      rules: {
+        allow: rules(settings.rules.value.allow),
+        ask: rules(settings.rules.value.ask),
+        deny: rules(settings.rules.value.deny),
+      },
+    },
+    ...(run.approve ? { approve: run.approve } : {}),
+    getEnv: run.getEnv,
+    onEvent: run.onEvent,
+    runtimeOptions: {
+      docker: sandbox === "auto" ? undefined : sandbox === "docker",
+      image: settings.image.value,
+      workspace: run.workspace,
+      sandbox: sandboxPolicy({
+        network: settings.network.value,
+        user: settings.root.value ? "root" : "host",
+        memoryBytes: settings.memory.value,
+        pidsLimit: settings.pids_limit.value,
+        cpus: settings.cpus.value,
+        env: settings.env.value,
+      }),
+      getEnv: run.getEnv,
+      ...(run.os ? { os: run.os } : {}),
+    },
+  };
+}
+
+/**
+ * Rules from the config files as the policy holds them, each naming its file and line.
+ *
+ * @example
+ * ```ts
+ * import { rules } from "./agent_options.ts";
+ * console.log(rules([{ pattern: "git push", file: "config.toml", line: 3 }])[0].file);
+ * // "config.toml line 3"
+ * ```
+ */
+export function rules(entries: readonly RuleEntry[]): Rule[] {
+  return entries.map((entry) => parseRule(entry.pattern, `${entry.file} line ${entry.line}`));
+}

@@ -1,0 +1,210 @@
+/**
+ * The settings' keys: for each, its default, its variable, the one function
+ * that reads its value (from a flag, a variable or a file alike) and how an
+ * untrusted project file may change it.
+ *
+ * @module
+ */
+
+import { DEFAULT_MAX_STEPS, DEFAULT_MODEL, DEFAULT_TIMEOUT_SECONDS } from "../agent/settings.ts";
+import {
+  DEFAULT_IMAGE,
+  DEFAULT_MEMORY_BYTES,
+  DEFAULT_PIDS_LIMIT,
+  MIN_CPUS,
+  MIN_MEMORY_BYTES,
+  MIN_PIDS_LIMIT,
+} from "../runtime/options.ts";
+import type { Origin } from "./origin.ts";
+import {
+  readBoolean,
+  readByteSize,
+  readChoice,
+  readEnvSpecs,
+  readPositiveNumber,
+  readText,
+  readUrl,
+  readVariableName,
+  readWholeNumber,
+} from "./values.ts";
+
+/** Where commands run: Docker when an engine answers (`auto`), Docker or an error, the host. */
+export type SandboxMode = "auto" | "docker" | "host";
+/** When to ask before a command runs (see the policy). */
+export type ApprovalMode = "auto" | "ask" | "never";
+
+/** The sandbox modes, loosest first. */
+export const SANDBOX_MODES: readonly SandboxMode[] = ["host", "auto", "docker"];
+/** The approval modes, loosest first. */
+export const APPROVAL_MODES: readonly ApprovalMode[] = ["never", "auto", "ask"];
+/** The variable that holds the API key when `api_key_env` does not name another. */
+export const DEFAULT_API_KEY_ENV = "OPENAI_API_KEY";
+
+/** Each key's value once read (`env` as its entries, `NAME` or `NAME=VALUE`). */
+export interface SettingValues {
+  model: string;
+  base_url: string | undefined;
+  api_key_env: string;
+  image: string;
+  sandbox: SandboxMode;
+  network: boolean;
+  root: boolean;
+  memory: number;
+  pids_limit: number;
+  cpus: number | undefined;
+  timeout: number;
+  max_steps: number;
+  env: string[];
+  approval: ApprovalMode;
+}
+
+/** A key of {@linkcode SettingValues}: every setting but the rules. */
+export type SettingKey = keyof SettingValues;
+
+/**
+ * How a project file that is not trusted may change a key: `"any"` way; `"never"`;
+ * or only to a value that is at least as strict as the one it would replace.
+ */
+export type Guard<T> = "any" | "never" | ((next: T, current: T) => boolean);
+
+/** What there is to know about one key. */
+export interface KeySpec<T> {
+  /** The environment variable that sets it, if one does. */
+  variable?: string;
+  /** Its value when nothing sets it. */
+  default: T;
+  /** Reads a raw value: text from a flag or a variable, a TOML value from a file. */
+  read(raw: unknown, origin: Origin): T;
+  /** How a project file that is not trusted may change it. */
+  guard: Guard<T>;
+}
+
+const rank = <T>(order: readonly T[]) => (next: T, current: T) =>
+  order.indexOf(next) >= order.indexOf(current);
+const noLooser = (next: boolean, current: boolean) => !next || current;
+const noHigher = (next: number, current: number) => next <= current;
+
+/**
+ * Every key, in the order `pygent config` shows them.
+ *
+ * @example
+ * ```ts
+ * import { KEYS } from "./keys.ts";
+ * console.log(KEYS.memory.read("2g", { kind: "flag", name: "--memory" })); // 2147483648
+ * console.log(KEYS.memory.variable); // "PYGENT_MEMORY"
+ * ```
+ */
+export const KEYS: { readonly [K in SettingKey]: KeySpec<SettingValues[K]> } = {
+  model: {
+    variable: "PYGENT_MODEL",
+    default: DEFAULT_MODEL,
+    read: (raw, origin) => readText(raw, origin, "a model's name, such as gpt-4o-mini"),
+    guard: "any",
+  },
+  base_url: {
+    variable: "OPENAI_BASE_URL",
+    default: undefined,
+    read: readUrl,
+    guard: "never",
+  },
+  api_key_env: {
+    variable: "PYGENT_API_KEY_ENV",
+    default: DEFAULT_API_KEY_ENV,
+    read: readVariableName,
+    guard: "never",
+  },
+  image: {
+    variable: "PYGENT_IMAGE",
+    default: DEFAULT_IMAGE,
+    read: (raw, origin) => readText(raw, origin, `an image such as ${DEFAULT_IMAGE}`),
+    guard: "any",
+  },
+  sandbox: {
+    variable: "PYGENT_SANDBOX",
+    default: "auto",
+    read: (raw, origin) => readChoice(raw, origin, ["auto", "docker", "host"]),
+    guard: rank(SANDBOX_MODES),
+  },
+  network: {
+    variable: "PYGENT_NETWORK",
+    default: false,
+    read: readBoolean,
+    guard: noLooser,
+  },
+  root: {
+    variable: "PYGENT_ROOT",
+    default: false,
+    read: readBoolean,
+    guard: noLooser,
+  },
+  memory: {
+    variable: "PYGENT_MEMORY",
+    default: DEFAULT_MEMORY_BYTES,
+    read: (raw, origin) => readByteSize(raw, origin, MIN_MEMORY_BYTES),
+    guard: noHigher,
+  },
+  pids_limit: {
+    variable: "PYGENT_PIDS_LIMIT",
+    default: DEFAULT_PIDS_LIMIT,
+    read: (raw, origin) => readWholeNumber(raw, origin, MIN_PIDS_LIMIT),
+    guard: noHigher,
+  },
+  cpus: {
+    variable: "PYGENT_CPUS",
+    default: undefined,
+    read: (raw, origin) => readPositiveNumber(raw, origin, "a number above 0, e.g. 1.5", MIN_CPUS),
+    guard: (next, current) => current === undefined || (next !== undefined && next <= current),
+  },
+  timeout: {
+    variable: "PYGENT_TIMEOUT",
+    default: DEFAULT_TIMEOUT_SECONDS,
+    read: (raw, origin) => readPositiveNumber(raw, origin, "a number of seconds above 0"),
+    guard: "any",
+  },
+  max_steps: {
+    variable: "PYGENT_MAX_STEPS",
+    default: DEFAULT_MAX_STEPS,
+    read: (raw, origin) => readWholeNumber(raw, origin, 1),
+    guard: "any",
+  },
+  env: {
+    default: [],
+    read: readEnvSpecs,
+    guard: "never",
+  },
+  approval: {
+    variable: "PYGENT_APPROVAL",
+    default: "auto",
+    read: (raw, origin) => readChoice(raw, origin, ["auto", "ask", "never"]),
+    guard: rank(APPROVAL_MODES),
+  },
+};
+
+/**
+ * The keys, in the order of {@linkcode KEYS}.
+ *
+ * @example
+ * ```ts
+ * import { SETTING_KEYS } from "./keys.ts";
+ * console.log(SETTING_KEYS[0]); // "model"
+ * ```
+ */
+export const SETTING_KEYS: readonly SettingKey[] = Object.keys(KEYS) as SettingKey[];
+
+/** The kinds of rules, loosest first. */
+export const RULE_KINDS = ["allow", "ask", "deny"] as const;
+/** A kind of rule: `allow`, `ask` or `deny`. */
+export type RuleKind = typeof RULE_KINDS[number];
+
+/**
+ * The flag that sets a key: `--pids-limit` for `pids_limit`.
+ *
+ * @example
+ * ```ts
+ * import { flagOf } from "./keys.ts";
+ * console.log(flagOf("max_steps")); // "--max-steps"
+ * ```
+ */
+export function flagOf(key: SettingKey): string {
+  return `--${key.replaceAll("_", "-")}`;
+}
