@@ -16,7 +16,7 @@ import { Writable } from "node:stream";
  * terminal hands it over at once (a few milliseconds); a person cannot read a question and
  * answer it this fast.
  */
-const TYPE_AHEAD_MS = 0;
+const TYPE_AHEAD_MS = 100;
 
 /** Options of {@linkcode Prompt}. */
 export interface PromptOptions {

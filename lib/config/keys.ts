@@ -6,7 +6,9 @@
  * @module
  */
 
+import { DEFAULT_API_KEY_ENV } from "../agent/openai_model.ts";
 import { DEFAULT_MAX_STEPS, DEFAULT_MODEL, DEFAULT_TIMEOUT_SECONDS } from "../agent/settings.ts";
+import { APPROVAL_MODES, type ApprovalMode } from "../policy/mod.ts";
 import {
   DEFAULT_IMAGE,
   DEFAULT_MEMORY_BYTES,
@@ -30,15 +32,11 @@ import {
 
 /** Where commands run: Docker when an engine answers (`auto`), Docker or an error, the host. */
 export type SandboxMode = "auto" | "docker" | "host";
-/** When to ask before a command runs (see the policy). */
-export type ApprovalMode = "auto" | "ask" | "never";
 
 /** The sandbox modes, loosest first. */
 export const SANDBOX_MODES: readonly SandboxMode[] = ["host", "auto", "docker"];
 /** The approval modes, loosest first. */
-export const APPROVAL_MODES: readonly ApprovalMode[] = ["never", "auto", "ask"];
-/** The variable that holds the API key when `api_key_env` does not name another. */
-export const DEFAULT_API_KEY_ENV = "OPENAI_API_KEY";
+const APPROVAL_LOOSEST_FIRST: readonly ApprovalMode[] = ["never", "auto", "ask"];
 
 /** Each key's value once read (`env` as its entries, `NAME` or `NAME=VALUE`). */
 export interface SettingValues {
@@ -175,8 +173,8 @@ export const KEYS: { readonly [K in SettingKey]: KeySpec<SettingValues[K]> } = {
   approval: {
     variable: "PYGENT_APPROVAL",
     default: "auto",
-    read: (raw, origin) => readChoice(raw, origin, ["auto", "ask", "never"]),
-    guard: rank(APPROVAL_MODES),
+    read: (raw, origin) => readChoice(raw, origin, APPROVAL_MODES),
+    guard: rank(APPROVAL_LOOSEST_FIRST),
   },
 };
 

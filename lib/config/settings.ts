@@ -5,7 +5,8 @@
  * @module
  */
 
-import type { ApprovalMode, SandboxMode } from "./keys.ts";
+import type { ApprovalMode } from "../policy/mod.ts";
+import type { SandboxMode } from "./keys.ts";
 
 /** Where a setting's value came from, from the lowest precedence to the highest. */
 export type Source = "default" | "user" | "project" | "profile" | "env" | "flag";

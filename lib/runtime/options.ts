@@ -86,14 +86,6 @@ export interface ResolvedRuntimeOptions {
   os: typeof Deno.build.os;
 }
 
-/** Parses a yes/no setting: 1/0, true/false, yes/no (any case). */
-export function parseBoolean(name: string, value: string): boolean {
-  const v = value.trim().toLowerCase();
-  if (["1", "true", "yes", "on"].includes(v)) return true;
-  if (["0", "false", "no", "off"].includes(v)) return false;
-  throw new ConfigError(`${name}=${value} is not valid; use 1 or 0 (true or false).`);
-}
-
 /** Applies the defaults, refusing values that cannot work. */
 export function resolveRuntimeOptions(options: RuntimeOptions = {}): ResolvedRuntimeOptions {
   const resolved: ResolvedRuntimeOptions = {
