@@ -272,6 +272,7 @@ export class Agent implements AsyncDisposable {
   async #run(message: string, signal: AbortSignal | undefined): Promise<StepResult> {
     signal?.throwIfAborted();
     const runtime = this.#startRuntime();
+    this.#approvals.warm();
     if (this.#history[0]?.role !== "system") {
       const prompt = this.#systemPrompt ??
         await untilAborted(this.#buildSystemPrompt(runtime), signal);

@@ -12,6 +12,7 @@ import {
   type ApprovalMode,
   type ApprovalPolicy,
   checkToolCall,
+  loadShellParser,
   type RuleSet,
   type Verdict,
   withAllowRules,
@@ -103,6 +104,14 @@ export class ApprovalGate {
     };
     this.#approve = approve;
     this.#emit = emit;
+  }
+
+  /**
+   * Loads the shell parser in the background, so the first command is judged without waiting
+   * for it: called as a step starts, while the model is asked.
+   */
+  warm(): void {
+    loadShellParser().catch(() => {});
   }
 
   /** The policy for a runtime, with what "always" answers granted. */
