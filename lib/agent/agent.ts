@@ -329,7 +329,8 @@ export class Agent implements AsyncDisposable {
     toolRuns: ToolRun[],
   ): Promise<void> {
     let done = 0;
-    let running: { call: ToolCall; since: number } | undefined;
+    /** The call in hand; `ran` once it got past its approval and began to run. */
+    let running: { call: ToolCall; since: number; ran: boolean } | undefined;
     try {
       // The container may still be starting (or pulling its image): a cancel must not wait.
       const runtime = await untilAborted(started, signal);
@@ -337,15 +338,20 @@ export class Agent implements AsyncDisposable {
         signal?.throwIfAborted();
         const { id, function: { name, arguments: args } } = call;
         this.#emit({ type: "tool_call", id, name, arguments: args });
-        running = { call, since: performance.now() };
+        const current = { call, since: performance.now(), ran: false };
+        running = current;
         // A tool that does not heed the signal (an extra tool, a blocked read) must not hold a
         // cancel: the step returns, the tool finishes on its own. Nor must a question no one
         // answers.
         const output = await untilAborted(
-          this.#approveAndRun(call, { runtime, signal, timeoutMs: this.#timeoutMs }),
+          this.#approveAndRun(call, { runtime, signal, timeoutMs: this.#timeoutMs }, () => {
+            // The time a call took is its run's, not the time the user took to answer.
+            current.since = performance.now();
+            current.ran = true;
+          }),
           signal,
         );
-        this.#recordResult(call, output, running.since, toolRuns);
+        this.#recordResult(call, output, current.since, toolRuns);
         running = undefined;
         done++;
       }
@@ -355,7 +361,9 @@ export class Agent implements AsyncDisposable {
         : (error instanceof Error ? error.message : String(error)).replace(/\.$/, "");
       for (const call of calls.slice(done)) {
         if (call === running?.call) {
-          const content = `Error: stopped before it finished: ${why}.`;
+          const content = running.ran
+            ? `Error: stopped before it finished: ${why}.`
+            : `Error: not run: ${why}.`;
           this.#recordResult(call, { content, isError: true }, running.since, toolRuns);
         } else {
           const content = `Error: not run: ${why}.`;
@@ -366,12 +374,21 @@ export class Agent implements AsyncDisposable {
     }
   }
 
-  /** Runs a call the model made, once it is valid and the approval policy lets it run. */
-  async #approveAndRun(call: ToolCall, context: ToolContext): Promise<ToolOutput> {
+  /**
+   * Runs a call the model made, once it is valid and the approval policy lets it run.
+   * @param onRun Called as the call begins to run, past its approval.
+   */
+  async #approveAndRun(
+    call: ToolCall,
+    context: ToolContext,
+    onRun: () => void,
+  ): Promise<ToolOutput> {
     const prepared = this.tools.prepare(call.function.name, call.function.arguments);
     if (!prepared.ok) return prepared.output;
-    return await this.#approvals.check(call, prepared, context) ??
-      await this.tools.run(prepared, context);
+    const refused = await this.#approvals.check(call, prepared, context);
+    if (refused) return refused;
+    onRun();
+    return await this.tools.run(prepared, context);
   }
 
   #recordResult(call: ToolCall, output: ToolOutput, since: number, toolRuns: ToolRun[]): void {

@@ -162,9 +162,11 @@ export class ApprovalGate {
     }
     if (!this.#approve) {
       report("deny", "mode");
+      const instead = ruleCouldAllow(verdict)
+        ? "Ask the user to run it, or add an allow rule."
+        : "Ask the user to run it (no allow rule can let it run unasked).";
       return notRun(
-        `this needs approval (${this.#why(policy)}). Ask the user to run it, or add an allow ` +
-          `rule. It needs approval because ${verdict.reason}.`,
+        `this needs approval (${this.#why(policy)}). ${instead} Why: ${verdict.reason}.`,
       );
     }
     const request = await this.#request(call, ready, verdict, context);
@@ -232,6 +234,17 @@ export class ApprovalGate {
     if (request.command === undefined) this.#granted.writes = true;
     else this.#granted.rules.push(...request.alwaysRules);
   }
+}
+
+/**
+ * Whether an allow rule could let this call run unasked: each part that asks is a command a
+ * rule can name, or the write of a file tool (`allow = ["write_file"]`).
+ */
+function ruleCouldAllow(verdict: Verdict): boolean {
+  return verdict.parts.filter((part) => part.decision === "ask").every((part) =>
+    part.alwaysRule !== undefined ||
+    (part.kind === "write" && /^(write_file|edit_file)\b/.test(part.command))
+  );
 }
 
 function notRun(why: string): ToolOutput {

@@ -56,6 +56,8 @@ export function systemPrompt(context: PromptContext): string {
     "Tools: `bash` runs a command; the shell persists between calls (cd, variables). " +
     "`write_file`, `read_file` and `edit_file` work on files; paths are relative to the " +
     "workspace. Each result states the exit code; long output is cut in the middle.",
+    "Some calls need the user's approval first. A call that was not run says why (`Not run: …`): " +
+    "do not repeat it unchanged; do the task another way, or tell the user what to run or allow.",
     "Work in small steps, check your work by running it, and fix what fails. When the task is " +
     "done, answer briefly with what you did and the result.",
   ];

@@ -150,13 +150,16 @@ function denial(reason: string): ApprovalAnswer {
   return trimmed === "" ? "deny" : { deny: trimmed };
 }
 
-/** What "always" allowed, and, for command prefixes, how to allow them in every session. */
+/** What "always" allowed, and how to allow it in every session. */
 function alwaysNotes(request: ApprovalRequest, userConfigFile: string): string[] {
   const notes = [`Allowed for the rest of this session: ${request.always}.`];
-  if (request.alwaysRules.length > 0) {
-    const list = request.alwaysRules.map((rule) => JSON.stringify(rule)).join(", ");
+  // A file write's "always" allows every write; the rules naming the file tools come closest.
+  const rules = request.command === undefined ? ["write_file", "edit_file"] : request.alwaysRules;
+  if (rules.length > 0) {
+    const list = rules.map((rule) => JSON.stringify(rule)).join(", ");
     notes.push(
-      `To allow it in every session, add  allow = [${list}]  under [rules] in ${userConfigFile}`,
+      `To allow it in every session, add ${list} to the allow list under [rules] in ` +
+        `${userConfigFile} (allow = [${list}] if it has none).`,
     );
   }
   return notes;

@@ -382,7 +382,10 @@ function run<C extends Command<unknown[]>>(
     if (!(error instanceof CommanderError)) throw error;
     if (error.exitCode === 0) return { kind: "print", text: printed };
     const help = command.name() === "pygent" ? "pygent --help" : `${command.name()} --help`;
-    throw new UsageError(`${error.message.replace(/^error: /, "")}. Run ${help} for the options.`);
+    // Commander puts its suggestion on a line of its own and may end with a full stop.
+    const said = error.message.replace(/^error: /, "").replace(/\s*\n\s*/g, " ")
+      .replace(/\.$/, "");
+    throw new UsageError(`${said}. Run ${help} for the options.`);
   }
   return { kind: "parsed", command };
 }

@@ -82,6 +82,15 @@ export async function main(args: string[]): Promise<number> {
   const style = createStyle(colorWanted(Deno.stdout));
   const view = makeView(config.json, style);
   for (const notice of loadedSettings.notices) view.event({ type: "notice", message: notice });
+  const keyVariable = settings.api_key_env;
+  if (keyVariable.source !== "default" && !getEnv(keyVariable.value)?.trim()) {
+    // Named on purpose, yet empty: most likely a variable not exported in this shell.
+    view.event({
+      type: "notice",
+      message: `${keyVariable.value} (api_key_env) is not set: requests go to the model ` +
+        "server without an API key.",
+    });
+  }
   // The runtime makes a temporary folder when no workspace was named, and removes it at the end.
   const temporaryWorkspace = config.workspace === undefined;
   // Only a person at the terminal can answer; elsewhere a call that needs approval is refused.

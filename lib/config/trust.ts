@@ -33,10 +33,10 @@ export interface TrustChange {
 
 /**
  * The folder `pygent trust DIR` records: the one holding the `.pygent/` of
- * DIR's project (DIR itself or a folder above it, up to the git root), else
- * DIR itself; as a real absolute path.
+ * DIR's project (DIR itself or a folder above it, up to the git root), as a
+ * real absolute path.
  *
- * @throws {ConfigError} When DIR is not a folder.
+ * @throws {ConfigError} When DIR is not a folder, or has no project file to trust.
  *
  * @example
  * ```ts
@@ -54,7 +54,14 @@ export async function trustTarget(dir: string, cwd: string): Promise<string> {
   }
   if (!info.isDirectory) throw new ConfigError(`${dir} is not a folder; give a folder.`);
   const found = await findProjectFile(absolute);
-  return found?.folder ?? await realFolder(absolute);
+  // Trusting a folder with no project file would trust whatever file appears there later.
+  if (found === undefined) {
+    throw new ConfigError(
+      `Nothing to trust in ${dir}: there is no .pygent/config.toml there or above it, up to the ` +
+        "git root. Write the project's config file first, then trust its folder.",
+    );
+  }
+  return found.folder;
 }
 
 /**

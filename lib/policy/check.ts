@@ -71,7 +71,7 @@ export async function checkToolCall(
       })]);
     case "write_file":
     case "edit_file":
-      return combine([_judge(policy, { kind: "write", text: `${name} ${path}`.trim() })]);
+      return combine([_judgeFileTool(policy, name, path)]);
     case "read_file":
       return combine([_tool(`read_file ${path}`.trim(), "reading a file needs no approval")]);
     default:
@@ -79,6 +79,31 @@ export async function checkToolCall(
         _tool(name, `${name} is a tool of the program, not a shell command: it needs no approval`),
       ]);
   }
+}
+
+/**
+ * A file tool's write, judged first by the rules that name the tool (`allow = ["write_file"]`,
+ * `deny = ["edit_file .env"]`: the tool's name and the path as words), then as any file write.
+ */
+function _judgeFileTool(policy: ApprovalPolicy, name: string, path: string): Judgement {
+  const text = `${name} ${path}`.trim();
+  const words = [name, ...path ? [path] : []].map((value) => ({
+    value,
+    literal: true,
+    text: value,
+  }));
+  const { deny, ask, allow } = policy.rules;
+  const denied = deny.find((rule) => allowRuleMatches(rule, words));
+  if (denied) return _byRule(text, "deny", `denied by ${describeRule(denied)}`, denied, "write");
+  const asked = policy.mode !== "never" && ask.find((rule) => allowRuleMatches(rule, words));
+  if (asked) {
+    return _byRule(text, "ask", `needs approval by ${describeRule(asked)}`, asked, "write");
+  }
+  const allowed = allow.find((rule) => allowRuleMatches(rule, words));
+  if (allowed) {
+    return _byRule(text, "allow", `allowed by ${describeRule(allowed)}`, allowed, "write");
+  }
+  return _judgeWrite(policy, text);
 }
 
 function _tool(command: string, reason: string): Judgement {
@@ -222,9 +247,15 @@ function _part(
   return { part: { command, decision, reason, kind }, weight };
 }
 
-function _byRule(command: string, decision: Decision, reason: string, rule: Rule): Judgement {
+function _byRule(
+  command: string,
+  decision: Decision,
+  reason: string,
+  rule: Rule,
+  kind: PartVerdict["kind"] = "command",
+): Judgement {
   return {
-    part: { command, decision, rule: rule.pattern, reason, kind: "command" },
+    part: { command, decision, rule: rule.pattern, reason, kind },
     rule,
     weight: 5,
   };

@@ -46,7 +46,16 @@ export interface SandboxPolicy {
   readonly env: Readonly<Record<string, string>>;
   /** What the container sees besides its image. */
   readonly mounts: readonly SandboxMount[];
+  /**
+   * Paths in the workspace the sandbox can read but never change, when they exist: what the
+   * host later runs or trusts (`.git`: hooks and config run by the host's git; `.pygent`: the
+   * project's config, which a trusted folder's next session reads in full).
+   */
+  readonly readOnlyPaths: readonly string[];
 }
+
+/** The workspace paths a sandbox cannot change: the repository's `.git` and Pygent's `.pygent`. */
+export const READ_ONLY_PATHS: readonly string[] = [".git", ".pygent"];
 
 /** Where the workspace appears inside the container. */
 export const CONTAINER_WORKDIR = "/workspace";
@@ -64,8 +73,8 @@ export interface SandboxPolicyInput {
 }
 
 /**
- * Builds a sandbox policy: the workspace read-write at `/workspace`, a tmpfs at `/tmp`, and
- * the given network, user, limits and environment.
+ * Builds a sandbox policy: the workspace read-write at `/workspace` (but its `.git` and
+ * `.pygent`), a tmpfs at `/tmp`, and the given network, user, limits and environment.
  *
  * @example
  * ```ts
@@ -90,6 +99,7 @@ export function sandboxPolicy(input: SandboxPolicyInput): SandboxPolicy {
       { kind: "workspace", target: CONTAINER_WORKDIR, readOnly: false },
       { kind: "tmpfs", target: "/tmp", readOnly: false },
     ],
+    readOnlyPaths: READ_ONLY_PATHS,
   };
 }
 

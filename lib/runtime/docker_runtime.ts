@@ -70,8 +70,11 @@ export function containerConfig(
   const asRoot = policy.user === "root" || host === undefined;
   const env = Object.entries(policy.env).map(([k, v]) => `${k}=${v}`);
   if (!asRoot) env.unshift(`HOME=${SANDBOX_HOME}`);
-  const binds = policy.mounts.filter((m) => m.kind === "workspace")
-    .map((m) => `${workspace.path}:${m.target}${m.readOnly ? ":ro" : ""}`);
+  const binds = policy.mounts.filter((m) => m.kind === "workspace").flatMap((m) => [
+    `${workspace.path}:${m.target}${m.readOnly ? ":ro" : ""}`,
+    ...readOnlyEntries(workspace.path, policy.readOnlyPaths)
+      .map((path) => `${workspace.path}/${path}:${m.target}/${path}:ro`),
+  ]);
   const tmpfs = Object.fromEntries(
     policy.mounts.filter((m) => m.kind === "tmpfs")
       .map((m) => [m.target, `${m.readOnly ? "ro" : "rw"},exec,nosuid,nodev,mode=1777`]),
@@ -108,6 +111,21 @@ export function containerConfig(
       Tmpfs: tmpfs,
     },
   };
+}
+
+/**
+ * The read-only paths that exist in the workspace as a folder or a file of their own. A symlink
+ * is left out: bound, it would bring the host path it points to into the container.
+ */
+function readOnlyEntries(workspace: string, paths: readonly string[]): string[] {
+  return paths.filter((path) => {
+    try {
+      const info = Deno.lstatSync(`${workspace}/${path}`);
+      return info.isDirectory || info.isFile;
+    } catch {
+      return false;
+    }
+  });
 }
 
 /** The host user as the engine's `uid:gid`, or undefined where the host has no uids. */
@@ -382,7 +400,8 @@ export class DockerRuntime implements Runtime {
       throw new DockerApiError(
         error.status,
         `Image ${image} is not on this machine and could not be pulled: ${error.message}. ` +
-          "Check its name and your network, or choose another image (--image, PYGENT_IMAGE).",
+          "Check its name and your network, or choose another image (--image, PYGENT_IMAGE or " +
+            "image in the config file).",
         { cause: error },
       );
     }

@@ -331,5 +331,7 @@ Deno.test("cancelling a step while its approval is asked returns at once, and th
     assert.ok(performance.now() - cancelled < 500);
     assert.equal(questionAborted, true);
     assert.equal(exists(`${dir}/ran.txt`), false);
-    assert.equal(ag.history.at(-1)?.role, "tool");
+    const last = ag.history.at(-1);
+    assert.equal(last?.role, "tool");
+    assert.equal(last?.content, "Error: not run: the user cancelled the step.");
   }));

@@ -68,18 +68,20 @@ Deno.test("createApprover() answers always to a, and says what it allows and how
   assert.ok(
     shown().endsWith(
       '│ Allowed for the rest of this session: commands starting with "npm install", "make".\n' +
-        '│ To allow it in every session, add  allow = ["npm install", "make"]  under [rules] in ' +
-        `${CONFIG}\n`,
+        '│ To allow it in every session, add "npm install", "make" to the allow list under [rules] ' +
+        `in ${CONFIG} (allow = ["npm install", "make"] if it has none).\n`,
     ),
     shown(),
   );
 });
 
-Deno.test("createApprover() gives no config advice when always allows every file write", async () => {
+Deno.test("createApprover() advises the file tools' allow rules when always allows every file write", async () => {
   const { approve, shown } = approver(["a"]);
   assert.equal(await approve(await writeRequest("a.txt", undefined, "hi\n")), "always");
-  assert.match(shown(), /│ Allowed for the rest of this session: every file write\.\n$/);
-  assert.doesNotMatch(shown(), /config\.toml/);
+  assert.match(
+    shown(),
+    /│ Allowed for the rest of this session: every file write\.\n│ To allow it in every session, add "write_file", "edit_file" to the allow list/,
+  );
 });
 
 Deno.test("createApprover() asks for a reason after a bare n, and gives it to the model", async () => {

@@ -152,7 +152,7 @@ approvalTest(
     );
     assert.match(
       allowed,
-      /To allow it in every session, add {2}allow = \["touch"\] {2}under \[rules\] in \S*config\.toml/,
+      /To allow it in every session, add "touch" to the allow list under \[rules\] in \S*config\.toml/,
     );
 
     await terminal.send("run touch two.txt", "Enter");

@@ -51,7 +51,7 @@ Deno.test("pygent trust DIR records the folder of DIR's project, so its file is 
 });
 
 Deno.test("pygent trust of a folder already trusted changes nothing and lists the folders", async () => {
-  await using t = await tree({ "p/": "" });
+  await using t = await tree({ "p/.pygent/config.toml": "" });
   await trust(t, ["p"]);
   const { code, stdout } = await trust(t, ["p"]);
   assert.equal(code, 0);

@@ -132,9 +132,11 @@ Deno.test("trustTarget() is the folder holding the project's .pygent, found from
   assert.equal(await trustTarget("src", t.at("repo")), t.at("repo"));
 });
 
-Deno.test("trustTarget() is the folder itself when it has no project file", async () => {
+Deno.test("trustTarget() refuses a folder with no project file: a file written later would be trusted", async () => {
   await using t = await tree({ "p/": "" });
-  assert.equal(await trustTarget("p", t.root), t.at("p"));
+  const error = await rejection(trustTarget("p", t.root));
+  assert.ok(error instanceof ConfigError);
+  assert.match(error.message, /^Nothing to trust in p: there is no \.pygent\/config\.toml there/);
 });
 
 Deno.test("trustTarget() refuses what is not a folder", async () => {

@@ -65,3 +65,39 @@ Deno.test("checkToolCall() allows a tool a library user registered: it is their 
   assert.equal(verdict.by, "mode");
   assert.match(verdict.reason, /lookup_weather is a tool of the program/);
 });
+
+Deno.test("checkToolCall() lets an allow rule naming a file tool allow its writes on the host", async () => {
+  const policy: ApprovalPolicy = {
+    mode: "auto",
+    where: "host",
+    rules: ruleSet({ allow: ["write_file", "edit_file src/app.py"] }, "config.toml"),
+  };
+  const write = await checkToolCall(policy, "write_file", { path: "notes.txt", content: "x" });
+  assert.deepEqual([write.decision, write.by, write.rule?.pattern], [
+    "allow",
+    "rule",
+    "write_file",
+  ]);
+  const edit = await checkToolCall(policy, "edit_file", { path: "src/app.py", old: "a", new: "b" });
+  assert.equal(edit.decision, "allow");
+  const other = await checkToolCall(policy, "edit_file", {
+    path: "src/other.py",
+    old: "a",
+    new: "b",
+  });
+  assert.equal(other.decision, "ask");
+});
+
+Deno.test("checkToolCall() denies a file write a deny rule names, even in a container", async () => {
+  const policy: ApprovalPolicy = {
+    mode: "never",
+    where: "container",
+    rules: ruleSet({ deny: ["write_file .env"] }, "config.toml"),
+  };
+  const verdict = await checkToolCall(policy, "write_file", { path: ".env", content: "X=1" });
+  assert.deepEqual([verdict.decision, verdict.rule?.file], ["deny", "config.toml"]);
+  assert.equal(
+    (await checkToolCall(policy, "write_file", { path: "a.env", content: "" })).decision,
+    "allow",
+  );
+});

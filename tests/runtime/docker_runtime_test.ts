@@ -169,6 +169,50 @@ dockerTest("a given workspace is used in place and never deleted", async () => {
   }
 });
 
+dockerTest(
+  "the workspace's .git and .pygent are read-only in the container: what the host runs or trusts",
+  async () => {
+    const dir = await Deno.makeTempDir({ prefix: "pygent-protected-" });
+    try {
+      await Deno.mkdir(`${dir}/.git/hooks`, { recursive: true });
+      await Deno.mkdir(`${dir}/.pygent`);
+      await Deno.writeTextFile(`${dir}/.pygent/config.toml`, 'image = "x"\n');
+      await using rt = await dockerRuntime({ workspace: dir });
+      const hook = await rt.bash("printf 'touch /tmp/pwned' > .git/hooks/post-commit");
+      assert.match(hook.stderr, /Read-only file system/);
+      const config = await rt.bash("echo 'sandbox = \"host\"' >> .pygent/config.toml");
+      assert.match(config.stderr, /Read-only file system/);
+      await assert.rejects(rt.writeFile(".pygent/config.toml", 'approval = "never"\n'));
+      assert.notEqual((await rt.bash("rm -rf .pygent .git")).exitCode, 0);
+      assert.equal(await Deno.readTextFile(`${dir}/.pygent/config.toml`), 'image = "x"\n');
+      await assert.rejects(Deno.stat(`${dir}/.git/hooks/post-commit`), Deno.errors.NotFound);
+      // The rest of the workspace is as writable as ever.
+      assert.equal((await rt.bash("echo ok > src.txt && cat src.txt")).stdout, "ok\n");
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+);
+
+dockerTest(
+  "a .git that is a symlink is not bound: it would bring its target into the container",
+  async () => {
+    const dir = await Deno.makeTempDir({ prefix: "pygent-protected-" });
+    const outside = await Deno.makeTempDir({ prefix: "pygent-outside-" });
+    try {
+      await Deno.writeTextFile(`${outside}/secret`, "s3cret");
+      await Deno.symlink(outside, `${dir}/.git`);
+      await using rt = await dockerRuntime({ workspace: dir });
+      const r = await rt.bash("cat .git/secret");
+      assert.notEqual(r.exitCode, 0);
+      assert.doesNotMatch(r.stdout, /s3cret/);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+      await Deno.remove(outside, { recursive: true });
+    }
+  },
+);
+
 dockerTest("a fork bomb is held by the pids limit and the session goes on", async () => {
   await using rt = await dockerRuntime({ pidsLimit: 64 });
   const bomb = await rt.bash("b() { b | b & }; b; sleep 60", { timeoutMs: 2_000 });
