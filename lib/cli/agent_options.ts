@@ -9,7 +9,7 @@
 import type { AgentEvent, AgentOptions, Approver } from "../agent/mod.ts";
 import { OPENAI_API_URL } from "../agent/mod.ts";
 import type { RuleEntry, Settings } from "../config/mod.ts";
-import { parseRule, type Rule } from "../policy/mod.ts";
+import { parseRule, type Rule, type RuleSet } from "../policy/mod.ts";
 import { sandboxPolicy } from "../policy/sandbox_policy.ts";
 
 /** What a run adds to its settings. */
@@ -49,14 +49,7 @@ export function agentOptions(settings: Settings, run: RunContext): AgentOptions 
     apiKeyEnv: keyVariable,
     maxSteps: settings.max_steps.value,
     timeout: settings.timeout.value,
-    approval: {
-      mode: settings.approval.value,
-      rules: {
-        allow: rules(settings.rules.value.allow),
-        ask: rules(settings.rules.value.ask),
-        deny: rules(settings.rules.value.deny),
-      },
-    },
+    approval: { mode: settings.approval.value, rules: ruleSetOf(settings) },
     ...(run.approve ? { approve: run.approve } : {}),
     getEnv: run.getEnv,
     onEvent: run.onEvent,
@@ -79,15 +72,19 @@ export function agentOptions(settings: Settings, run: RunContext): AgentOptions 
 }
 
 /**
- * Rules from the config files as the policy holds them, each naming its file and line.
+ * The rules of the config files as the policy holds them, each naming its file and line.
  *
  * @example
- * ```ts
- * import { rules } from "./agent_options.ts";
- * console.log(rules([{ pattern: "git push", file: "config.toml", line: 3 }])[0].file);
- * // "config.toml line 3"
+ * ```ts ignore
+ * import { ruleSetOf } from "./agent_options.ts";
+ * console.log(ruleSetOf(settings).deny[0].file); // "~/.config/pygent/config.toml line 3"
  * ```
  */
-export function rules(entries: readonly RuleEntry[]): Rule[] {
+export function ruleSetOf(settings: Settings): RuleSet {
+  const { allow, ask, deny } = settings.rules.value;
+  return { allow: rules(allow), ask: rules(ask), deny: rules(deny) };
+}
+
+function rules(entries: readonly RuleEntry[]): Rule[] {
   return entries.map((entry) => parseRule(entry.pattern, `${entry.file} line ${entry.line}`));
 }

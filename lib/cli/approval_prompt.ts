@@ -124,20 +124,28 @@ export function createApprover(options: ApproverOptions): Approver {
   };
 }
 
-/** Reads an answer: its first letter, in any case; after `n`, the rest of the line is a reason. */
+/**
+ * Reads an answer: `y`/`yes`, `a`/`always`, `e`/`explain`, `n`/`no` (any case), and after `n`
+ * or `no` the rest of the line is a reason. Anything else ("abort", "yikes, no") is asked again:
+ * an answer that runs a command is never guessed.
+ */
 function readReply(line: string): Reply {
   const text = line.trim();
-  switch (text.charAt(0).toLowerCase()) {
+  const [word] = text.split(/[\s:,;.]/, 1);
+  switch (word.toLowerCase()) {
     case "y":
-      return { kind: "allow" };
+    case "yes":
+      return text === word ? { kind: "allow" } : { kind: "unknown" };
     case "a":
-      return { kind: "always" };
+    case "always":
+      return text === word ? { kind: "always" } : { kind: "unknown" };
     case "e":
+    case "explain":
       return { kind: "explain" };
-    case "n": {
-      // "n", "no", "nope": no reason yet; "n use the fixtures", "no: not now": a reason.
-      const space = text.search(/\s/);
-      const reason = space === -1 ? "" : text.slice(space).replace(/^[\s:,;.-]+/, "");
+    case "n":
+    case "no": {
+      // "n", "no": no reason yet; "n use the fixtures", "no: not now": a reason.
+      const reason = text.slice(word.length).replace(/^[\s:,;.-]+/, "");
       return reason === "" ? { kind: "deny" } : { kind: "deny", reason };
     }
     default:

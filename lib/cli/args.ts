@@ -350,7 +350,17 @@ export function parsePolicyArgs(
       : `pygent policy ${argv[0]} is not a command`;
     throw new UsageError(`${what}; use pygent policy check -- COMMAND.`);
   }
-  const parsed = run(policyProgram(), argv[0] === "check" ? argv.slice(1) : argv);
+  let parsed;
+  try {
+    parsed = run(policyProgram(), argv[0] === "check" ? argv.slice(1) : argv);
+  } catch (error) {
+    // `pygent policy check ls -la`: the command's own options were read as this one's.
+    if (!(error instanceof UsageError) || !/unknown option/.test(error.message)) throw error;
+    throw new UsageError(
+      `${error.message} Put the command line after --: pygent policy check -- ls -la`,
+      { cause: error },
+    );
+  }
   if (parsed.kind === "print") return parsed;
   const options = parsed.command.opts();
   return {

@@ -53,7 +53,7 @@ const err = writer(Deno.stderr);
  * ```
  */
 export async function main(args: string[]): Promise<number> {
-  const subcommand = SUBCOMMANDS[args[0]];
+  const subcommand = SUBCOMMANDS.get(args[0]);
   if (subcommand) return await subcommand(args.slice(1), commandIo());
   let config: CliConfig;
   let loadedSettings: LoadedSettings;
@@ -203,11 +203,11 @@ function removedWorkspace(runtime: Runtime): string | undefined {
 }
 
 /** `pygent WORD …`: the commands besides a session, by their first word. */
-const SUBCOMMANDS: Record<string, (argv: string[], io: CommandIo) => Promise<number>> = {
-  config: runConfigCommand,
-  policy: runPolicyCommand,
-  trust: runTrustCommand,
-};
+const SUBCOMMANDS = new Map<string, (argv: string[], io: CommandIo) => Promise<number>>([
+  ["config", runConfigCommand],
+  ["policy", runPolicyCommand],
+  ["trust", runTrustCommand],
+]);
 
 function commandIo(): CommandIo {
   return { out, err, getEnv: (name) => Deno.env.get(name), cwd: Deno.cwd() };

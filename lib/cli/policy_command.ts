@@ -9,7 +9,7 @@
 import { loadSettings } from "../config/mod.ts";
 import { ConfigError } from "../errors.ts";
 import { type ApprovalPolicy, checkCommand, type Verdict } from "../policy/mod.ts";
-import { rules } from "./agent_options.ts";
+import { ruleSetOf } from "./agent_options.ts";
 import { parsePolicyArgs } from "./args.ts";
 import type { CommandIo } from "./command_io.ts";
 import { USAGE_EXIT_CODE, UsageError } from "./errors.ts";
@@ -56,14 +56,14 @@ export async function runPolicyCommand(argv: string[], io: CommandIo): Promise<n
     const policy: ApprovalPolicy = {
       mode: settings.approval.value,
       where: host || settings.sandbox.value === "host" ? "host" : "container",
-      rules: {
-        allow: rules(settings.rules.value.allow),
-        ask: rules(settings.rules.value.ask),
-        deny: rules(settings.rules.value.deny),
-      },
+      rules: ruleSetOf(settings),
     };
     const verdict = await checkCommand(policy, command);
-    io.out(json ? `${safeJson(verdictJson(verdict))}\n` : verdictText(verdict, policy));
+    io.out(
+      json
+        ? `${safeJson(verdictJson(verdict))}\n`
+        : verdictText(verdict, policy, !host && settings.sandbox.value === "auto"),
+    );
     return 0;
   } catch (error) {
     if (!(error instanceof UsageError || error instanceof ConfigError)) throw error;
@@ -95,9 +95,16 @@ export function verdictJson(verdict: Verdict): PolicyCheckJson {
   };
 }
 
-/** A verdict for people: the decision and its reason, then one row per part. */
-function verdictText(verdict: Verdict, policy: ApprovalPolicy): string {
-  const where = policy.where === "host" ? "on the host" : "in a container";
+/**
+ * A verdict for people: the decision and its reason, then one row per part.
+ * @param guessed True when a run could fall back to the host (`sandbox = "auto"`, no `--host`).
+ */
+function verdictText(verdict: Verdict, policy: ApprovalPolicy, guessed: boolean): string {
+  const where = policy.where === "host"
+    ? "on the host"
+    : guessed
+    ? "in a container; a run without an engine falls back to the host: --host judges that"
+    : "in a container";
   const head = `${verdict.decision}: ${reveal(verdict.reason)}\n` +
     `  (approval ${JSON.stringify(policy.mode)}, ${where})\n`;
   const width = Math.max(0, ...verdict.parts.map((part) => reveal(part.command).length));

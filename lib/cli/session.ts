@@ -70,6 +70,8 @@ export class Session {
   #signal: AbortSignal | undefined;
   /** How many `!COMMAND`s ran, for their ids. */
   #shellRuns = 0;
+  /** Calls of this step refused because they needed approval and no one could answer. */
+  #refused = 0;
 
   private constructor(agent: SessionAgent, view: View, options: SessionOptions) {
     this.agent = agent;
@@ -133,6 +135,9 @@ export class Session {
   #show(event: AgentEvent): void {
     // A cancelled step reports its abort as an error: "Cancelled." says it better.
     if (event.type === "error" && this.#signal?.aborted) return;
+    if (event.type === "approval" && event.decision === "deny" && event.by === "mode") {
+      this.#refused++;
+    }
     if (event.type === "step_limit") {
       const n = event.maxSteps;
       this.#view.event({
@@ -170,6 +175,7 @@ export class Session {
 
   async #step(message: string, signal: AbortSignal): Promise<InputOutcome> {
     const started = Date.now();
+    this.#refused = 0;
     let outcome: InputOutcome;
     try {
       const result = await this.agent.step(message, { signal });
@@ -177,6 +183,19 @@ export class Session {
     } catch {
       // The step's error event has already been shown.
       outcome = signal.aborted ? "cancelled" : "failed";
+    }
+    if (this.#refused > 0) {
+      const n = this.#refused;
+      this.#view.event({
+        type: "notice",
+        message:
+          `${n} call${n === 1 ? "" : "s"} needed approval and ${
+            n === 1 ? "was" : "were"
+          } not run: no one can answer here. Allow ${
+            n === 1 ? "it" : "them"
+          } with rules in the config file (pygent policy check tells what a rule allows), run ` +
+          "pygent interactively, or pass --approval never.",
+      });
     }
     this.#view.stepEnd({
       outcome: outcome === "ok" ? "done" : outcome === "cancelled" ? "cancelled" : "failed",

@@ -10,9 +10,12 @@
 import path from "node:path";
 import { ConfigError } from "../errors.ts";
 import {
+  pinTrust,
+  projectDigest,
   readTrusted,
   trustFolder,
   trustTarget,
+  unchangedSinceTrusted,
   untrustFolder,
   type UserFile,
   userFile,
@@ -54,6 +57,7 @@ export async function runTrustCommand(argv: string[], io: CommandIo): Promise<nu
     if (remove) {
       const folder = await removalTarget(dir ?? ".", io.cwd);
       const change = await untrustFolder(user, folder);
+      await pinTrust(user.file, folder, undefined);
       io.out(
         change.changed
           ? reveal(`No longer trusted: ${folder} (removed from ${user.shown}).`) + "\n"
@@ -63,10 +67,15 @@ export async function runTrustCommand(argv: string[], io: CommandIo): Promise<nu
     }
     const folder = await trustTarget(dir ?? ".", io.cwd);
     const change = await trustFolder(user, folder);
+    // What is trusted is the file as it is now: a later change needs trusting again.
+    const renewed = !change.changed && !await unchangedSinceTrusted(user.file, folder);
+    await pinTrust(user.file, folder, await projectDigest(folder));
     io.out(
-      change.changed
+      change.changed || renewed
         ? reveal(
-          `Trusted ${folder}: its .pygent/config.toml is read in full (recorded in ${user.shown}).`,
+          `Trusted ${folder}${renewed ? " again" : ""}: its .pygent/config.toml, as it is now, ` +
+            `is read in full (recorded in ${user.shown}; a later change needs pygent trust ` +
+            "again).",
         ) + "\n"
         : reveal(`${folder} is already trusted.`) + "\n" + listing(change.trusted, user),
     );

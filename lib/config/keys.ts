@@ -157,13 +157,13 @@ export const KEYS: { readonly [K in SettingKey]: KeySpec<SettingValues[K]> } = {
     variable: "PYGENT_TIMEOUT",
     default: DEFAULT_TIMEOUT_SECONDS,
     read: (raw, origin) => readPositiveNumber(raw, origin, "a number of seconds above 0"),
-    guard: "any",
+    guard: noHigher,
   },
   max_steps: {
     variable: "PYGENT_MAX_STEPS",
     default: DEFAULT_MAX_STEPS,
     read: (raw, origin) => readWholeNumber(raw, origin, 1),
-    guard: "any",
+    guard: noHigher,
   },
   env: {
     default: [],

@@ -27,6 +27,8 @@ import type {
   Source,
   Sourced,
 } from "./settings.ts";
+import { namesFolder } from "./trust.ts";
+import { unchangedSinceTrusted } from "./trust_pins.ts";
 import { envName, readBoolean } from "./values.ts";
 
 /** What {@linkcode loadSettings} reads. */
@@ -50,11 +52,19 @@ interface Candidate {
   origin: Origin;
 }
 
+/** A project file that is not trusted: its folder, and why (never trusted, or changed since). */
+interface Untrusted {
+  folder: string;
+  why: string;
+}
+
 /** A value of an untrusted project file that was not applied, and where it was. */
 interface Notice {
   layer: number;
   line: number;
+  /** The value, where it was: `.pygent/config.toml line 4: network = true`. */
   text: string;
+  untrusted: Untrusted;
 }
 
 /** One layer of settings: a file's table, the variables, or the flags. */
@@ -62,8 +72,8 @@ interface Layer {
   source: Source;
   values: Partial<Record<SettingKey, Candidate>>;
   rules?: FileLayer["rules"];
-  /** For a layer of a project file that is not trusted: the folder to trust. */
-  untrusted?: string;
+  /** For a layer of a project file that is not trusted: the folder to trust, and why it is not. */
+  untrusted?: Untrusted;
 }
 
 /**
@@ -98,8 +108,15 @@ export async function loadSettings(input: LoadInput): Promise<LoadedSettings> {
       file: found.file,
       shown: shownPath(found.file, { cwd }),
     });
-  const trusted = found !== undefined && await isTrusted(found.folder, user?.trusted ?? []);
-  const untrusted = project && !trusted ? found?.folder : undefined;
+  const listed = found !== undefined && await isTrusted(found.folder, user?.trusted ?? []);
+  const changed = listed && !await unchangedSinceTrusted(userPaths.file, found.folder);
+  const trusted = listed && !changed;
+  const untrusted: Untrusted | undefined = project && !trusted && found
+    ? {
+      folder: found.folder,
+      why: changed ? "its config changed since you trusted it" : "this folder is not trusted",
+    }
+    : undefined;
 
   const profile = profileName(flags, getEnv);
   const layers: Layer[] = [
@@ -131,7 +148,7 @@ export async function loadSettings(input: LoadInput): Promise<LoadedSettings> {
   notices.sort((a, b) => a.layer - b.layer || a.line - b.line);
   return {
     settings,
-    notices: notices.map((notice) => notice.text),
+    notices: untrustedNotices(notices),
     userFile: userPaths.file,
     ...(found && { projectFile: found.file }),
     ...(profile && { profile: profile.name }),
@@ -143,7 +160,7 @@ function fileLayer(
   source: Source,
   file: ConfigFile | undefined,
   table: FileLayer | undefined,
-  untrusted?: string,
+  untrusted?: Untrusted,
 ): Layer {
   const values: Layer["values"] = {};
   if (!file || !table) return { source, values };
@@ -185,7 +202,10 @@ function flagLayer(flags: FlagLayer): Layer {
   const values: Layer["values"] = {};
   for (const key of SETTING_KEYS) {
     const raw = flags[key];
-    if (raw !== undefined) values[key] = candidate(key, raw, { kind: "flag", name: flagOf(key) });
+    if (raw === undefined) continue;
+    // A yes/no flag said false is its --no- form (--no-network, --no-root).
+    const name = raw === false ? flagOf(key).replace(/^--/, "--no-") : flagOf(key);
+    values[key] = candidate(key, raw, { kind: "flag", name });
   }
   if (flags.docker !== undefined) {
     const name = flags.docker ? "--docker" : "--no-docker";
@@ -238,15 +258,25 @@ function sourceOf(origin: Origin): { file: string; line?: number } | { name: str
     : { file: origin.file, line: origin.line };
 }
 
-/** The notice for a value of an untrusted project file that was not applied. */
-function ignored(layer: number, origin: Origin, shown: string, folder: string): Notice {
+/** A value of an untrusted project file that was not applied. */
+function ignored(layer: number, origin: Origin, shown: string, untrusted: Untrusted): Notice {
   const where = origin.kind === "file" ? fileLine(origin.file, origin.line) : origin.name;
   const key = origin.kind === "file" ? origin.key : origin.name;
   const line = origin.kind === "file" ? origin.line ?? 0 : 0;
-  const quoted = /^[\w./:\\-]+$/.test(folder) ? folder : `'${folder.replaceAll("'", `'\\''`)}'`;
-  const text = `${where}: ${key} = ${shown} ignored: this folder is not trusted ` +
-    `(pygent trust ${quoted} to trust it)`;
-  return { layer, line, text };
+  return { layer, line, text: `${where}: ${key} = ${shown}`, untrusted };
+}
+
+/**
+ * One notice per untrusted folder, naming each value that was not applied: a cloned repository
+ * that tries several says so in one line, not one line each on every run.
+ */
+function untrustedNotices(notices: Notice[]): string[] {
+  const byFolder = Map.groupBy(notices, (notice) => notice.untrusted);
+  return [...byFolder].map(([{ folder, why }, ignoredHere]) => {
+    const quoted = /^[\w./:\\-]+$/.test(folder) ? folder : `'${folder.replaceAll("'", `'\\''`)}'`;
+    const values = ignoredHere.map((notice) => notice.text).join("; ");
+    return `${values} ignored: ${why} (pygent trust ${quoted} to trust it)`;
+  });
 }
 
 /** Every rule of every file layer; `allow` rules of an untrusted project file are ignored. */
@@ -331,8 +361,6 @@ function unknownProfile(
 }
 
 async function isTrusted(folder: string, trusted: string[]): Promise<boolean> {
-  for (const entry of trusted) {
-    if (path.resolve(entry) === folder || await realFolder(entry) === folder) return true;
-  }
+  for (const entry of trusted) if (await namesFolder(entry, folder)) return true;
   return false;
 }

@@ -26,4 +26,5 @@ export * from "./origin.ts";
 export * from "./paths.ts";
 export type * from "./settings.ts";
 export * from "./trust.ts";
+export * from "./trust_pins.ts";
 export * from "./values.ts";

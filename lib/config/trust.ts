@@ -127,9 +127,7 @@ export async function untrustFolder(user: UserFile, folder: string): Promise<Tru
   if (text === undefined) return { folder, changed: false, trusted: [] };
   const trusted = parseConfigFile(text, { kind: "user", ...user }).trusted;
   const gone = new Set<string>();
-  for (const entry of trusted) {
-    if (path.resolve(entry) === folder || await realFolder(entry) === folder) gone.add(entry);
-  }
+  for (const entry of trusted) if (await namesFolder(entry, folder)) gone.add(entry);
   if (gone.size === 0) return { folder, changed: false, trusted };
   const after = trusted.filter((entry) => !gone.has(entry));
   await Deno.writeTextFile(
@@ -236,4 +234,18 @@ async function readText(user: UserFile): Promise<string | undefined> {
     const why = error instanceof Deno.errors.PermissionDenied ? "permission denied" : String(error);
     throw new ConfigFileError(`Cannot read ${user.shown}: ${why}.`, { file: user.shown });
   }
+}
+
+/**
+ * Whether a `trusted` entry names `folder` (a real absolute path): as written, or once its
+ * symlinks are resolved.
+ *
+ * @example
+ * ```ts
+ * import { namesFolder } from "./trust.ts";
+ * console.log(await namesFolder("/tmp/../tmp", "/tmp")); // true
+ * ```
+ */
+export async function namesFolder(entry: string, folder: string): Promise<boolean> {
+  return path.resolve(entry) === folder || await realFolder(entry) === folder;
 }

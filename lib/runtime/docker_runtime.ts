@@ -401,7 +401,7 @@ export class DockerRuntime implements Runtime {
         error.status,
         `Image ${image} is not on this machine and could not be pulled: ${error.message}. ` +
           "Check its name and your network, or choose another image (--image, PYGENT_IMAGE or " +
-            "image in the config file).",
+          "image in the config file).",
         { cause: error },
       );
     }

@@ -182,3 +182,20 @@ Deno.test("a request that starts with a subcommand's word is sent after --", asy
   const user = server.requests[0].body.messages.find((m) => m.role === "user");
   assert.equal(user?.content, "config the linter");
 });
+
+Deno.test("a one-shot run that refused calls says at its end how many, and how to allow them", () =>
+  withWorkspace(async (workspace) => {
+    await using server = await OpenAIServer.start([
+      { kind: "message", toolCalls: [bashCall("touch a.txt"), bashCall("touch b.txt")] },
+      { kind: "message", content: "Both were refused." },
+    ]);
+    const result = await runCli(["--no-docker", "--workspace", workspace, "touch them"], {
+      server,
+    });
+
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(
+      result.stderr,
+      /! 2 calls needed approval and were not run: no one can answer here\. Allow them with rules in the config file/,
+    );
+  }));

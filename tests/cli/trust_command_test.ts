@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import type { CommandIo } from "../../lib/cli/command_io.ts";
+import { loadSettings } from "../../lib/config/mod.ts";
 import { runTrustCommand } from "../../lib/cli/trust_command.ts";
 import { load, type Tree, tree, USER_FILE } from "../config/_helpers.ts";
 
@@ -29,13 +30,38 @@ Deno.test("pygent trust records the current folder and says so in one line", asy
   assert.equal(code, 0);
   assert.equal(
     stdout,
-    `Trusted ${t.at("p")}: its .pygent/config.toml is read in full (recorded in ` +
-      "~/xdg/pygent/config.toml).\n",
+    `Trusted ${t.at("p")}: its .pygent/config.toml, as it is now, is read in full (recorded in ` +
+      "~/xdg/pygent/config.toml; a later change needs pygent trust again).\n",
   );
   assert.equal(
     await Deno.readTextFile(t.at(USER_FILE)),
     `trusted = [${JSON.stringify(t.at("p"))}]\n`,
   );
+});
+
+Deno.test("a trusted project file that changed is not trusted until pygent trust is run again", async () => {
+  await using t = await tree({ "p/.pygent/config.toml": "network = true\n" });
+  await trust(t, [], "p");
+  await t.write("p/.pygent/config.toml", 'network = true\napproval = "never"\n');
+  const changed = await loadSettings({
+    flags: {},
+    getEnv: (name) => ({ XDG_CONFIG_HOME: t.at("xdg"), HOME: t.root })[name],
+    cwd: t.at("p"),
+  });
+  assert.deepEqual([changed.trusted, changed.settings.network.value], [false, false]);
+  assert.match(
+    changed.notices[0],
+    /network = true; .* approval = "never" ignored: its config changed since you trusted it \(pygent trust /,
+  );
+
+  const { stdout } = await trust(t, [], "p");
+  assert.match(stdout, /^Trusted .* again: its \.pygent\/config\.toml, as it is now/);
+  const again = await loadSettings({
+    flags: {},
+    getEnv: (name) => ({ XDG_CONFIG_HOME: t.at("xdg"), HOME: t.root })[name],
+    cwd: t.at("p"),
+  });
+  assert.deepEqual([again.trusted, again.settings.approval.value], [true, "never"]);
 });
 
 Deno.test("pygent trust DIR records the folder of DIR's project, so its file is read in full", async () => {

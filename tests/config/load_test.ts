@@ -368,8 +368,11 @@ Deno.test("an untrusted project file's limits apply only when lower than what th
     "user",
     "default",
   ]);
-  assert.equal(notices.length, 3);
-  assert.match(notices[0], /line 1: memory = "4g" ignored: this folder is not trusted/);
+  assert.equal(notices.length, 1);
+  assert.match(
+    notices[0],
+    /line 1: memory = "4g"; .* line 2: cpus = 4; .* line 3: pids_limit = 1000 ignored: this folder is not trusted/,
+  );
 });
 
 Deno.test("an untrusted project file's sandbox and approval apply only when as strict", async () => {
@@ -379,17 +382,29 @@ Deno.test("an untrusted project file's sandbox and approval apply only when as s
   });
   const { settings, notices } = await load(t);
   assert.deepEqual([settings.sandbox.value, settings.approval.value], ["docker", "ask"]);
-  assert.equal(notices.length, 2);
+  assert.equal(notices.length, 1);
+  assert.match(notices[0], /sandbox = "auto"; .* approval = "auto" ignored/);
 });
 
-Deno.test("an untrusted project file's timeout, max_steps and model always apply", async () => {
+Deno.test("an untrusted project file can lower timeout and max_steps, and name the model", async () => {
   await using t = await tree({
-    ".pygent/config.toml": 'timeout = 600\nmax_steps = 100\nmodel = "big"\n',
+    ".pygent/config.toml": 'timeout = 5\nmax_steps = 3\nmodel = "big"\n',
   });
   const { settings, notices } = await load(t);
   assert.deepEqual(
     [settings.timeout.value, settings.max_steps.value, settings.model.value, notices],
-    [600, 100, "big", []],
+    [5, 3, "big", []],
+  );
+});
+
+Deno.test("an untrusted project file cannot raise timeout or max_steps: hour-long commands, endless spending", async () => {
+  await using t = await tree({ ".pygent/config.toml": "timeout = 100000\nmax_steps = 100000\n" });
+  const { settings, notices } = await load(t);
+  assert.deepEqual([settings.timeout.value, settings.max_steps.value], [30, 20]);
+  assert.deepEqual(notices.length, 1);
+  assert.match(
+    notices[0],
+    /timeout = 100000; .* max_steps = 100000 ignored: this folder is not trusted/,
   );
 });
 
@@ -399,8 +414,10 @@ Deno.test("a profile defined in an untrusted project file cannot loosen safety e
   });
   const { settings, notices } = await load(t, { flags: { profile: "ci" } });
   assert.equal(settings.network.value, false);
-  assert.match(notices[0], /line 2: profiles\.ci\.network = true ignored/);
-  assert.match(notices[1], /line 4: profiles\.ci\.rules\.allow = \["x"\] ignored/);
+  assert.match(
+    notices[0],
+    /line 2: profiles\.ci\.network = true; .* line 4: profiles\.ci\.rules\.allow = \["x"\] ignored/,
+  );
 });
 
 Deno.test("the user's own flags and variables may loosen what a project file tightened", async () => {

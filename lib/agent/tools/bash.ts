@@ -12,7 +12,7 @@ import type { Tool } from "./tool.ts";
 export interface BashArgs {
   /** The command line. */
   cmd: string;
-  /** Seconds before the command is killed; default `PYGENT_TIMEOUT` (30). */
+  /** Seconds before the command is killed; default: the agent's `timeout` (30). */
   timeout?: number;
 }
 

@@ -15,7 +15,7 @@ export interface ToolContext {
   runtime: Runtime;
   /** Aborted when the step is cancelled: stop, and let the abort reason propagate. */
   signal?: AbortSignal;
-  /** The default timeout of a command, in milliseconds (`PYGENT_TIMEOUT`). */
+  /** The default timeout of a command, in milliseconds (the agent's `timeout` option). */
   timeoutMs: number;
 }
 
