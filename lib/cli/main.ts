@@ -8,6 +8,7 @@
 
 import { Agent, type Approver, HistoryFileError } from "../agent/mod.ts";
 import { type LoadedSettings, loadSettings, shownPath } from "../config/mod.ts";
+import type { ApprovalMode } from "../policy/mod.ts";
 import { ConfigError } from "../errors.ts";
 import type { Runtime } from "../runtime/mod.ts";
 import { VERSION } from "../version.ts";
@@ -153,6 +154,7 @@ export async function main(args: string[]): Promise<number> {
         workspace: runtime.workspace,
         temporaryWorkspace,
       });
+      if (interactive) view.info(approvalLine(settings.approval.value, runtime.sandbox.kind));
     }
     if (config.load) {
       view.info(
@@ -200,6 +202,15 @@ function removedWorkspace(runtime: Runtime): string | undefined {
   } catch {
     return path;
   }
+}
+
+/** What the approval mode means here, for the session's first lines. */
+function approvalLine(mode: ApprovalMode, kind: "docker" | "local"): string {
+  if (mode === "never") return 'Approval "never": nothing is asked (deny rules still apply).';
+  if (mode === "auto" && kind === "docker") {
+    return 'Approval "auto": commands run in the container unasked, but those ask rules name.';
+  }
+  return `Approval "${mode}": asks before each command and file write that no allow rule allows.`;
 }
 
 /** `pygent WORD …`: the commands besides a session, by their first word. */
