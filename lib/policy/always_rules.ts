@@ -1,87 +1,48 @@
 /**
  * The allow rules an "always" answer adds: for each command that asked, the shortest prefix
  * that names the program and what it does (`git push origin main` → `git push`,
- * `python3 -m pytest -x` → `python3 -m pytest`, `ls -la` → `ls`).
+ * `python3 -m pytest -x` → `python3 -m pytest`, `uv run pytest -q` → `uv run pytest`,
+ * `ls -la` → `ls`).
  *
  * @module
  */
 
+import { SUBCOMMANDS } from "./programs.ts";
 import { isPlainWord } from "./rules.ts";
 import type { Verdict } from "./verdict.ts";
 import { basename, type Word } from "./words.ts";
-
-/**
- * Programs whose first operand is a subcommand (`git push`, `npm run`, `npx vitest`), with
- * their global options that take an argument (`git -C dir push`).
- */
-const SUBCOMMANDS: Record<string, readonly string[]> = {
-  apt: [],
-  "apt-get": [],
-  brew: [],
-  bun: [],
-  bunx: [],
-  bundle: [],
-  cabal: [],
-  cargo: ["-C", "--config", "-Z"],
-  composer: [],
-  conda: [],
-  corepack: [],
-  dart: [],
-  deno: [],
-  docker: ["-H", "--host", "--context", "-c", "--config", "-l", "--log-level"],
-  dotnet: [],
-  flutter: [],
-  gem: [],
-  gh: ["-R", "--repo"],
-  git: ["-C", "-c", "--git-dir", "--work-tree", "--namespace"],
-  go: ["-C"],
-  gradle: [],
-  gradlew: [],
-  hatch: [],
-  helm: ["-n", "--namespace", "--kube-context"],
-  hg: ["-R", "--repository", "--cwd"],
-  jj: ["-R", "--repository"],
-  just: ["-f", "--justfile", "-d", "--working-directory"],
-  kubectl: ["-n", "--namespace", "--context", "--kubeconfig"],
-  make: ["-C", "-f", "-I", "-o", "-W"],
-  mamba: [],
-  mix: [],
-  mvn: ["-f", "-P", "-pl"],
-  mvnw: ["-f", "-P", "-pl"],
-  nix: [],
-  nox: ["-s", "--session"],
-  npm: ["--prefix", "-w", "--workspace"],
-  npx: ["-p", "--package"],
-  pdm: [],
-  pip: [],
-  pip3: [],
-  pipenv: [],
-  pipx: [],
-  pnpm: ["-C", "--dir", "-F", "--filter"],
-  pnpx: [],
-  podman: [],
-  poetry: ["-C", "--directory"],
-  rails: [],
-  rake: [],
-  rustup: [],
-  rye: [],
-  stack: [],
-  swift: [],
-  systemctl: [],
-  terraform: [],
-  tox: ["-e"],
-  uv: ["--directory", "--project"],
-  uvx: ["--from"],
-  yarn: ["--cwd"],
-  zig: [],
-};
 
 /** Interpreters whose first operand is the script they run (`node build.js`). */
 const INTERPRETER =
   /^(python[0-9.]*|pypy[0-9.]*|node|nodejs|ruby|perl|php|bash|sh|zsh|dash|ksh|Rscript|lua|tsx|ts-node)$/;
 
 /** Interpreter options that run code given on the command line or on stdin: no rule names it. */
-const INLINE_CODE = new Set(["-c", "-e", "-E", "--eval", "-p", "--print", "-r", "-"]);
+const INLINE_CODE = /^(-|--(eval|print|command)(=.*)?|-[A-Za-z]*[ceEpr].*)$/;
+
+/**
+ * Subcommands that run the file or package their next operand names, with their options that
+ * take an argument: the rule names the operand too (`deno run main.ts`, `cargo run --bin x`).
+ */
+const RUNS_OPERAND: Readonly<Record<string, readonly string[]>> = {
+  "deno run": [
+    ...["-c", "--config", "--import-map", "--lock", "--cert", "--location", "--seed", "-L"],
+    ...["--log-level", "--ext", "--env-file", "--preload", "--require"],
+  ],
+  "go run": [
+    ...["-C", "-exec", "-tags", "-ldflags", "-gcflags", "-asmflags", "-mod", "-modfile", "-p"],
+    ...["-o", "-pgo", "-overlay", "-buildmode", "-compiler", "-toolexec", "-covermode"],
+    "-coverpkg",
+  ],
+  "cargo run": [
+    ...["--bin", "--example", "-p", "--package", "-F", "--features", "--target", "--profile"],
+    ...["-j", "--jobs", "--manifest-path", "--target-dir", "--color", "--config", "-Z"],
+    ...["--message-format", "--lockfile-path"],
+  ],
+  "bun run": ["--cwd", "--env-file", "-r", "--preload", "-c", "--config"],
+};
+
+/** Subcommands that run code given on the command line: no rule names it (`deno eval CODE`). */
+const INLINE_SUBCOMMANDS = new Set(["deno eval", "bun eval", "node eval"]);
 
 /** Interpreter options that take an argument (`python3 -W ignore x.py`, `node -r ts-node x`). */
 const INTERPRETER_ARGUMENT = new Set(["-W", "-X", "-I", "--require", "--import", "--loader"]);
@@ -114,20 +75,20 @@ function _namingWords(words: readonly Word[]): readonly Word[] | undefined {
   if (name === undefined || !name.literal) return undefined;
   const program = basename(name.value);
   if (Object.hasOwn(SUBCOMMANDS, program)) {
-    const withArgument = SUBCOMMANDS[program];
-    for (let i = 1; i < words.length; i++) {
-      const word = words[i];
-      if (!word.literal) return undefined;
-      if (!word.value.startsWith("-")) return words.slice(0, i + 1);
-      if (withArgument.includes(word.value)) i++;
+    const sub = _operand(words, 1, SUBCOMMANDS[program]);
+    if (sub === undefined || sub === words.length || words[sub].value === "--") {
+      return _upTo(words, sub);
     }
-    return words;
+    const subcommand = `${program} ${words[sub].value}`;
+    if (INLINE_SUBCOMMANDS.has(subcommand)) return undefined;
+    if (!Object.hasOwn(RUNS_OPERAND, subcommand)) return words.slice(0, sub + 1);
+    return _upTo(words, _operand(words, sub + 1, RUNS_OPERAND[subcommand]));
   }
   if (INTERPRETER.test(program)) {
     for (let i = 1; i < words.length; i++) {
       const word = words[i];
       if (!word.literal) return undefined;
-      if (INLINE_CODE.has(word.value) || /^-[A-Za-z]*c$/.test(word.value)) return undefined;
+      if (INLINE_CODE.test(word.value)) return undefined;
       if (word.value === "-m") return words.slice(0, i + 2);
       if (!word.value.startsWith("-")) return words.slice(0, i + 1);
       if (INTERPRETER_ARGUMENT.has(word.value)) i++;
@@ -137,12 +98,37 @@ function _namingWords(words: readonly Word[]): readonly Word[] | undefined {
   return [name];
 }
 
+/** The words up to the operand at `at` (`_operand`'s answer), or before it when it is `--`. */
+function _upTo(words: readonly Word[], at: number | undefined): readonly Word[] | undefined {
+  if (at === undefined) return undefined;
+  return words[at]?.value === "--" ? words.slice(0, at) : words.slice(0, at + 1);
+}
+
+/**
+ * Where the first operand is from `from`, skipping options (and the arguments of those in
+ * `withArgument`): its index, or that of a `--` before it; `words.length` when there is none;
+ * undefined when a word that is not literal comes first.
+ */
+function _operand(
+  words: readonly Word[],
+  from: number,
+  withArgument: readonly string[],
+): number | undefined {
+  for (let i = from; i < words.length; i++) {
+    const word = words[i];
+    if (!word.literal) return undefined;
+    if (word.value === "--" || !word.value.startsWith("-")) return i;
+    if (withArgument.includes(word.value)) i++;
+  }
+  return words.length;
+}
+
 /**
  * The allow rules to add when the user answers "always": one per command that asked, without
  * repeats. Empty when a part that asked cannot be named by a rule (a command substitution,
  * `eval`, `sh -c`, a parse error, a command an `ask` rule names...), since no rule would stop
- * the same line from asking again. File writes are not commands: they are left out (grant
- * `allowWrites` for them).
+ * the same line from asking again. File writes are not commands: they are left out, and still
+ * ask (`allowWrites` covers only the file tools' writes, never a redirection).
  *
  * @example
  * ```ts

@@ -103,7 +103,7 @@ function _judgeFileTool(policy: ApprovalPolicy, name: string, path: string): Jud
   if (allowed) {
     return _byRule(text, "allow", `allowed by ${describeRule(allowed)}`, allowed, "write");
   }
-  return _judgeWrite(policy, text);
+  return _judgeWrite(policy, text, true);
 }
 
 function _tool(command: string, reason: string): Judgement {
@@ -115,7 +115,7 @@ function _judge(policy: ApprovalPolicy, part: Part): Judgement {
     case "command":
       return _judgeCommand(policy, part);
     case "write":
-      return _judgeWrite(policy, part.text);
+      return _judgeWrite(policy, part.text, false);
     case "hidden":
       return _unjudgeable(policy, part.text, "hidden", part.reason);
     case "setting":
@@ -133,7 +133,7 @@ function _judge(policy: ApprovalPolicy, part: Part): Judgement {
 
 function _judgeCommand(policy: ApprovalPolicy, part: CommandPart): Judgement {
   const { rules } = policy;
-  const seen = [part.words, ...part.wrappers];
+  const seen = [part.words, ...part.wrappers, ...part.guesses];
   const matches = (rule: Rule) => seen.some((words) => strictRuleMatches(rule, words));
   const deny = rules.deny.find(matches);
   if (deny !== undefined) {
@@ -152,7 +152,7 @@ function _judgeCommand(policy: ApprovalPolicy, part: CommandPart): Judgement {
   }
   const allowed = [...part.allowPrefix, ...part.words];
   const allow = rules.allow.find((rule) => allowRuleMatches(rule, allowed));
-  const alwaysRule = part.unsafeVariables.length === 0
+  const alwaysRule = part.unsafeVariables.length === 0 && part.guesses.length === 0
     ? ruleForCommand(part.allowPrefix, part.words)
     : undefined;
   if (allow !== undefined && part.unsafeVariables.length === 0) {
@@ -176,9 +176,14 @@ function _judgeCommand(policy: ApprovalPolicy, part: CommandPart): Judgement {
     : { ...weighted, part: { ...weighted.part, alwaysRule } };
 }
 
-function _judgeWrite(policy: ApprovalPolicy, text: string): Judgement {
+/**
+ * A file write: of a file tool (`write_file`), or of a command line (`> out.txt`, `sort -o`).
+ * `allowWrites` (an "always" answer to a file tool) lets only the file tools write unasked: a
+ * redirection can write anywhere (`>> ~/.bashrc`), and the file tools stay in the workspace.
+ */
+function _judgeWrite(policy: ApprovalPolicy, text: string, fileTool: boolean): Judgement {
   const writes = `writes a file (${text})`;
-  if (policy.allowWrites) {
+  if (policy.allowWrites && fileTool) {
     return _part(text, "allow", `${writes}; file writes are allowed for this session`, "write", 1);
   }
   const judged = _mode(policy, text, "write", {
@@ -218,12 +223,22 @@ function _unjudgeable(
   return hidden("ask", reason);
 }
 
-/** Text the parser could not read: `ask`, or `allow` under "never" (no deny rule can see in it). */
+/**
+ * Text the parser could not read (or a line too long or too slow to read): `ask`. Under
+ * "never", `deny` when there are deny rules, since they cannot be checked in it; else `allow`.
+ */
 function _unreadable(policy: ApprovalPolicy, text: string, reason: string): Judgement {
   const unreadable = `the command line could not be parsed: ${reason}`;
-  return policy.mode === "never"
-    ? _part(text, "allow", `${unreadable}; approval "never" runs it anyway`, "error", 4)
-    : _part(text, "ask", unreadable, "error", 4);
+  if (policy.mode !== "never") return _part(text, "ask", unreadable, "error", 4);
+  return policy.rules.deny.length > 0
+    ? _part(
+      text,
+      "deny",
+      `${unreadable}; it could not be read, so the deny rules cannot be checked`,
+      "error",
+      4,
+    )
+    : _part(text, "allow", `${unreadable}; approval "never" runs it anyway`, "error", 4);
 }
 
 /** What the mode decides when no rule did: runs in a container under "auto" and under "never". */

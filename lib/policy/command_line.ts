@@ -7,10 +7,15 @@
  * @module
  */
 
-import type { Node } from "web-tree-sitter";
+import type { Node, Tree } from "web-tree-sitter";
+import { assignedVariables } from "./assigned_variables.ts";
+import { heredocDelimiter } from "./heredoc.ts";
+import { outputWrites } from "./output_options.ts";
+import { gitSettingRuns } from "./programs.ts";
 import type { BashParser } from "./shell_parser.ts";
-import { splitFind, unwrap } from "./wrappers.ts";
-import { basename, literalWord, type Word, wordOf } from "./words.ts";
+import { isShell, shellScript } from "./shells.ts";
+import { splitFind, unwrap, type Unwrapped } from "./wrappers.ts";
+import { basename, decodeAnsiC, literalWord, type Word, wordOf } from "./words.ts";
 
 /** A simple command, after leading assignments, quoting and wrappers are taken off. */
 export interface CommandPart {
@@ -25,18 +30,26 @@ export interface CommandPart {
   allowPrefix: Word[];
   /** Variables set for the command that change what it runs (`PATH`): allow rules do not apply. */
   unsafeVariables: string[];
+  /**
+   * Where the command may start instead, when a runner had options Pygent does not know
+   * (`uv run --new-option x git push`): deny and ask rules see these too; no "always" rule.
+   */
+  guesses: Word[][];
   /** Set when what it runs cannot be known before it runs: why. */
   unjudgeable?: string;
 }
 
-/** A redirection (or a `find -fprint`) that writes a file. */
+/** A redirection, or an option (`sort -o`, `find -fprint`), that writes a file. */
 export interface WritePart {
   kind: "write";
   /** The redirection as written, e.g. `>out.txt`. */
   text: string;
 }
 
-/** A construct that runs commands no rule sees: command or process substitution, a heredoc. */
+/**
+ * A construct that runs commands no rule sees: a command or process substitution, text that
+ * bash may run as one (`$(` in quotes: in an array subscript, arithmetic, `${x@P}`...).
+ */
 export interface HiddenPart {
   kind: "hidden";
   /** The construct as written, e.g. `$(whoami)`. */
@@ -45,7 +58,10 @@ export interface HiddenPart {
   reason: string;
 }
 
-/** An assignment to a variable that changes what later commands run (`PATH=...`). */
+/**
+ * An assignment to a variable that changes what later commands run (`PATH=...`,
+ * `read PATH`), or a name reference that can set any (`declare -n`).
+ */
 export interface SettingPart {
   kind: "setting";
   /** The assignment as written. */
@@ -54,7 +70,7 @@ export interface SettingPart {
   variable: string;
 }
 
-/** A place the parser could not read. */
+/** A place the parser could not read, or a line too long or too slow to read. */
 export interface ErrorPart {
   kind: "error";
   /** The text it could not read. */
@@ -69,8 +85,27 @@ export type Part = CommandPart | WritePart | HiddenPart | SettingPart | ErrorPar
 /** How deep `sh -c '...'` and `eval '...'` strings are read again (the string in the string...). */
 const MAX_NESTING = 4;
 
-/** Shells whose `-c STRING` runs a string, and which read commands from stdin without a script. */
-const SHELLS = new Set(["sh", "bash", "zsh", "dash", "ksh", "mksh", "ash"]);
+/**
+ * The longest command line that is read. The grammar's error recovery is quadratic on some
+ * inputs (10 KB of unmatched `)` take seconds); with the time budget below, a line up to this
+ * length is read, or given up, in about 110 ms at worst (measured: 32 KiB of `)`).
+ */
+export const MAX_LINE_LENGTH = 32 * 1024;
+
+/** How long reading one command line may take, in milliseconds, its nested strings included. */
+export const PARSE_BUDGET_MS = 50;
+
+/** How many times a line is read again after a reserved word the grammar misread is blanked. */
+const MAX_REREADS = 8;
+
+/** Reserved words that start a compound command: after `!` or `time`, the grammar misreads them. */
+const COMPOUND_OPENERS = new Set([
+  ...["{", "if", "while", "until", "for", "case", "select", "[[", "((", "function", "!"],
+  ...["time", "coproc"],
+]);
+
+/** `declare`-like builtins whose `-n` makes a name reference (`declare -n p=PATH`). */
+const NAMEREF_BUILTINS = new Set(["declare", "typeset", "local"]);
 
 /** Variables that decide which program or library runs, or what a shell runs by itself. */
 const UNSAFE_VARIABLE =
@@ -94,28 +129,17 @@ const WRITE_OPERATORS = new Set([">", ">>", ">|", "&>", "&>>", "<>"]);
 
 /** Nodes whose text between their children must be blank: anything else is text the parser lost. */
 const STRUCTURAL = new Set([
-  "program",
-  "list",
-  "pipeline",
-  "redirected_statement",
-  "command",
-  "subshell",
-  "compound_statement",
-  "do_group",
-  "if_statement",
-  "elif_clause",
-  "else_clause",
-  "while_statement",
-  "for_statement",
-  "case_statement",
-  "function_definition",
-  "negated_command",
-  "declaration_command",
-  "unset_command",
+  ...["program", "list", "pipeline", "redirected_statement", "command", "subshell"],
+  ...["compound_statement", "do_group", "if_statement", "elif_clause", "else_clause"],
+  ...["while_statement", "for_statement", "case_statement", "function_definition"],
+  ...["negated_command", "declaration_command", "unset_command"],
 ]);
 
 /**
- * Splits a command line into the parts the policy judges, in the order they appear.
+ * Splits a command line into the parts the policy judges, in the order they appear (text that
+ * bash may run as a command substitution last). NUL characters are dropped first, as bash
+ * drops them when it reads a command. A line over {@linkcode MAX_LINE_LENGTH}, or one that
+ * takes over {@linkcode PARSE_BUDGET_MS} to read, is one error part.
  *
  * @example
  * ```ts
@@ -126,7 +150,42 @@ const STRUCTURAL = new Set([
  * ```
  */
 export function analyzeCommandLine(parser: BashParser, line: string): Part[] {
-  return new _Analysis(parser, line, 0).run();
+  const source = line.includes("\0") ? line.replaceAll("\0", "") : line;
+  if (source.length > MAX_LINE_LENGTH) {
+    return [{
+      kind: "error",
+      text: _display(source),
+      reason: `it is too long to check (${source.length} characters; the limit is ` +
+        `${MAX_LINE_LENGTH})`,
+    }];
+  }
+  return _analyze(parser, source, 0, performance.now() + PARSE_BUDGET_MS, true);
+}
+
+/**
+ * Reads one command line (the whole line, or a string run by `sh -c`...). When the grammar
+ * misread a compound command after `!` or `time` (`! { git push; }`), the line is read again
+ * with that `!` or `time` blanked out: they change the exit status or the timing, not what runs.
+ */
+function _analyze(
+  parser: BashParser,
+  source: string,
+  depth: number,
+  deadline: number,
+  bash: boolean,
+): Part[] {
+  let text = source;
+  for (let reread = 0; reread <= MAX_REREADS; reread++) {
+    const analysis = new _Analysis(parser, text, depth, deadline);
+    const parts = analysis.run();
+    if (analysis.blanks.length === 0) {
+      return bash ? parts : parts.filter((part) => part.kind !== "error");
+    }
+    for (const [start, end] of analysis.blanks) {
+      text = text.slice(0, start) + " ".repeat(end - start) + text.slice(end);
+    }
+  }
+  return [{ kind: "error", text: _display(source), reason: "it nests too many `!` and `time`" }];
 }
 
 /** A harmless target of a write: a device that is no file in the workspace. */
@@ -142,74 +201,147 @@ function _display(text: string): string {
   return line.length > 200 ? `${line.slice(0, 199)}…` : line;
 }
 
-function _hasDescendant(node: Node, type: string): boolean {
-  return node.descendantsOfType(type).length > 0;
+/** Why a command whose name is not literal cannot be judged. */
+function _unliteralName(name: Word): string {
+  switch (name.expansion) {
+    case "substitution":
+      return "the command name comes from a command substitution, so no rule can judge it";
+    case "glob":
+      return `the command name is a glob pattern (${name.text}), which matches file names ` +
+        "only when it runs, so no rule can judge it";
+    case "tilde":
+      return `the command name starts with ~ (${name.text}), so no rule can judge it`;
+    case "brace":
+      return `the command name is a brace expansion Pygent cannot expand (${name.text}), ` +
+        "so no rule can judge it";
+    default:
+      return "the command name is a variable, so no rule can judge it";
+  }
 }
+
+/** The outer context of a simple command: what it was found in. */
+interface Outer {
+  wrappers: Word[][];
+  allowPrefix: Word[];
+  guesses: Word[][];
+  /** Why the command cannot be judged, when its context says (a brace-expanded name). */
+  unjudgeable?: string;
+}
+
+const NO_OUTER: Outer = { wrappers: [], allowPrefix: [], guesses: [] };
 
 class _Analysis {
   readonly #parser: BashParser;
   readonly #source: string;
   readonly #depth: number;
+  readonly #deadline: number;
   readonly #parts: Part[] = [];
   /** `ERROR` nodes that are really a `<>` redirection, which the grammar lacks. */
   readonly #tolerated = new Set<number>();
   /** Words the parser left out of a command (`python3 - <<EOF` loses the `-`), by node id. */
   readonly #extraWords = new Map<number, Word[]>();
+  /** Where the tree shows a command substitution (or arithmetic) starting or a backquote. */
+  readonly #shown = new Set<number>();
+  /** The bodies of here-documents that bash does not expand (`<<'EOF'`). */
+  readonly #literalBodies: [number, number][] = [];
+  /** The bodies of here-documents that bash expands. */
+  readonly #expandedBodies: [number, number][] = [];
   #reportedError = false;
+  /** Ranges of `!` and `time` to blank before reading the line again. */
+  readonly blanks: [number, number][] = [];
 
-  constructor(parser: BashParser, source: string, depth: number) {
+  constructor(parser: BashParser, source: string, depth: number, deadline: number) {
     this.#parser = parser;
     this.#source = source;
     this.#depth = depth;
+    this.#deadline = deadline;
   }
 
   run(): Part[] {
-    const tree = this.#parser.parse(this.#source);
+    const tree = this.#parser.parseWithin(this.#source, this.#deadline);
+    if (tree === undefined) {
+      this.#error(
+        this.#source,
+        `it takes too long to read (over ${PARSE_BUDGET_MS} ms; a long run of unmatched ` +
+          "brackets or quotes can do that)",
+      );
+      return this.#parts;
+    }
     try {
-      this.#visit(tree.rootNode);
-    } catch (error) {
-      if (!(error instanceof RangeError)) throw error;
-      this.#error(this.#source, "it is nested too deeply to read");
+      this.#walk(tree.rootNode);
+      this.#unseenSubstitutions(tree);
     } finally {
       tree.delete();
     }
     return this.#parts;
   }
 
-  #visit(node: Node): void {
+  /** Visits the tree in order, without recursion: a chain of 20,000 commands is 20,000 deep. */
+  #walk(root: Node): void {
+    const stack: Node[] = [root];
+    while (stack.length > 0) {
+      const next = this.#visit(stack.pop() as Node);
+      for (let i = next.length - 1; i >= 0; i--) stack.push(next[i]);
+    }
+  }
+
+  /** Judges what a node is, and returns the nodes to visit next, in order. */
+  #visit(node: Node): Node[] {
     if (node.isMissing) {
       const at = this.#position(node.startIndex);
-      return this.#error(node.type, `missing ${JSON.stringify(node.type)} ${at}`);
+      this.#error(node.type, `missing ${JSON.stringify(node.type)} ${at}`);
+      return [];
     }
     switch (node.type) {
-      case "ERROR":
-        if (!this.#tolerated.has(node.id)) {
-          const text = node.text.trim();
-          const snippet = text.length > 30 ? `${text.slice(0, 29)}…` : text;
-          const at = this.#position(node.startIndex + node.text.search(/\S|$/));
-          this.#error(text, `unexpected ${JSON.stringify(snippet)} ${at}`);
-          this.#visitChildren(node);
-        }
-        return;
+      case "ERROR": {
+        if (this.#tolerated.has(node.id)) return [];
+        const text = node.text.trim();
+        const snippet = text.length > 30 ? `${text.slice(0, 29)}…` : text;
+        const at = this.#position(node.startIndex + node.text.search(/\S|$/));
+        this.#error(text, `unexpected ${JSON.stringify(snippet)} ${at}`);
+        return node.children;
+      }
       case "command":
-        this.#checkGaps(node);
-        return this.#command(node);
+        return this.#command(node, node.children);
       case "variable_assignment":
         return this.#assignment(node);
+      case "declaration_command": {
+        const children = node.children;
+        this.#checkGaps(node, children);
+        this.#declaration(node, children);
+        return children;
+      }
       case "file_redirect":
         return this.#redirect(node);
       case "heredoc_redirect":
         this.#heredoc(node);
-        return this.#visitChildren(node);
+        return node.children;
       case "command_substitution":
+        this.#shown.add(node.startIndex);
+        if (node.text.startsWith("`")) this.#shown.add(node.endIndex - 1);
         this.#hidden(node, "command substitution can run commands no rule sees");
-        return this.#visitChildren(node);
+        return node.children;
+      case "arithmetic_expansion":
+        this.#shown.add(node.startIndex);
+        return node.children;
       case "process_substitution":
         this.#hidden(node, "process substitution can run commands no rule sees");
-        return this.#visitChildren(node);
-      default:
-        if (STRUCTURAL.has(node.type)) this.#checkGaps(node);
-        return this.#visitChildren(node);
+        return node.children;
+      case "expansion": {
+        const children = node.children;
+        this.#expansion(node, children);
+        return children;
+      }
+      case "ansi_c_string":
+        if (/\$\(|`/.test(decodeAnsiC(node.text.slice(2, -1)))) {
+          this.#hidden(node, "its value holds text that bash may run as a command substitution");
+        }
+        return [];
+      default: {
+        const children = node.children;
+        if (STRUCTURAL.has(node.type)) this.#checkGaps(node, children);
+        return children;
+      }
     }
   }
 
@@ -218,10 +350,6 @@ class _Analysis {
     const before = this.#source.slice(0, index);
     const line = before.split("\n").length;
     return `at line ${line}, column ${index - before.lastIndexOf("\n")}`;
-  }
-
-  #visitChildren(node: Node): void {
-    for (const child of node.children) this.#visit(child);
   }
 
   #error(text: string, reason: string): void {
@@ -235,7 +363,7 @@ class _Analysis {
   }
 
   /** Text between a node's children that no child holds: words the parser lost, or an error. */
-  #checkGaps(node: Node): void {
+  #checkGaps(node: Node, children: Node[]): void {
     let at = node.startIndex;
     let previous: Node | null = null;
     const gapAt = (end: number) => {
@@ -253,7 +381,7 @@ class _Analysis {
       const where = this.#position(at + this.#source.slice(at, end).search(/\S|$/));
       this.#error(gap, `the parser skipped ${JSON.stringify(gap.trim())} ${where}`);
     };
-    for (const child of node.children) {
+    for (const child of children) {
       gapAt(child.startIndex);
       at = Math.max(at, child.endIndex);
       previous = child;
@@ -261,11 +389,12 @@ class _Analysis {
     gapAt(node.endIndex);
   }
 
-  #command(node: Node): void {
+  #command(node: Node, children: Node[]): Node[] {
+    this.#checkGaps(node, children);
     const name = node.childForFieldName("name");
     const assignments: Node[] = [];
     const args: Node[] = [];
-    node.children.forEach((child, i) => {
+    children.forEach((child, i) => {
       if (
         child.type === "variable_assignment" && name !== null && child.endIndex <= name.startIndex
       ) {
@@ -274,20 +403,45 @@ class _Analysis {
         args.push(child);
       }
     });
-    if (name === null) return this.#visitChildren(node);
+    if (name === null) return children;
     const words = [
       ...this.#joinContinuedWords([name, ...args]),
       ...(this.#extraWords.get(node.id) ?? []),
     ];
+    const first = words[0].text;
+    if (
+      (first === "time" || COMPOUND_OPENERS.has(first)) && this.#misreadCompound(node, name, args)
+    ) return [];
     const unsafe = assignments
       .map((assignment) => assignment.childForFieldName("name")?.text ?? "")
       .filter(isUnsafeVariable);
-    this.#simpleCommand(_display(node.text), words, unsafe, { wrappers: [], allowPrefix: [] });
-    for (const child of node.children) {
-      // A leading assignment is the command's, not a setting of the shell: look inside only.
-      if (assignments.includes(child)) this.#visitChildren(child);
-      else this.#visit(child);
+    this.#simpleCommand(_display(node.text), words, unsafe, NO_OUTER);
+    // A leading assignment is the command's, not a setting of the shell: look inside only.
+    if (assignments.length === 0) return children;
+    return children.flatMap((child) => assignments.includes(child) ? child.children : [child]);
+  }
+
+  /**
+   * Whether the grammar read a compound command after `!` or `time` as a simple command
+   * (`! { git push; }` as the command `{`): then the `!` or `time` is to be blanked, and the
+   * line read again.
+   */
+  #misreadCompound(node: Node, name: Node, args: Node[]): boolean {
+    // `node.parent` walks down from the root: ask for it only when it may matter.
+    const parent = COMPOUND_OPENERS.has(name.text) ? node.parent : null;
+    if (parent?.type === "negated_command") {
+      const bang = parent.child(0);
+      if (bang !== null && bang.type === "!") {
+        this.blanks.push([bang.startIndex, bang.endIndex]);
+        return true;
+      }
     }
+    if (name.text !== "time") return false;
+    let i = 0;
+    while (i < args.length && ["-p", "--"].includes(args[i].text)) i++;
+    if (i >= args.length || !COMPOUND_OPENERS.has(args[i].text)) return false;
+    this.blanks.push([name.startIndex, args[i].startIndex]);
+    return true;
   }
 
   /**
@@ -318,13 +472,28 @@ class _Analysis {
     return words;
   }
 
-  #simpleCommand(
-    text: string,
-    words: Word[],
-    unsafe: string[],
-    outer: { wrappers: Word[][]; allowPrefix: Word[] },
-  ): void {
+  #simpleCommand(text: string, words: Word[], unsafe: string[], outer: Outer): void {
     const unwrapped = unwrap(words);
+    const after: Part[] = [];
+    try {
+      this.#judgeSimple(text, unwrapped, unsafe, outer, after);
+    } finally {
+      this.#parts.push(...after);
+    }
+  }
+
+  /**
+   * The parts of a simple command with its wrappers taken off: the command, and what it runs
+   * that it names (`sh -c STRING`, `find -exec`...). The files it writes and the variables it
+   * sets go to `after`, to follow it.
+   */
+  #judgeSimple(
+    text: string,
+    unwrapped: Unwrapped,
+    unsafe: string[],
+    outer: Outer,
+    after: Part[],
+  ): void {
     const part: CommandPart = {
       kind: "command",
       text,
@@ -332,41 +501,74 @@ class _Analysis {
       wrappers: [...outer.wrappers, ...unwrapped.wrappers],
       allowPrefix: [...outer.allowPrefix, ...unwrapped.allowPrefix],
       unsafeVariables: [...unsafe, ...unwrapped.assignments.filter(isUnsafeVariable)],
+      guesses: [...outer.guesses, ...unwrapped.guesses],
     };
-    const push = (unjudgeable?: string): void => {
+    const push = (unjudgeable = outer.unjudgeable): void => {
       this.#parts.push(unjudgeable === undefined ? part : { ...part, unjudgeable });
     };
-    if (unwrapped.unjudgeable !== undefined) return push(unwrapped.unjudgeable);
+    for (const write of [...unwrapped.writes, ...outputWrites(part.words)]) {
+      if (!_isHarmlessTarget(write.target)) after.push({ kind: "write", text: write.text });
+    }
+    if (unwrapped.unjudgeable !== undefined) {
+      push(unwrapped.unjudgeable);
+      for (const script of unwrapped.scripts) this.#nested(script);
+      return;
+    }
     const [name, ...args] = part.words;
     if (!name.literal) {
-      return push(
-        /\$\(|`/.test(name.text)
-          ? "the command name comes from a command substitution, so no rule can judge it"
-          : "the command name is a variable, so no rule can judge it",
-      );
+      if (name.braceWords === undefined) return push(_unliteralName(name));
+      // `{rm,-rf,/}` runs `rm -rf /`: deny and ask rules see that; no allow rule can judge it.
+      const braced = [...name.braceWords, ...args];
+      if (braced.length === 0) return;
+      const why = `the command name is a brace expansion (${name.text}), so no allow rule can ` +
+        "judge it";
+      return this.#simpleCommand(text, braced, part.unsafeVariables, {
+        wrappers: part.wrappers,
+        allowPrefix: part.allowPrefix,
+        guesses: part.guesses,
+        unjudgeable: outer.unjudgeable ?? why,
+      });
     }
     const program = basename(name.value);
+    for (const variable of assignedVariables(part.words)) {
+      if (!variable.literal || isUnsafeVariable(variable.value)) {
+        after.push({ kind: "setting", text, variable: variable.value });
+      }
+    }
+    if (program === "git") {
+      const runs = gitSettingRuns(args);
+      if (runs !== undefined) {
+        push(runs);
+        // A shell alias (`alias.x=!git push`) is read as a command line.
+        for (const arg of args) {
+          const alias = /^alias\.[^=]*=!(.*)$/s.exec(arg.value);
+          if (arg.literal && alias !== null) this.#nested(alias[1]);
+        }
+        return;
+      }
+    }
     if (program === "find") {
       const find = splitFind(part.words);
-      this.#parts.push({
-        ...part,
-        words: find.own,
-        ...(find.unjudgeable !== undefined ? { unjudgeable: find.unjudgeable } : {}),
-      });
+      const unjudgeable = find.unjudgeable ?? outer.unjudgeable;
+      this.#parts.push({ ...part, words: find.own, ...(unjudgeable ? { unjudgeable } : {}) });
       for (const target of find.writes) {
         if (!_isHarmlessTarget(target)) this.#parts.push({ kind: "write", text: target.text });
       }
       for (const run of find.runs) {
-        const inner = { wrappers: part.wrappers, allowPrefix: part.allowPrefix };
+        const inner = {
+          wrappers: part.wrappers,
+          allowPrefix: part.allowPrefix,
+          guesses: part.guesses,
+        };
         this.#simpleCommand(run.map((word) => word.text).join(" "), run, [], inner);
       }
       return;
     }
-    if (SHELLS.has(program)) {
-      const script = _shellScript(program, args);
+    if (isShell(program)) {
+      const script = shellScript(program, args);
       if (script !== undefined) {
         push(script.reason);
-        if (script.source !== undefined) this.#nested(script.source);
+        for (const source of script.sources) this.#nested(source, script.bash);
         return;
       }
     }
@@ -393,29 +595,87 @@ class _Analysis {
       if (inner.length > 0) this.#simpleCommand(text, inner, [], outer);
       return;
     }
-    if (program === "trap" && args.length >= 2 && !args[0].value.startsWith("-")) {
-      push("trap runs a string as commands later, which no rule sees");
-      if (args[0].literal) this.#nested(args[0].value);
-      return;
+    if (program === "trap") {
+      const [action, ...signals] = args[0]?.value === "--" ? args.slice(1) : args;
+      if (action !== undefined && signals.length > 0 && action.value !== "-") {
+        push("trap runs a string as commands later, which no rule sees");
+        if (action.literal) this.#nested(action.value);
+        return;
+      }
     }
     push();
   }
 
   /** Reads the string of `sh -c STRING` or `eval STRING` as a command line of its own. */
-  #nested(source: string): void {
+  #nested(source: string, bash = true): void {
     if (this.#depth + 1 >= MAX_NESTING) return;
-    this.#parts.push(...new _Analysis(this.#parser, source, this.#depth + 1).run());
+    const parts = _analyze(this.#parser, source, this.#depth + 1, this.#deadline, bash);
+    this.#parts.push(...parts);
   }
 
-  #assignment(node: Node): void {
+  #assignment(node: Node): Node[] {
     const variable = node.childForFieldName("name")?.text ?? "";
     if (isUnsafeVariable(variable)) {
       this.#parts.push({ kind: "setting", text: _display(node.text), variable });
     }
-    this.#visitChildren(node);
+    return node.children;
   }
 
-  #redirect(node: Node): void {
+  /** `declare -n p=PATH` makes `p` another name of `PATH`: setting `p` then sets `PATH`. */
+  #declaration(node: Node, children: Node[]): void {
+    const keyword = children[0]?.type ?? "";
+    if (!NAMEREF_BUILTINS.has(keyword)) return;
+    const nameref = children.some((child) =>
+      child.type === "word" && /^-[A-Za-z]*n/.test(child.text)
+    );
+    if (!nameref) return;
+    const names = children
+      .map((child) =>
+        child.type === "variable_name"
+          ? child.text
+          : child.type === "variable_assignment"
+          ? child.childForFieldName("name")?.text
+          : undefined
+      )
+      .filter((name) => name !== undefined);
+    this.#parts.push({
+      kind: "setting",
+      text: _display(node.text),
+      variable: `${names.join(", ") || "a variable"} (a name reference, which can stand for PATH)`,
+    });
+  }
+
+  /**
+   * `${x@P}` runs the command substitutions in `x`'s value, `${x@E}` makes them of escapes,
+   * and `${!x}` reads the variable `x` names, whose subscript bash evaluates (`a[$(cmd)]`).
+   */
+  #expansion(node: Node, children: Node[]): void {
+    const at = children.findIndex((child) => child.type === "@");
+    const operator = at >= 0 ? children[at + 1]?.type : undefined;
+    if (operator === "P" || operator === "E") {
+      this.#hidden(
+        node,
+        `\${…@${operator}} expands the variable's value as ${
+          operator === "P" ? "a prompt, running its command substitutions" : "escapes"
+        }, which no rule sees`,
+      );
+      return;
+    }
+    if (children[1]?.type !== "!") return;
+    const target = children[2];
+    const listing = target?.type === "subscript"
+      ? /\[[@*]\]$/.test(target.text)
+      : ["@", "*"].includes(children[3]?.type ?? "") || target?.type === "#";
+    if (!listing) {
+      this.#hidden(
+        node,
+        "an indirect expansion reads the variable another names, whose subscript bash can run " +
+          "as a command substitution",
+      );
+    }
+  }
+
+  #redirect(node: Node): Node[] {
     let operator = "";
     let descriptor = "";
     let destination: Node | null = null;
@@ -434,57 +694,77 @@ class _Analysis {
     if (writes && target !== undefined && !_isHarmlessTarget(target)) {
       this.#parts.push({ kind: "write", text: `${descriptor}${operator}${target.text}` });
     }
-    this.#visitChildren(node);
+    return node.children;
   }
 
+  /**
+   * Checks that the grammar ends a here-document where bash does: at the first line equal to
+   * the delimiter as bash reads it (`<<$'X'` ends at `X`). When not, what bash runs after the
+   * document could hide in it: a parse error.
+   */
   #heredoc(node: Node): void {
-    const start = node.children.find((child) => child.type === "heredoc_start");
+    const operator = node.children.find((child) => child.type === "<<" || child.type === "<<-");
     const body = node.children.find((child) => child.type === "heredoc_body");
-    if (start === undefined || body === undefined || /['"\\]/.test(start.text)) return;
-    // The grammar misses some substitutions in a here-document (backquotes, `<<-` bodies).
-    if (/\$\(|`/.test(body.text) && !_hasDescendant(body, "command_substitution")) {
-      this.#parts.push({
-        kind: "hidden",
-        text: _display(`<<${start.text}`),
-        reason: "a here-document holds a command substitution, which can run commands no rule sees",
-      });
+    const end = node.children.find((child) => child.type === "heredoc_end");
+    if (operator === undefined) return;
+    const delimiter = heredocDelimiter(this.#source.slice(operator.endIndex));
+    const where = this.#position(operator.startIndex);
+    if (delimiter === undefined) {
+      return this.#error(node.text, `Pygent cannot read the here-document delimiter ${where}`);
+    }
+    if (body !== undefined) {
+      (delimiter.quoted ? this.#literalBodies : this.#expandedBodies)
+        .push([body.startIndex, body.endIndex]);
+    }
+    const lineStart = (index: number) => this.#source.lastIndexOf("\n", index - 1) + 1;
+    const endLine = end === undefined ? undefined : lineStart(end.startIndex);
+    const first = body !== undefined ? lineStart(body.startIndex) : endLine;
+    if (first === undefined) return;
+    const last = endLine ?? body?.endIndex ?? first;
+    const lines = this.#source.slice(first, last).split("\n");
+    if (endLine !== undefined) lines.pop();
+    const newline = this.#source.indexOf("\n", endLine ?? last);
+    if (endLine !== undefined) {
+      lines.push(this.#source.slice(endLine, newline < 0 ? undefined : newline));
+    }
+    const strip = (line: string) => operator.type === "<<-" ? line.replace(/^\t+/, "") : line;
+    const ends = lines.findIndex((line) => strip(line) === delimiter.value);
+    const expected = endLine === undefined ? -1 : lines.length - 1;
+    if (ends !== expected) {
+      const said = JSON.stringify(delimiter.value);
+      this.#error(
+        node.text,
+        `the here-document ${where} ends on another line for bash than for the parser ` +
+          `(bash's delimiter is ${said})`,
+      );
     }
   }
-}
 
-/**
- * What a shell command runs that no rule sees: a `-c` string, or commands from its input.
- * Undefined when it runs a script file (`bash build.sh`), which is judged as a command.
- */
-function _shellScript(
-  program: string,
-  args: Word[],
-): { reason: string; source?: string } | undefined {
-  let command = false;
-  let stdin = false;
-  let i = 0;
-  for (; i < args.length; i++) {
-    const arg = args[i];
-    if (!arg.literal || !/^[-+]/.test(arg.value) || arg.value === "-" || arg.value === "--") break;
-    if (arg.value === "--version" || arg.value === "--help") return undefined;
-    if (/^[-+][oO]$/.test(arg.value)) {
-      i++;
-      continue;
+  /**
+   * Text that bash may run as a command substitution though the tree shows none: a `$(` or a
+   * backquote in quotes or in a here-document the grammar did not expand. Bash runs such text
+   * when it becomes an array subscript or arithmetic (`declare 'a[$(cmd)]'`, `(( x ))` with
+   * `x='a[$(cmd)]'`). Conservative: `echo '$(date)'` is hidden too.
+   */
+  #unseenSubstitutions(tree: Tree): void {
+    if (!this.#source.includes("$(") && !this.#source.includes("`")) return;
+    const pattern = /\$\(|`/g;
+    const reported = new Set<number>();
+    const inside = (ranges: [number, number][], at: number) =>
+      ranges.some(([start, end]) => at >= start && at < end);
+    for (const match of this.#source.matchAll(pattern)) {
+      const at = match.index;
+      if (this.#shown.has(at) || inside(this.#literalBodies, at)) continue;
+      let node: Node | null = tree.rootNode.descendantForIndex(at, at + 1);
+      while (node !== null && !node.isNamed) node = node.parent;
+      if (node === null || reported.has(node.id)) continue;
+      reported.add(node.id);
+      this.#hidden(
+        node,
+        inside(this.#expandedBodies, at)
+          ? "a here-document holds a command substitution, which can run commands no rule sees"
+          : "text that bash may run as a command substitution ($( or a backquote inside quotes)",
+      );
     }
-    if (/^-[A-Za-z]*c[A-Za-z]*$/.test(arg.value)) command = true;
-    if (/^-[A-Za-z]*s[A-Za-z]*$/.test(arg.value)) stdin = true;
   }
-  if (args[i]?.value === "-") stdin = true;
-  if (args[i]?.value === "--" || args[i]?.value === "-") i++;
-  if (command) {
-    const script = args[i];
-    return {
-      reason: `${program} -c runs a string as commands no rule sees`,
-      ...(script?.literal ? { source: script.value } : {}),
-    };
-  }
-  if (stdin || i >= args.length) {
-    return { reason: `${program} runs commands from its input, which no rule sees` };
-  }
-  return undefined;
 }

@@ -43,7 +43,10 @@ export interface ApprovalPolicy {
   readonly where: "container" | "host";
   /** The allow, ask and deny rules, from the config files and this session. */
   readonly rules: RuleSet;
-  /** Granted for a session ("always" on a file write): file writes need no approval. */
+  /**
+   * Granted for a session ("always" on a file write): writes of the file tools (`write_file`,
+   * `edit_file`) need no approval. A command's redirections (`>> ~/.bashrc`) still do.
+   */
   readonly allowWrites?: boolean;
 }
 

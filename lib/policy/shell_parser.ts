@@ -17,6 +17,12 @@ export interface BashParser {
    * Parsing never throws for bad syntax: the tree holds `ERROR` and missing nodes instead.
    */
   parse(source: string): Tree;
+  /**
+   * Parses `source`, unless the time `deadline` (of `performance.now()`) passes first: then
+   * undefined. The grammar's error recovery can take seconds on some inputs (a long run of
+   * unmatched `)`); this bounds it.
+   */
+  parseWithin(source: string, deadline: number): Tree | undefined;
 }
 
 let shared: Promise<BashParser> | undefined;
@@ -72,6 +78,15 @@ async function _load(): Promise<BashParser> {
         const tree = parser.parse(source);
         if (tree === null) throw new PolicyError("The shell parser returned no tree.");
         return tree;
+      },
+      parseWithin(source, deadline) {
+        const tree = parser.parse(source, null, {
+          progressCallback: () => performance.now() > deadline,
+        });
+        if (tree !== null) return tree;
+        // A cancelled parse would be resumed by the next call: start afresh.
+        parser.reset();
+        return undefined;
       },
     };
   } catch (cause) {

@@ -1,12 +1,17 @@
 /**
- * Commands that run another command: `env A=1 nice -n 5 git push` runs `git push`. The policy
- * judges the command inside, so a wrapper neither hides a denied command nor needs a rule of
- * its own (except `sudo`, which an allow rule must name: `sudo git status`). A wrapper with an
- * option this module cannot read cannot be judged.
+ * Commands that run another command: `env A=1 nice -n 5 git push` runs `git push`, and so does
+ * `uv run git push`. The policy judges the command inside, so a wrapper neither hides a denied
+ * command nor needs a rule of its own (except `sudo`, `doas` and the runners, which an allow
+ * rule must name: `sudo git status`, `uv run pytest`). A wrapper with an option this module
+ * cannot read cannot be judged; one that runs a shell (`su -c STRING`, `watch CMD`) cannot
+ * either, but the command line it gives the shell is read too.
  *
  * @module
  */
 
+import type { OptionWrite } from "./output_options.ts";
+import { SUBCOMMANDS } from "./programs.ts";
+import { PARALLEL_WITH_ARGUMENT, RUNNERS, WRAPPERS, type WrapperSpec } from "./wrapper_specs.ts";
 import { basename, type Word } from "./words.ts";
 
 /** A command with the wrappers around it taken off. */
@@ -15,148 +20,22 @@ export interface Unwrapped {
   words: Word[];
   /** Each wrapper seen through, with its options (`["env", "-i"]`), outermost first. */
   wrappers: Word[][];
-  /** Wrapper words that an allow rule must name too: `sudo` and its options. */
+  /** Wrapper words that an allow rule must name too: `sudo`, a runner, and their options. */
   allowPrefix: Word[];
   /** Variables that `env NAME=value` sets for the command. */
   assignments: string[];
-  /** Set when a wrapper's options could not be read: why the command cannot be judged. */
+  /** Files the wrappers write through an option (`time -o FILE`). */
+  writes: OptionWrite[];
+  /**
+   * Where the command may start instead, when a runner had an option this module does not
+   * know (it may take the next word): deny and ask rules see these too.
+   */
+  guesses: Word[][];
+  /** Command lines a wrapper gives a shell (`su -c STRING`): to be read as command lines. */
+  scripts: string[];
+  /** Set when the command cannot be judged (an option that could not be read, a shell): why. */
   unjudgeable?: string;
 }
-
-/** How a wrapper's options are read. */
-interface WrapperSpec {
-  /** Options without an argument. */
-  flags?: readonly string[];
-  /** Options that take an argument: the next word, or attached (`-n5`, `--signal=KILL`). */
-  withArgument?: readonly string[];
-  /** Options whose argument can only be attached (`xargs -i{}`). */
-  optionalArgument?: readonly string[];
-  /** Options that make the wrapper do something else than run a command (`command -v`). */
-  notRunning?: readonly string[];
-  /** Options that run the command through a shell (`sudo -s`): it cannot be judged. */
-  viaShell?: readonly string[];
-  /** Words after the options that belong to the wrapper (`timeout`'s duration). */
-  operands?: number;
-  /** `NAME=value` words after the options set variables (`env`). */
-  assignments?: boolean;
-  /** `nice -5`: a dash and a number is an option. */
-  numericOption?: boolean;
-  /** An allow rule must name this wrapper (it changes who runs the command). */
-  namedByAllowRules?: boolean;
-}
-
-const WRAPPERS: Record<string, WrapperSpec> = {
-  command: { flags: ["-p"], notRunning: ["-v", "-V"] },
-  builtin: {},
-  busybox: {},
-  exec: { flags: ["-c", "-l"], withArgument: ["-a"] },
-  nohup: {},
-  time: {
-    flags: ["-p", "-v", "--verbose", "-a", "--append", "--portability", "-q", "--quiet"],
-    withArgument: ["-f", "--format", "-o", "--output"],
-  },
-  env: {
-    flags: ["-i", "-", "--ignore-environment", "-0", "--null", "-v", "--debug"],
-    withArgument: ["-u", "--unset", "-C", "--chdir"],
-    assignments: true,
-  },
-  nice: { withArgument: ["-n", "--adjustment"], numericOption: true },
-  timeout: {
-    flags: ["--preserve-status", "--foreground", "-v", "--verbose"],
-    withArgument: ["-k", "--kill-after", "-s", "--signal"],
-    operands: 1,
-  },
-  sudo: {
-    flags: [
-      "-A",
-      "--askpass",
-      "-b",
-      "--background",
-      "-E",
-      "--preserve-env",
-      "-H",
-      "--set-home",
-      "-k",
-      "--reset-timestamp",
-      "-n",
-      "--non-interactive",
-      "-P",
-      "--preserve-groups",
-      "-S",
-      "--stdin",
-    ],
-    withArgument: [
-      "-C",
-      "--close-from",
-      "-D",
-      "--chdir",
-      "-g",
-      "--group",
-      "-h",
-      "--host",
-      "-p",
-      "--prompt",
-      "-r",
-      "--role",
-      "-t",
-      "--type",
-      "-T",
-      "--command-timeout",
-      "-U",
-      "--other-user",
-      "-u",
-      "--user",
-    ],
-    notRunning: [
-      "-e",
-      "--edit",
-      "-K",
-      "--remove-timestamp",
-      "-l",
-      "--list",
-      "-v",
-      "--validate",
-      "-V",
-      "--version",
-    ],
-    viaShell: ["-i", "--login", "-s", "--shell"],
-    namedByAllowRules: true,
-  },
-  stdbuf: { withArgument: ["-i", "--input", "-o", "--output", "-e", "--error"] },
-  xargs: {
-    flags: [
-      "-0",
-      "--null",
-      "-o",
-      "--open-tty",
-      "-p",
-      "--interactive",
-      "-r",
-      "--no-run-if-empty",
-      "-t",
-      "--verbose",
-      "-x",
-      "--exit",
-    ],
-    withArgument: [
-      "-a",
-      "--arg-file",
-      "-d",
-      "--delimiter",
-      "-E",
-      "-I",
-      "-L",
-      "-n",
-      "--max-args",
-      "-P",
-      "--max-procs",
-      "-s",
-      "--max-chars",
-      "--process-slot-var",
-    ],
-    optionalArgument: ["-e", "--eof", "-i", "--replace", "-l", "--max-lines"],
-  },
-};
 
 /** How many wrappers deep to look (`sudo env nice timeout ...`). */
 const MAX_WRAPPERS = 16;
@@ -173,41 +52,121 @@ const MAX_WRAPPERS = 16;
  * ```
  */
 export function unwrap(words: Word[]): Unwrapped {
-  const result: Unwrapped = { words, wrappers: [], allowPrefix: [], assignments: [] };
+  const result: Unwrapped = {
+    words,
+    wrappers: [],
+    allowPrefix: [],
+    assignments: [],
+    writes: [],
+    guesses: [],
+    scripts: [],
+  };
   for (let depth = 0; depth < MAX_WRAPPERS; depth++) {
-    const name = result.words[0];
-    if (name === undefined || !name.literal) return result;
-    const wrapper = basename(name.value);
-    const spec = Object.hasOwn(WRAPPERS, wrapper) ? WRAPPERS[wrapper] : undefined;
-    if (spec === undefined) return result;
-    const read = _readWrapper(wrapper, spec, result.words);
+    const found = _findWrapper(result.words);
+    if (found === undefined) return result;
+    const { name, spec, at } = found;
+    const read = name === "parallel"
+      ? _readParallel(result.words)
+      : _readWrapper(name, spec, result.words, at);
     if (read === "not running") return result;
-    if (typeof read === "object" && "unjudgeable" in read) {
-      return { ...result, unjudgeable: read.unjudgeable };
+    if ("unjudgeable" in read) {
+      return { ...result, unjudgeable: read.unjudgeable, scripts: read.scripts ?? [] };
     }
     const layer = result.words.slice(0, read.commandAt);
     result.wrappers.push(layer);
     if (spec.namedByAllowRules) result.allowPrefix.push(...layer);
     result.assignments.push(...read.assignments);
+    result.writes.push(...read.writes);
+    result.guesses.push(...read.guesses);
     result.words = result.words.slice(read.commandAt);
   }
   return { ...result, unjudgeable: "it nests too many wrapper commands" };
 }
 
+/** The wrapper a command starts with, and where its options start: `uv run -q x` → 2. */
+function _findWrapper(
+  words: Word[],
+): { name: string; spec: WrapperSpec; at: number } | undefined {
+  const first = words[0];
+  if (first === undefined || !first.literal) return undefined;
+  const program = basename(first.value);
+  if (Object.hasOwn(WRAPPERS, program)) return { name: program, spec: WRAPPERS[program], at: 1 };
+  if (program === "parallel") return { name: program, spec: {}, at: 1 };
+  if (Object.hasOwn(RUNNERS, program)) return { name: program, spec: RUNNERS[program], at: 1 };
+  if (!Object.hasOwn(SUBCOMMANDS, program)) return undefined;
+  // A runner subcommand after the program's global options: `uv --directory x run`.
+  let i = 1;
+  while (i < words.length && words[i].literal && words[i].value.startsWith("-")) {
+    if (SUBCOMMANDS[program].includes(words[i].value)) i++;
+    i++;
+  }
+  for (const length of [1, 2]) {
+    const sub = words.slice(i, i + length);
+    if (sub.length < length || !sub.every((word) => word.literal)) return undefined;
+    const name = [program, ...sub.map((word) => word.value)].join(" ");
+    if (Object.hasOwn(RUNNERS, name)) return { name, spec: RUNNERS[name], at: i + length };
+  }
+  return undefined;
+}
+
 type ReadWrapper =
-  | { commandAt: number; assignments: string[] }
-  | { unjudgeable: string }
+  | {
+    commandAt: number;
+    assignments: string[];
+    writes: OptionWrite[];
+    guesses: Word[][];
+  }
+  | { unjudgeable: string; scripts?: string[] }
   | "not running";
 
-/** Reads a wrapper's options and operands: where its command starts. */
-function _readWrapper(wrapper: string, spec: WrapperSpec, words: Word[]): ReadWrapper {
+/** A wrapper's option that runs a command line through a shell, and that line when literal. */
+function _shellRuns(
+  wrapper: string,
+  option: string,
+  script: Word | undefined,
+): { unjudgeable: string; scripts?: string[] } {
+  return {
+    unjudgeable: `${wrapper} ${option} runs a string as commands no rule sees`,
+    ...(script?.literal ? { scripts: [script.value] } : {}),
+  };
+}
+
+/** Words that a shell runs as one command line (`watch git status`, `sudo -s ls`). */
+function _joined(
+  wrapper: string,
+  why: string,
+  words: Word[],
+): { unjudgeable: string; scripts?: string[] } {
+  return {
+    unjudgeable: `${wrapper} ${why}, which no rule sees`,
+    ...(words.length > 0 && words.every((word) => word.literal)
+      ? { scripts: [words.map((word) => word.value).join(" ")] }
+      : {}),
+  };
+}
+
+/** Reads a wrapper's options and operands, from `at`: where its command starts. */
+function _readWrapper(wrapper: string, spec: WrapperSpec, words: Word[], at: number): ReadWrapper {
   const has = (list: readonly string[] | undefined, option: string) =>
     list !== undefined && list.includes(option);
   const cannotRead = (word: Word) => ({
     unjudgeable: `${wrapper} has an option Pygent cannot read (${word.text}), ` +
       "so the command it runs cannot be judged",
   });
-  let i = 1;
+  const writes: OptionWrite[] = [];
+  const wrote = (option: string, target: Word | undefined, text: string) => {
+    if (target !== undefined && has(spec.writes, option)) writes.push({ text, target });
+  };
+  const argumentOf = (word: Word, value: string): Word => ({
+    value,
+    literal: word.literal,
+    text: value,
+  });
+  let unknownAt: number | undefined;
+  let viaShell: string | undefined;
+  let exec = false;
+  if (spec.runsShell) return _readShellRunner(wrapper, spec, words);
+  let i = at;
   for (; i < words.length; i++) {
     const word = words[i];
     if (!word.literal) {
@@ -221,50 +180,80 @@ function _readWrapper(wrapper: string, spec: WrapperSpec, words: Word[]): ReadWr
     }
     if (!option.startsWith("-") || (option === "-" && !has(spec.flags, "-"))) break;
     if (has(spec.notRunning, option)) return "not running";
-    if (has(spec.viaShell, option)) {
-      return { unjudgeable: `${wrapper} ${option} runs the command through a shell` };
-    }
-    if (has(spec.flags, option) || has(spec.optionalArgument, option)) continue;
+    if (has(spec.viaShell, option)) viaShell ??= option;
+    if (has(spec.joinsWords?.unless, option)) exec = true;
+    if (has(spec.shellString, option)) return _shellRuns(wrapper, option, words[i + 1]);
+    if (
+      has(spec.flags, option) || has(spec.optionalArgument, option) || has(spec.viaShell, option)
+    ) continue;
     if (spec.numericOption && /^-\d+$/.test(option)) continue;
     if (option.startsWith("--")) {
       const equals = option.indexOf("=");
       if (equals > 0) {
         const key = option.slice(0, equals);
+        const value = argumentOf(word, option.slice(equals + 1));
+        if (has(spec.shellString, key)) return _shellRuns(wrapper, key, value);
         if ([spec.withArgument, spec.flags, spec.optionalArgument].some((l) => has(l, key))) {
+          wrote(key, value, `${wrapper} ${word.text}`);
+          continue;
+        }
+        if (spec.lenient) {
+          unknownAt ??= i;
           continue;
         }
         return cannotRead(word);
       }
       if (has(spec.withArgument, option)) {
+        wrote(option, words[i + 1], `${wrapper} ${option} ${words[i + 1]?.text ?? ""}`);
         i++;
+        continue;
+      }
+      if (spec.lenient) {
+        unknownAt ??= i;
         continue;
       }
       return cannotRead(word);
     }
     // A cluster of short options: "-EH", "-n5", "-u" "bob".
     let consumedNext = false;
-    let readable = true;
     for (let j = 1; j < option.length; j++) {
       const short = `-${option[j]}`;
+      const attached = option.slice(j + 1);
       if (has(spec.notRunning, short)) return "not running";
-      if (has(spec.viaShell, short)) {
-        return { unjudgeable: `${wrapper} ${short} runs the command through a shell` };
+      if (has(spec.shellString, short)) {
+        return _shellRuns(wrapper, short, attached ? argumentOf(word, attached) : words[i + 1]);
       }
-      if (has(spec.flags, short)) continue;
+      if (has(spec.viaShell, short)) viaShell ??= short;
+      if (has(spec.joinsWords?.unless, short)) exec = true;
+      if (has(spec.flags, short) || has(spec.viaShell, short)) continue;
       if (has(spec.optionalArgument, short)) break;
       if (has(spec.withArgument, short)) {
-        if (j === option.length - 1) consumedNext = true;
+        if (attached === "") {
+          consumedNext = true;
+          wrote(short, words[i + 1], `${wrapper} ${short} ${words[i + 1]?.text ?? ""}`);
+        } else wrote(short, argumentOf(word, attached), `${wrapper} ${word.text}`);
         break;
       }
-      readable = false;
+      if (!spec.lenient) return cannotRead(word);
+      unknownAt ??= i;
       break;
     }
-    if (!readable) return cannotRead(word);
     if (consumedNext) i++;
   }
   if (i > words.length) return cannotRead(words[words.length - 1]);
   for (let n = 0; n < (spec.operands ?? 0); n++, i++) {
     if (i >= words.length) return "not running";
+  }
+  const next = words[i];
+  if (next?.literal && has(spec.shellString, next.value.split("=")[0])) {
+    const equals = next.value.indexOf("=");
+    return equals > 0
+      ? _shellRuns(
+        wrapper,
+        next.value.slice(0, equals),
+        argumentOf(next, next.value.slice(equals + 1)),
+      )
+      : _shellRuns(wrapper, next.value, words[i + 1]);
   }
   const assignments: string[] = [];
   if (spec.assignments) {
@@ -274,8 +263,79 @@ function _readWrapper(wrapper: string, spec: WrapperSpec, words: Word[]): ReadWr
       assignments.push(match[1]);
     }
   }
-  if (i >= words.length) return "not running";
-  return { commandAt: i, assignments };
+  if (viaShell !== undefined) {
+    return _joined(wrapper, `${viaShell} runs the command through a shell`, words.slice(i));
+  }
+  if (spec.joinsWords !== undefined && !exec && i < words.length) {
+    return _joined(wrapper, "runs its words as a command line through sh -c", words.slice(i));
+  }
+  if (i >= words.length) {
+    if (!spec.shellWithoutCommand) return "not running";
+    return { unjudgeable: `${wrapper} without a command starts a shell, which no rule sees` };
+  }
+  const guesses: Word[][] = [];
+  if (unknownAt !== undefined) {
+    for (let k = unknownAt + 1; k < words.length; k++) {
+      if (k !== i && !(words[k].literal && words[k].value.startsWith("-"))) {
+        guesses.push(words.slice(k));
+      }
+    }
+  }
+  return { commandAt: i, assignments, writes, guesses };
+}
+
+/** `su` and `script`: a shell runs the string of `-c`, or else reads commands from its input. */
+function _readShellRunner(
+  wrapper: string,
+  spec: WrapperSpec,
+  words: Word[],
+): { unjudgeable: string; scripts?: string[] } | "not running" {
+  for (let i = 1; i < words.length; i++) {
+    const word = words[i];
+    if (!word.literal) continue;
+    if (word.value === "--") break;
+    if (spec.notRunning?.includes(word.value)) return "not running";
+    const equals = word.value.indexOf("=");
+    if (word.value.startsWith("--") && equals > 0) {
+      const key = word.value.slice(0, equals);
+      if (spec.shellString?.includes(key)) {
+        return _shellRuns(wrapper, key, { ...word, value: word.value.slice(equals + 1) });
+      }
+    }
+    if (spec.shellString?.includes(word.value)) {
+      return _shellRuns(wrapper, word.value, words[i + 1]);
+    }
+    const cluster = /^-([A-Za-z]*)c(.*)$/.exec(word.value);
+    if (cluster !== null && spec.shellString?.includes("-c")) {
+      const attached = cluster[2];
+      return _shellRuns(wrapper, "-c", attached ? { ...word, value: attached } : words[i + 1]);
+    }
+  }
+  return { unjudgeable: `${wrapper} starts a shell, which reads commands no rule sees` };
+}
+
+/**
+ * GNU `parallel`: it runs command lines built from its words, through a shell. Its command
+ * (before `:::`), or when it has none each argument after `:::`, is read as a command line.
+ */
+function _readParallel(words: Word[]): { unjudgeable: string; scripts?: string[] } {
+  let i = 1;
+  for (; i < words.length; i++) {
+    const word = words[i];
+    if (!word.literal || !word.value.startsWith("-") || /^:::/.test(word.value)) break;
+    if (word.value === "--") {
+      i++;
+      break;
+    }
+    if (PARALLEL_WITH_ARGUMENT.includes(word.value)) i++;
+  }
+  const command: Word[] = [];
+  for (; i < words.length && !/^::::?\+?$/.test(words[i].value); i++) command.push(words[i]);
+  const why = "runs command lines built from its words through a shell";
+  if (command.length > 0) return _joined("parallel", why, command);
+  const scripts = words.slice(i).filter((word) => word.literal && !/^::::?\+?$/.test(word.value))
+    .map((word) => word.value);
+  return { unjudgeable: `parallel ${why}, which no rule sees`, scripts };
 }
 
 /** A `find` command split into what `find` itself does and the commands it runs. */

@@ -47,6 +47,13 @@ Deno.test("checkToolCall() allows file writes when they were allowed for the ses
   assert.equal((await checkToolCall(policy, "edit_file", { path: "a.py" })).decision, "allow");
 });
 
+Deno.test("checkToolCall() still asks before a bash redirection when file writes were allowed", async () => {
+  const policy = { ...HOST, allowWrites: true };
+  const verdict = await checkToolCall(policy, "bash", { cmd: "ls >> ~/.bashrc" });
+  assert.equal(verdict.decision, "ask");
+  assert.match(verdict.reason, /^writes a file \(>>~\/\.bashrc\)/);
+});
+
 Deno.test("checkToolCall() allows file writes under never", async () => {
   assert.equal((await checkToolCall(NEVER, "write_file", { path: "a" })).decision, "allow");
 });

@@ -40,3 +40,19 @@ Deno.test("the parser needs no permission: its wasm is embedded", async () => {
   assert.ok(success, new TextDecoder().decode(stderr));
   assert.equal(new TextDecoder().decode(stdout).trim(), "parsed");
 });
+
+Deno.test("parseWithin() gives up on a parse that outlasts its deadline, and parses on after", async () => {
+  const parser = await loadBashParser();
+  const start = performance.now();
+  assert.equal(parser.parseWithin(")".repeat(16_384), performance.now() + 20), undefined);
+  assert.ok(performance.now() - start < 1_000);
+  const tree = parser.parseWithin("git status", performance.now() + 1_000);
+  try {
+    assert.equal(
+      tree?.rootNode.toString(),
+      "(program (command name: (command_name (word)) argument: (word)))",
+    );
+  } finally {
+    tree?.delete();
+  }
+});

@@ -64,3 +64,44 @@ Deno.test("basename() keeps the last path segment", () => {
   assert.equal(basename("/usr/bin/git"), "git");
   assert.equal(basename("git"), "git");
 });
+
+Deno.test("a brace list's words are expanded, in order", async () => {
+  const [, braces, around, empty] = await wordsOf("echo {rm,-rf,/} a{b,{c,d}}e x{,y}");
+  assert.deepEqual(braces.braceWords?.map((w) => w.value), ["rm", "-rf", "/"]);
+  assert.deepEqual(around.braceWords?.map((w) => w.value), ["abe", "ace", "ade"]);
+  assert.deepEqual(empty.braceWords?.map((w) => w.value), ["x", "xy"]);
+});
+
+Deno.test("quoted commas and braces are not expanded", async () => {
+  const [, word] = await wordsOf("echo {a','b,c}");
+  assert.deepEqual(word.braceWords?.map((w) => w.value), ["a,b", "c"]);
+});
+
+Deno.test("a brace sequence is not expanded: no words are given for it", async () => {
+  const [, word] = await wordsOf("echo {1..3}");
+  assert.equal(word.literal, false);
+  assert.equal(word.braceWords, undefined);
+});
+
+Deno.test("a word that is not literal says what expands in it", async () => {
+  const words = await wordsOf('echo $X "$(id)" a*.txt ~/x {a,b} "${Y}$(id)"');
+  assert.deepEqual(words.map((w) => w.expansion), [
+    undefined,
+    "parameter",
+    "substitution",
+    "glob",
+    "tilde",
+    "brace",
+    "substitution",
+  ]);
+});
+
+Deno.test("decodeAnsiC() ends the string at a NUL, however it is written", () => {
+  for (const nul of ["\\0", "\\000", "\\x00", "\\x0", "\\c@", "\\u0000", "\\x{}", "\\400"]) {
+    assert.equal(decodeAnsiC(`gi${nul}x`), "gi", nul);
+  }
+});
+
+Deno.test("decodeAnsiC() decodes \\x{...} to its last two hex digits", () => {
+  assert.equal(decodeAnsiC("g\\x{69}t \\x{4142}"), "git B");
+});

@@ -30,6 +30,24 @@ const SEEN_THROUGH: [string, string][] = [
   ["xargs -I{} git push {}", "git push {}"],
   ["xargs -i git push {}", "git push {}"],
   ["sudo env nice timeout 5 git push", "git push"],
+  ["setsid -f git push", "git push"],
+  ["flock -n /tmp/lock git push", "git push"],
+  ["ionice -c 3 git push", "git push"],
+  ["taskset -c 0 git push", "git push"],
+  ["chroot --userspec=1:1 / git push", "git push"],
+  ["nsenter -t 1 -m -n git push", "git push"],
+  ["unshare -r -n git push", "git push"],
+  ["watch -x git push", "git push"],
+  ["doas -u root git push", "git push"],
+  ["uv run --with ruff git push", "git push"],
+  ["uv --project x run -- git push", "git push"],
+  ["npm --prefix x exec -- git push", "git push"],
+  ["npx -y git push", "git push"],
+  ["bundle exec git push", "git push"],
+  ["pnpm dlx git push", "git push"],
+  ["yarn dlx -q git push", "git push"],
+  ["poetry run git push", "git push"],
+  ["conda run -n base git push", "git push"],
 ];
 
 for (const [line, expected] of SEEN_THROUGH) {
@@ -83,4 +101,51 @@ Deno.test("splitFind() cannot judge an -exec without its end", () => {
     splitFind("find . -exec rm {}".split(" ").map(literalWord)).unjudgeable ?? "",
     /no ";"/,
   );
+});
+
+const SHELL_RUNS: [string, string, string[]][] = [
+  ["su -c", "su -c 'git push' root", ["git push"]],
+  ["su --command=", "su --command='git push'", ["git push"]],
+  ["script -qc", "script -qc 'git push' /dev/null", ["git push"]],
+  ["flock -c", "flock /tmp/lock -c 'git push'", ["git push"]],
+  ["watch's joined words", "watch -n 1 git push", ["git push"]],
+  ["sudo -s's joined words", "sudo -s git push", ["git push"]],
+  ["npx -c", "npx -c 'git push'", ["git push"]],
+  ["parallel's command", "parallel -j 2 git push ::: a", ["git push"]],
+  ["parallel's arguments without a command", "parallel ::: 'git push' ls", ["git push", "ls"]],
+];
+
+for (const [what, line, scripts] of SHELL_RUNS) {
+  Deno.test(`unwrap() cannot judge ${what}, and gives its command lines to read`, () => {
+    const words = line.replace(/'([^']*)'/g, (_, body: string) => body.replaceAll(" ", "\u0001"))
+      .split(" ").map((word) => literalWord(word.replaceAll("\u0001", " ")));
+    const u = unwrap(words);
+    assert.ok(u.unjudgeable !== undefined);
+    assert.deepEqual(u.scripts, scripts);
+  });
+}
+
+Deno.test("unwrap() cannot judge chroot without a command: it starts a shell", () => {
+  assert.match(inner("chroot /srv"), /without a command starts a shell/);
+});
+
+Deno.test("unwrap() reads time -o as a file write", () => {
+  const u = unwrap("time -o t.txt -- git push".split(" ").map(literalWord));
+  assert.deepEqual(u.writes.map((w) => [w.text, w.target.value]), [["time -o t.txt", "t.txt"]]);
+  assert.deepEqual(u.words.map((w) => w.value), ["git", "push"]);
+});
+
+Deno.test("unwrap() makes a runner's words a prefix for allow rules", () => {
+  const u = unwrap("uv run -q pytest -x".split(" ").map(literalWord));
+  assert.deepEqual(u.allowPrefix.map((w) => w.value), ["uv", "run", "-q"]);
+  assert.deepEqual(u.guesses, []);
+});
+
+Deno.test("unwrap() guesses where a runner's command starts after an unknown option", () => {
+  const u = unwrap("uv run --new x git push".split(" ").map(literalWord));
+  assert.deepEqual(u.guesses.map((g) => g.map((w) => w.value).join(" ")), ["git push", "push"]);
+});
+
+Deno.test("unwrap() leaves a runner's other subcommands as they are", () => {
+  assert.equal(inner("uv pip install run"), "uv pip install run");
 });
