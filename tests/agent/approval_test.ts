@@ -2,7 +2,13 @@
 // needs approval goes to the approver, or is refused with no one to ask; a denied call never
 // runs. Real commands on the host, the real OpenAI client against the test server.
 import assert from "node:assert/strict";
-import { type AgentEvent, type ApprovalRequest, ruleSet } from "../../lib/mod.ts";
+import {
+  type AgentEvent,
+  type AgentOptions,
+  type ApprovalAnswer,
+  type ApprovalRequest,
+  ruleSet,
+} from "../../lib/mod.ts";
 import { OpenAIServer } from "../support/openai_server.ts";
 import { assertValidRequest, testAgent, toolResults } from "./_helpers.ts";
 
@@ -33,6 +39,21 @@ function exists(path: string): boolean {
   }
 }
 
+/** An approver that records each request and gives `answer`'s answer to it. */
+function recorder(answer: (request: ApprovalRequest) => ApprovalAnswer) {
+  const asked: ApprovalRequest[] = [];
+  const approve = (request: ApprovalRequest) => {
+    asked.push(request);
+    return Promise.resolve(answer(request));
+  };
+  return { asked, approve };
+}
+
+/** The test agent on the host, in workspace `dir`. */
+function hostAgent(server: OpenAIServer, dir: string, options: AgentOptions) {
+  return testAgent(server, { runtimeOptions: { docker: false, workspace: dir }, ...options });
+}
+
 function approvals(events: AgentEvent[]) {
   return events.filter((e) => e.type === "approval");
 }
@@ -44,8 +65,7 @@ Deno.test("on the host, approval auto with no one to ask refuses a command, and 
       say("I could not run it."),
     ]);
     const events: AgentEvent[] = [];
-    await using ag = testAgent(server, {
-      runtimeOptions: { docker: false, workspace: dir },
+    await using ag = hostAgent(server, dir, {
       approval: { mode: "auto" },
       onEvent: (e) => events.push(e),
     });
@@ -76,8 +96,7 @@ Deno.test("an allow rule lets a command run on the host unasked, and says which 
       say("Done."),
     ]);
     const events: AgentEvent[] = [];
-    await using ag = testAgent(server, {
-      runtimeOptions: { docker: false, workspace: dir },
+    await using ag = hostAgent(server, dir, {
       approval: { mode: "auto", rules: ruleSet({ allow: ["touch"] }, CONFIG) },
       onEvent: (e) => events.push(e),
     });
@@ -95,14 +114,10 @@ Deno.test("a deny rule is never asked: the model learns the rule and its file", 
       { kind: "message", toolCalls: [bash("echo start && touch gone.txt")] },
       say("Denied."),
     ]);
-    const asked: ApprovalRequest[] = [];
-    await using ag = testAgent(server, {
-      runtimeOptions: { docker: false, workspace: dir },
+    const { asked, approve } = recorder(() => "allow");
+    await using ag = hostAgent(server, dir, {
       approval: { mode: "never", rules: ruleSet({ deny: ["touch"] }, CONFIG) },
-      approve: (request) => {
-        asked.push(request);
-        return Promise.resolve("allow");
-      },
+      approve,
     });
     await ag.step("go");
 
@@ -120,14 +135,10 @@ Deno.test("a command that needs approval runs when the approver allows it, and t
       say("Done."),
     ]);
     const events: AgentEvent[] = [];
-    const asked: ApprovalRequest[] = [];
-    await using ag = testAgent(server, {
-      runtimeOptions: { docker: false, workspace: dir },
+    const { asked, approve } = recorder(() => "allow");
+    await using ag = hostAgent(server, dir, {
       approval: { mode: "ask" },
-      approve: (request) => {
-        asked.push(request);
-        return Promise.resolve("allow");
-      },
+      approve,
       onEvent: (e) => events.push(e),
     });
     await ag.step("make a file");
@@ -147,8 +158,7 @@ Deno.test("a command the user declines does not run, and the model gets the user
       { kind: "message", toolCalls: [bash("touch ran.txt")] },
       say("OK, I will not."),
     ]);
-    await using ag = testAgent(server, {
-      runtimeOptions: { docker: false, workspace: dir },
+    await using ag = hostAgent(server, dir, {
       approval: { mode: "ask" },
       approve: () => Promise.resolve({ deny: "use the fixtures folder instead" }),
     });
@@ -169,8 +179,7 @@ Deno.test("answering always allows that command prefix for the rest of the sessi
       say("Two."),
     ]);
     const asked: string[] = [];
-    await using ag = testAgent(server, {
-      runtimeOptions: { docker: false, workspace: dir },
+    await using ag = hostAgent(server, dir, {
       approval: { mode: "ask" },
       approve: (request) => {
         asked.push(request.command ?? "");
@@ -191,14 +200,10 @@ Deno.test("a chained command is asked about when only its first part is allowed"
       { kind: "message", toolCalls: [bash("echo hi && touch ran.txt")] },
       say("Asked."),
     ]);
-    const asked: ApprovalRequest[] = [];
-    await using ag = testAgent(server, {
-      runtimeOptions: { docker: false, workspace: dir },
+    const { asked, approve } = recorder(() => "deny");
+    await using ag = hostAgent(server, dir, {
       approval: { mode: "auto", rules: ruleSet({ allow: ["echo"] }) },
-      approve: (request) => {
-        asked.push(request);
-        return Promise.resolve("deny");
-      },
+      approve,
     });
     await ag.step("go");
 
@@ -220,14 +225,10 @@ Deno.test("a file write that needs approval shows the file and a diff of the cha
       },
       say("Edited."),
     ]);
-    const asked: ApprovalRequest[] = [];
-    await using ag = testAgent(server, {
-      runtimeOptions: { docker: false, workspace: dir },
+    const { asked, approve } = recorder(() => "allow");
+    await using ag = hostAgent(server, dir, {
       approval: { mode: "auto" },
-      approve: (request) => {
-        asked.push(request);
-        return Promise.resolve("allow");
-      },
+      approve,
     });
     await ag.step("edit");
 
@@ -251,14 +252,10 @@ Deno.test("answering always to a file write allows every file write for the sess
       },
       say("Wrote both."),
     ]);
-    const asked: ApprovalRequest[] = [];
-    await using ag = testAgent(server, {
-      runtimeOptions: { docker: false, workspace: dir },
+    const { asked, approve } = recorder(() => "always");
+    await using ag = hostAgent(server, dir, {
       approval: { mode: "ask" },
-      approve: (request) => {
-        asked.push(request);
-        return Promise.resolve("always");
-      },
+      approve,
     });
     await ag.step("write");
 
@@ -274,8 +271,7 @@ Deno.test("read_file is never asked about, even in approval mode ask", () =>
       { kind: "message", toolCalls: [call("read_file", { path: "a.txt" })] },
       say("Read."),
     ]);
-    await using ag = testAgent(server, {
-      runtimeOptions: { docker: false, workspace: dir },
+    await using ag = hostAgent(server, dir, {
       approval: { mode: "ask" },
     });
     await ag.step("read");
@@ -289,18 +285,11 @@ Deno.test("a call with invalid arguments is not asked about: the model gets the 
       { kind: "message", toolCalls: [call("bash", { command: "ls" })] },
       say("Oops."),
     ]);
-    let asked = 0;
-    await using ag = testAgent(server, {
-      runtimeOptions: { docker: false, workspace: dir },
-      approval: { mode: "ask" },
-      approve: () => {
-        asked++;
-        return Promise.resolve("allow");
-      },
-    });
+    const { asked, approve } = recorder(() => "allow");
+    await using ag = hostAgent(server, dir, { approval: { mode: "ask" }, approve });
     await ag.step("list");
 
-    assert.equal(asked, 0);
+    assert.equal(asked.length, 0);
     assert.match(toolResults(server.requests[1])[0], /^Error: Invalid arguments for bash/);
   }));
 
@@ -310,8 +299,7 @@ Deno.test("cancelling a step while its approval is asked returns at once, and th
       { kind: "message", toolCalls: [bash("touch ran.txt")] },
     ]);
     let questionAborted = false;
-    await using ag = testAgent(server, {
-      runtimeOptions: { docker: false, workspace: dir },
+    await using ag = hostAgent(server, dir, {
       approval: { mode: "ask" },
       approve: (_request, signal) =>
         new Promise((_, reject) =>
