@@ -88,12 +88,17 @@ const MAX_NESTING = 4;
 /**
  * The longest command line that is read. The grammar's error recovery is quadratic on some
  * inputs (10 KB of unmatched `)` take seconds); with the time budget below, a line up to this
- * length is read, or given up, in about 110 ms at worst (measured: 32 KiB of `)`).
+ * length is read, or given up, in about half a second at worst.
  */
 export const MAX_LINE_LENGTH = 32 * 1024;
 
-/** How long reading one command line may take, in milliseconds, its nested strings included. */
-export const PARSE_BUDGET_MS = 50;
+/**
+ * How long reading one command line may take, in milliseconds, its nested strings included. Far
+ * above what a real line takes (a 30 KB chain parses in a few ms), since a busy machine can be
+ * ten times slower and a line given up asks; low enough that a pathological line does not freeze
+ * the session.
+ */
+export const PARSE_BUDGET_MS = 500;
 
 /** How many times a line is read again after a reserved word the grammar misread is blanked. */
 const MAX_REREADS = 8;

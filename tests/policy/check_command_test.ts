@@ -327,11 +327,15 @@ const TABLE: Row[] = [
   { line: "# just a comment", policy: "ask, container", decision: "allow" },
 ];
 
+/** A line as a test's name shows it: whole, or its start and its length when it is long. */
+function shown(line: string): string {
+  const quoted = JSON.stringify(line);
+  return quoted.length <= 120 ? quoted : `${quoted.slice(0, 100)}…" (${line.length} characters)`;
+}
+
 for (const row of TABLE) {
   const expected = row.rule ? `${row.decision} (rule "${row.rule}")` : row.decision;
-  const name = `checkCommand() decides ${
-    JSON.stringify(row.line)
-  } under ${row.policy}: ${expected}`;
+  const name = `checkCommand() decides ${shown(row.line)} under ${row.policy}: ${expected}`;
   Deno.test(name, async () => {
     const verdict = await checkCommand(POLICIES[row.policy], row.line);
     const detail = JSON.stringify(verdict, null, 2);

@@ -5,6 +5,7 @@ import {
   type ErrorPart,
   type HiddenPart,
   MAX_LINE_LENGTH,
+  PARSE_BUDGET_MS,
   type Part,
 } from "../../lib/policy/command_line.ts";
 import { loadBashParser } from "../../lib/policy/shell_parser.ts";
@@ -126,7 +127,8 @@ Deno.test("a line over MAX_LINE_LENGTH is one error part, not read", async () =>
 Deno.test("a line that takes the parser too long is given up within the budget", async () => {
   const start = performance.now();
   const found = await parts(")".repeat(16_384));
-  assert.ok(performance.now() - start < 1_000, "it took over a second");
+  // Not the seconds a full parse takes; room above the budget for a busy machine.
+  assert.ok(performance.now() - start < PARSE_BUDGET_MS * 6, "it took far over the budget");
   assert.match((found[0] as ErrorPart).reason, /takes too long to read/);
 });
 
