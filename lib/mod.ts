@@ -80,6 +80,7 @@ export {
 export type {
   BashOptions,
   BashResult,
+  OutputChunk,
   Runtime,
   RuntimeEvent,
   RuntimeOptions,

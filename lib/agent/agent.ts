@@ -9,6 +9,7 @@
 import { ConfigError } from "../errors.ts";
 import {
   LazyRuntime,
+  type OutputChunk,
   resolveRuntimeOptions,
   type Runtime,
   RuntimeError,
@@ -20,6 +21,7 @@ import type { AgentEvent, ToolRun } from "./events.ts";
 import { type ChatMessage, historyProblem, type ToolCall } from "./history.ts";
 import type { Model, Usage } from "./model.ts";
 import { OpenAIModel } from "./openai_model.ts";
+import { OutputSoFar } from "./output_so_far.ts";
 import { DEFAULT_MAX_STEPS, DEFAULT_TIMEOUT_SECONDS, type GetEnv } from "./settings.ts";
 import { startStepRun, type StepResult, type StepRun } from "./step_run.ts";
 import { readInstructions, systemPrompt } from "./system_prompt.ts";
@@ -329,8 +331,13 @@ export class Agent implements AsyncDisposable {
     toolRuns: ToolRun[],
   ): Promise<void> {
     let done = 0;
-    /** The call in hand; `ran` once it got past its approval and began to run. */
-    let running: { call: ToolCall; since: number; ran: boolean } | undefined;
+    /**
+     * The call in hand; `ran` once it got past its approval and began to run; `printed`, what
+     * it printed so far; `closed` once its result is recorded (later output is dropped).
+     */
+    let running:
+      | { call: ToolCall; since: number; ran: boolean; printed: OutputSoFar; closed: boolean }
+      | undefined;
     try {
       // The container may still be starting (or pulling its image): a cancel must not wait.
       const runtime = await untilAborted(started, signal);
@@ -338,19 +345,37 @@ export class Agent implements AsyncDisposable {
         signal?.throwIfAborted();
         const { id, function: { name, arguments: args } } = call;
         this.#emit({ type: "tool_call", id, name, arguments: args });
-        const current = { call, since: performance.now(), ran: false };
+        const current = {
+          call,
+          since: performance.now(),
+          ran: false,
+          printed: new OutputSoFar(this.#outputLimit),
+          closed: false,
+        };
         running = current;
+        const onOutput = (chunk: OutputChunk) => {
+          // Output that comes after the call's result (a stopped command's last words) is not
+          // the call's any more: every `tool_output` comes before its `tool_result`.
+          if (current.closed) return;
+          current.printed.push(chunk);
+          this.#emit({ type: "tool_output", id, stream: chunk.stream, text: chunk.text });
+        };
         // A tool that does not heed the signal (an extra tool, a blocked read) must not hold a
         // cancel: the step returns, the tool finishes on its own. Nor must a question no one
         // answers.
         const output = await untilAborted(
-          this.#approveAndRun(call, { runtime, signal, timeoutMs: this.#timeoutMs }, () => {
-            // The time a call took is its run's, not the time the user took to answer.
-            current.since = performance.now();
-            current.ran = true;
-          }),
+          this.#approveAndRun(
+            call,
+            { runtime, signal, timeoutMs: this.#timeoutMs, onOutput },
+            () => {
+              // The time a call took is its run's, not the time the user took to answer.
+              current.since = performance.now();
+              current.ran = true;
+            },
+          ),
           signal,
         );
+        current.closed = true;
         this.#recordResult(call, output, current.since, toolRuns);
         running = undefined;
         done++;
@@ -361,9 +386,14 @@ export class Agent implements AsyncDisposable {
         : (error instanceof Error ? error.message : String(error)).replace(/\.$/, "");
       for (const call of calls.slice(done)) {
         if (call === running?.call) {
-          const content = running.ran
-            ? `Error: stopped before it finished: ${why}.`
-            : `Error: not run: ${why}.`;
+          running.closed = true;
+          // What it printed before it was stopped is kept, for the model and the history.
+          const seconds = (performance.now() - running.since) / 1000;
+          const content = !running.ran
+            ? `Error: not run: ${why}.`
+            : running.printed.any
+            ? running.printed.stopped(seconds, why)
+            : `Error: stopped before it finished: ${why}.`;
           this.#recordResult(call, { content, isError: true }, running.since, toolRuns);
         } else {
           const content = `Error: not run: ${why}.`;

@@ -6,7 +6,7 @@
  * @module
  */
 
-import type { RuntimeEvent } from "../runtime/mod.ts";
+import type { OutputChunk, RuntimeEvent } from "../runtime/mod.ts";
 import type { ToolCall } from "./history.ts";
 import type { RetryInfo, Usage } from "./model.ts";
 
@@ -40,6 +40,9 @@ export interface ToolRun {
  * - `approval`: a tool call that was not plainly allowed: allowed by an allow rule or by the user,
  *   or denied by a rule, by the user, or because it needed approval and no one could give it
  *   (`by: "mode"`). Comes between the call's `tool_call` and its `tool_result`.
+ * - `tool_output`: a piece of a running command's output (`stream` is `"stdout"` or
+ *   `"stderr"`), in arrival order, all before its call's `tool_result`; what the call printed
+ *   before a timeout or a cancel is also in that result.
  * - `tool_result`: a tool call finished (a {@linkcode ToolRun}).
  * - `usage`: tokens one model request used, when the server reports it.
  * - `retry`: the model's reply broke off and is asked for again: drop the `text` shown since
@@ -69,6 +72,7 @@ export type AgentEvent =
     /** Why the policy did not simply allow it. */
     reason: string;
   }
+  | ({ type: "tool_output"; id: string } & OutputChunk)
   | ({ type: "tool_result" } & ToolRun)
   | ({ type: "usage" } & Usage)
   | { type: "error"; name: string; message: string }

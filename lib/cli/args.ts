@@ -26,6 +26,10 @@ export interface CliConfig {
   workspace: string | undefined;
   /** `--load FILE`: a saved conversation to resume. */
   load: string | undefined;
+  /** `--resume ID|last`: a kept session to resume. */
+  resume: string | undefined;
+  /** `--continue`: resume the newest session of the workspace. */
+  continue: boolean;
   /** `--json`: events as JSON lines on stdout, nothing else. */
   json: boolean;
 }
@@ -42,6 +46,19 @@ export interface ConfigArgs {
   /** Where to look for the project file, as for a run; undefined: the current directory. */
   workspace: string | undefined;
   /** `--json`: one JSON object instead of a table. */
+  json: boolean;
+}
+
+/** What `pygent doctor` was asked for. */
+export interface DoctorArgs {
+  /** The settings' flags, as for a run: the checks use what such a run would. */
+  flags: FlagLayer;
+  /**
+   * The workspace a run would use (`--cwd`, `--workspace DIR`, `PYGENT_WORKSPACE`), absolute and
+   * not checked (the `workspace` check reports a missing one); undefined for a temporary one.
+   */
+  workspace: string | undefined;
+  /** `--json`: one JSON object instead of rows. */
   json: boolean;
 }
 
@@ -71,6 +88,7 @@ const DEFAULT_MEMORY = showBytes(KEYS.memory.default);
 const DEFAULT_PIDS_LIMIT = KEYS.pids_limit.default;
 const DEFAULT_TIMEOUT_SECONDS = KEYS.timeout.default;
 const DEFAULT_MAX_STEPS = KEYS.max_steps.default;
+const DEFAULT_HISTORY_MAX_DAYS = KEYS.history_max_days.default;
 
 const FILES = `
 Config files (flags and variables beat them; pygent config shows every setting and its source):
@@ -97,6 +115,9 @@ Environment variables (a flag beats its variable, a variable beats the files):
   PYGENT_MAX_STEPS    model requests per message (default ${DEFAULT_MAX_STEPS})
   PYGENT_APPROVAL     when to ask before a command runs: auto, ask or never (default auto)
   PYGENT_PROFILE      a [profiles.NAME] of the config files
+  PYGENT_HISTORY      0: keep no session on disk (default 1)
+  PYGENT_HISTORY_MAX_DAYS
+                      days a kept session stays (default ${DEFAULT_HISTORY_MAX_DAYS})
   PYGENT_WORKSPACE    host folder to work in (default: a fresh temporary folder)
   NO_COLOR            set to turn colours off
   DOCKER_HOST         the engine's endpoint (unix:///path or tcp://host:port)
@@ -107,8 +128,12 @@ const COMMANDS = `
 Commands:
   pygent config [--json]     every setting, its value and where it comes from
   pygent trust [DIR]         read DIR's project config in full (--remove, --list)
+  pygent doctor [--json]     check the engine, the image, the sandbox, the model and the rest
   pygent policy check -- COMMAND
                              the approval policy's decision for a command line, and why
+  pygent sessions [--json]   the kept sessions, newest first (resume one with --resume ID)
+  pygent sessions rm ID      remove a kept session
+A command's name is one only as the first word: pygent -- sessions … sends it as a request.
 
 Session commands: /help, /reset, /save FILE, /exit, !COMMAND (runs in the sandbox).`;
 
@@ -152,7 +177,13 @@ function withSettingFlags<Args extends unknown[]>(command: Command<Args>) {
       "--timeout <seconds>",
       `time limit of each command (default ${DEFAULT_TIMEOUT_SECONDS})`,
     )
-    .option("--max-steps <n>", `model requests per message (default ${DEFAULT_MAX_STEPS})`);
+    .option("--max-steps <n>", `model requests per message (default ${DEFAULT_MAX_STEPS})`)
+    .option("--history", "keep the session in the sessions folder (the default)")
+    .option("--no-history", "keep nothing of this session on disk")
+    .option(
+      "--history-max-days <days>",
+      `remove sessions older than this at start (default ${DEFAULT_HISTORY_MAX_DAYS})`,
+    );
 }
 
 /** What the setting flags parse into, as commander names them. */
@@ -169,6 +200,8 @@ function runProgram() {
       .argument("[request...]", "a request to run once"),
   )
     .option("--load <file>", "resume a conversation saved with /save")
+    .option("--resume <id>", "resume a kept session: its id (a unique prefix) or last")
+    .option("--continue", "resume the newest session of this workspace (default: this folder)")
     .option("--json", "print only events, as JSON lines, on stdout")
     .version(VERSION, "-V, --version", "print the version")
     .helpOption("-h, --help", "print this help")
@@ -207,6 +240,25 @@ function policyProgram() {
     .helpOption("-h, --help", "print this help");
 }
 
+function doctorProgram() {
+  return withSettingFlags(
+    new Command()
+      .name("pygent doctor")
+      .description(
+        "Checks everything a session needs, in about 5 s: the config files, the Docker engine, " +
+          "the socket's permissions, the image, a locked-down sandbox, the model server and the " +
+          "workspace. One row per check (ok, warn or fail) and, when not ok, what to do.\n" +
+          "Give a run's flags to check what such a run would use. Exits 1 when a check failed.",
+      ),
+  )
+    .option(
+      "--json",
+      'print one JSON object: { "version", "checks": [{ "id", "status", "summary", ' +
+        '"remediation"?, "durationMs" }] }',
+    )
+    .helpOption("-h, --help", "print this help");
+}
+
 function trustProgram() {
   return new Command()
     .name("pygent trust")
@@ -241,6 +293,14 @@ export function parseArgs(argv: string[], context: ArgsContext = {}): ParsedArgs
   const { command } = parsed;
   const options = command.opts();
   const words = command.processedArgs[0];
+  const resumes = [
+    options.load !== undefined && "--load",
+    options.resume !== undefined && "--resume",
+    options.continue && "--continue",
+  ].filter((flag): flag is string => typeof flag === "string");
+  if (resumes.length > 1) {
+    throw new UsageError(`${resumes.join(" and ")} each name a conversation to go on; give one.`);
+  }
   return {
     kind: "run",
     config: {
@@ -248,6 +308,8 @@ export function parseArgs(argv: string[], context: ArgsContext = {}): ParsedArgs
       flags: flagLayer(options),
       workspace: workspaceOf(options, context),
       load: options.load,
+      resume: options.resume,
+      continue: options.continue ?? false,
       json: options.json ?? false,
     },
   };
@@ -278,6 +340,36 @@ export function parseConfigArgs(
     args: {
       flags: flagLayer(options),
       workspace: workspaceOf(options, context),
+      json: options.json ?? false,
+    },
+  };
+}
+
+/**
+ * Parses the arguments of `pygent doctor` (those after `doctor`).
+ *
+ * @throws {UsageError} On an unknown flag, a missing value, or both `--cwd` and `--workspace`.
+ *
+ * @example
+ * ```ts
+ * import { parseDoctorArgs } from "./args.ts";
+ * const parsed = parseDoctorArgs(["--json", "--model", "gpt-4o"], { getEnv: () => undefined });
+ * if (parsed.kind === "doctor") console.log(parsed.args.json, parsed.args.flags);
+ * // true { model: "gpt-4o" }
+ * ```
+ */
+export function parseDoctorArgs(
+  argv: string[],
+  context: ArgsContext = {},
+): { kind: "doctor"; args: DoctorArgs } | { kind: "print"; text: string } {
+  const parsed = run(doctorProgram(), argv);
+  if (parsed.kind === "print") return parsed;
+  const options = parsed.command.opts();
+  return {
+    kind: "doctor",
+    args: {
+      flags: flagLayer(options),
+      workspace: workspaceOf(options, context, false),
       json: options.json ?? false,
     },
   };
@@ -418,6 +510,8 @@ function flagLayer(options: SettingOptions): FlagLayer {
     max_steps: options.maxSteps,
     env: options.env,
     approval: options.approval,
+    history: options.history,
+    history_max_days: options.historyMaxDays,
     profile: options.profile,
   };
   return Object.fromEntries(
@@ -425,8 +519,12 @@ function flagLayer(options: SettingOptions): FlagLayer {
   ) as FlagLayer;
 }
 
-/** `--cwd`, `--workspace DIR` or `PYGENT_WORKSPACE`, checked and made absolute. */
-function workspaceOf(options: SettingOptions, context: ArgsContext): string | undefined {
+/** `--cwd`, `--workspace DIR` or `PYGENT_WORKSPACE`, made absolute and (with `check`) checked. */
+function workspaceOf(
+  options: SettingOptions,
+  context: ArgsContext,
+  check = true,
+): string | undefined {
   const cwd = context.cwd ?? Deno.cwd();
   if (options.cwd && options.workspace !== undefined) {
     throw new UsageError("--cwd and --workspace both name the workspace; give one of them.");
@@ -440,6 +538,7 @@ function workspaceOf(options: SettingOptions, context: ArgsContext): string | un
     : [];
   if (folder === undefined) return undefined;
   const absolute = path.resolve(cwd, folder);
+  if (!check) return absolute;
   let info: Deno.FileInfo;
   try {
     info = Deno.statSync(absolute);
@@ -448,4 +547,53 @@ function workspaceOf(options: SettingOptions, context: ArgsContext): string | un
   }
   if (!info.isDirectory) throw new UsageError(`${shown} is not a folder.`);
   return absolute;
+}
+
+/** What `pygent sessions` was asked for. */
+export type SessionsArgs =
+  | { kind: "list"; json: boolean }
+  | { kind: "rm"; ids: string[] };
+
+function sessionsProgram() {
+  return new Command()
+    .name("pygent sessions")
+    .description(
+      "Lists the kept sessions, newest first: id, when it started, workspace, messages and the " +
+        "first request. pygent sessions rm ID removes one (a unique prefix of the id is enough).\n" +
+        "Resume one with pygent --resume ID (or last), or pygent --continue in its workspace.",
+    )
+    .argument("[rm]", "rm: remove the sessions named after it")
+    .argument("[id...]", "with rm: the sessions to remove")
+    .option("--json", 'print one JSON object: { "dir", "sessions": [...] }')
+    .helpOption("-h, --help", "print this help");
+}
+
+/**
+ * Parses the arguments of `pygent sessions` (those after `sessions`).
+ *
+ * @throws {UsageError} On an unknown flag or word, or `rm` without an id.
+ *
+ * @example
+ * ```ts
+ * import { parseSessionsArgs } from "./args.ts";
+ * const parsed = parseSessionsArgs(["rm", "20261201-1830"]);
+ * if (parsed.kind === "sessions") console.log(parsed.args); // { kind: "rm", ids: [...] }
+ * ```
+ */
+export function parseSessionsArgs(
+  argv: string[],
+): { kind: "sessions"; args: SessionsArgs } | { kind: "print"; text: string } {
+  const parsed = run(sessionsProgram(), argv);
+  if (parsed.kind === "print") return parsed;
+  const [word, ids] = parsed.command.processedArgs;
+  const json = parsed.command.opts().json ?? false;
+  if (word === undefined) return { kind: "sessions", args: { kind: "list", json } };
+  if (word !== "rm") {
+    throw new UsageError(
+      `pygent sessions ${word} is not a command; use pygent sessions or pygent sessions rm ID.`,
+    );
+  }
+  if (ids.length === 0) throw new UsageError("Give the session to remove: pygent sessions rm ID.");
+  if (json) throw new UsageError("--json is for the list; pygent sessions rm ID prints one line.");
+  return { kind: "sessions", args: { kind: "rm", ids } };
 }

@@ -11,6 +11,7 @@
 
 import type { ApprovalRequest } from "../agent/approval.ts";
 import type { AgentEvent } from "../agent/events.ts";
+import { OutputCoalescer } from "./output_coalescer.ts";
 import { safeJson } from "./sanitize.ts";
 import type { SessionInfo, StepEnd, View } from "./view.ts";
 
@@ -33,6 +34,8 @@ export type JsonEvent =
  */
 export class JsonView implements View {
   readonly #write: (line: string) => void;
+  /** `tool_output` events joined per stream (see {@linkcode OutputCoalescer}). */
+  readonly #output: OutputCoalescer;
 
   /**
    * Creates a `JsonView`.
@@ -40,6 +43,7 @@ export class JsonView implements View {
    */
   constructor(write: (line: string) => void) {
     this.#write = write;
+    this.#output = new OutputCoalescer((event) => this.#write(`${safeJson(event)}\n`));
   }
 
   /** Prints a `session` line. */
@@ -47,8 +51,12 @@ export class JsonView implements View {
     this.#emit({ type: "session", ...info });
   }
 
-  /** Prints the agent's event as it is. */
+  /**
+   * Prints the agent's event as it is; `tool_output` events are joined per stream, at most
+   * one every 100 ms (at once when 64 KiB wait), all printed before any other line.
+   */
   event(event: AgentEvent): void {
+    if (event.type === "tool_output") return this.#output.push(event);
     this.#emit(event);
   }
 
@@ -74,6 +82,7 @@ export class JsonView implements View {
   }
 
   #emit(event: JsonEvent): void {
+    this.#output.flush();
     this.#write(`${safeJson(event)}\n`);
   }
 }

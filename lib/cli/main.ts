@@ -17,8 +17,20 @@ import { createApprover } from "./approval_prompt.ts";
 import { type CliConfig, parseArgs } from "./args.ts";
 import type { CommandIo } from "./command_io.ts";
 import { runConfigCommand } from "./config_command.ts";
+import { runDoctorCommand } from "./doctor.ts";
 import { runPolicyCommand } from "./policy_command.ts";
 import { runTrustCommand } from "./trust_command.ts";
+import { runSessionsCommand } from "./sessions_command.ts";
+import {
+  countMessages,
+  findSession,
+  newestSessionOf,
+  pruneSessions,
+  type ResumedSession,
+  SessionError,
+  sessionsDir,
+  SessionWriter,
+} from "../sessions/mod.ts";
 import { parseInput } from "./commands.ts";
 import { USAGE_EXIT_CODE, UsageError } from "./errors.ts";
 import { JsonView } from "./json_view.ts";
@@ -58,6 +70,7 @@ export async function main(args: string[]): Promise<number> {
   if (subcommand) return await subcommand(args.slice(1), commandIo());
   let config: CliConfig;
   let loadedSettings: LoadedSettings;
+  let resumed: ResumedSession | undefined;
   const getEnv = (name: string) => Deno.env.get(name);
   try {
     const parsed = parseArgs(args);
@@ -66,6 +79,10 @@ export async function main(args: string[]): Promise<number> {
       return 0;
     }
     config = parsed.config;
+    if (config.resume !== undefined || config.continue) {
+      resumed = await sessionToResume(config, getEnv);
+      config = { ...config, workspace: await resumedWorkspace(config, resumed) };
+    }
     loadedSettings = await loadSettings({
       flags: config.flags,
       getEnv,
@@ -73,7 +90,12 @@ export async function main(args: string[]): Promise<number> {
       workspace: config.workspace,
     });
   } catch (error) {
-    if (!(error instanceof UsageError || error instanceof ConfigError)) throw error;
+    if (
+      !(error instanceof UsageError || error instanceof ConfigError ||
+        error instanceof SessionError)
+    ) {
+      throw error;
+    }
     err(`pygent: ${sanitize(error.message)}\n`);
     return USAGE_EXIT_CODE;
   }
@@ -111,6 +133,7 @@ export async function main(args: string[]): Promise<number> {
           onEvent,
           ...(interactive ? { approve: (request, signal) => askUser!(request, signal) } : {}),
         });
+        if (resumed) return new Agent({ ...options, history: resumed.messages });
         if (!config.load) return new Agent(options);
         const agent = await Agent.load(config.load, options);
         loaded = agent.history.filter((message) => message.role !== "system").length;
@@ -141,6 +164,21 @@ export async function main(args: string[]): Promise<number> {
   let code = 1;
   try {
     const sandbox = await runtime.describe();
+    const writer = settings.history.value
+      ? await keepSession(view, getEnv, settings.history_max_days.value, {
+        pygent: VERSION,
+        model: session.agent.model.name,
+        workspace: temporaryWorkspace ? null : await Deno.realPath(config.workspace!),
+        sandbox: sandbox.kind === "docker" ? { kind: "docker", image: sandbox.image } : {
+          kind: "host",
+        },
+        ...(resumed ? { resumedFrom: resumed.header.id } : {}),
+      })
+      : undefined;
+    if (writer) session.record(writer);
+    const resumedLine = resumed &&
+      `Resumed session ${resumed.header.id} (${countMessages(resumed.messages)} messages)`;
+    if (resumedLine && !config.json) view.info(resumedLine);
     if (sandbox.kind === "local" && settings.sandbox.value === "host" && !interactive) {
       // The interactive first line says it; asked-for host mode has no fallback notice.
       view.event({ type: "notice", message: HOST_WARNING });
@@ -153,9 +191,13 @@ export async function main(args: string[]): Promise<number> {
         sandbox: runtime.sandbox,
         workspace: runtime.workspace,
         temporaryWorkspace,
+        sessionId: writer?.id ?? null,
+        resumedFrom: resumed?.header.id ?? null,
       });
       if (interactive) view.info(approvalLine(settings.approval.value, runtime.sandbox.kind));
     }
+    if (resumedLine && config.json) view.info(resumedLine);
+    if (resumed) resumeNotes(view, resumed, temporaryWorkspace);
     if (config.load) {
       view.info(
         `Loaded the conversation from ${config.load} (${loaded} messages). Files are not part ` +
@@ -187,9 +229,87 @@ export async function main(args: string[]): Promise<number> {
     if (!supervisor.ending) view.error(error instanceof Error ? error : new Error(String(error)));
     code = 1;
   } finally {
+    session.stopRecording();
     await supervisor.close();
   }
   return code;
+}
+
+/** The session `--resume ID|last` or `--continue` names, read and repaired. */
+async function sessionToResume(
+  config: CliConfig,
+  getEnv: (name: string) => string | undefined,
+): Promise<ResumedSession> {
+  const dir = sessionsDir(getEnv);
+  if (config.resume !== undefined) return await findSession(dir, config.resume);
+  return await newestSessionOf(dir, await Deno.realPath(config.workspace ?? Deno.cwd()));
+}
+
+/**
+ * Where a resumed session goes on: the workspace named on the command line, else the session's
+ * own (`--continue`: the current folder), else a new temporary one when the session's was one.
+ */
+async function resumedWorkspace(
+  config: CliConfig,
+  resumed: ResumedSession,
+): Promise<string | undefined> {
+  if (config.workspace !== undefined) return config.workspace;
+  if (config.continue) return Deno.cwd();
+  const workspace = resumed.header.workspace;
+  if (workspace === null) return undefined;
+  try {
+    if ((await Deno.stat(workspace)).isDirectory) return workspace;
+  } catch {
+    // Said below.
+  }
+  throw new UsageError(
+    `the workspace of session ${resumed.header.id}, ${workspace}, is gone; give ` +
+      "--workspace DIR to resume it elsewhere.",
+  );
+}
+
+/** What the user should know of a resumed conversation besides its first line. */
+function resumeNotes(
+  view: { info(message: string): void },
+  resumed: ResumedSession,
+  temporaryWorkspace: boolean,
+): void {
+  if (resumed.repaired > 0) {
+    const n = resumed.repaired;
+    view.info(
+      `It ended in the middle of a step: ${n} tool call${n === 1 ? " is" : "s are"} marked as ` +
+        "ended there, for the model to see.",
+    );
+  }
+  if (temporaryWorkspace && resumed.header.workspace === null) {
+    view.info(
+      "Its workspace was temporary and was removed: this one is new and empty " +
+        "(--workspace DIR keeps the files next time).",
+    );
+  }
+}
+
+/**
+ * The writer that keeps this session, after removing the sessions older than `maxDays`; none,
+ * with a notice, when there is nowhere to keep it.
+ */
+async function keepSession(
+  view: { event(event: { type: "notice"; message: string }): void },
+  getEnv: (name: string) => string | undefined,
+  maxDays: number,
+  info: ConstructorParameters<typeof SessionWriter>[0]["info"],
+): Promise<SessionWriter | undefined> {
+  let dir: string;
+  try {
+    dir = sessionsDir(getEnv);
+  } catch (error) {
+    if (!(error instanceof SessionError)) throw error;
+    view.event({ type: "notice", message: `The session is not kept: ${error.message}` });
+    return undefined;
+  }
+  // Pruning is housekeeping: a folder that cannot be read now is tried again next time.
+  await pruneSessions(dir, maxDays).catch(() => {});
+  return new SessionWriter({ dir, info });
 }
 
 /** The temporary workspace, when one was made and is now gone. */
@@ -218,6 +338,8 @@ const SUBCOMMANDS = new Map<string, (argv: string[], io: CommandIo) => Promise<n
   ["config", runConfigCommand],
   ["policy", runPolicyCommand],
   ["trust", runTrustCommand],
+  ["sessions", runSessionsCommand],
+  ["doctor", runDoctorCommand],
 ]);
 
 function commandIo(): CommandIo {

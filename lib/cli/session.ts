@@ -7,6 +7,7 @@
  */
 
 import type { AgentEvent } from "../agent/events.ts";
+import type { ChatMessage } from "../agent/history.ts";
 import { bashTool } from "../agent/tools/bash.ts";
 import type { StepResult } from "../agent/step_run.ts";
 import type { Runtime } from "../runtime/mod.ts";
@@ -26,6 +27,21 @@ export interface SessionAgent {
   reset(): void | Promise<void>;
   /** Writes the conversation to `path` as JSON. */
   save(path: string): Promise<void>;
+  /** The conversation so far (a copy). */
+  readonly history: readonly ChatMessage[];
+}
+
+/**
+ * Where the conversation is written as it goes (the session store's writer): told the whole
+ * history each time a message completes, and when the user starts a new conversation.
+ */
+export interface ConversationLog {
+  /** Appends what `history` holds beyond what was written. May throw: the session goes on. */
+  sync(history: readonly ChatMessage[]): void;
+  /** The conversation was reset: the next messages begin a new one. */
+  reset(): void;
+  /** Writes nothing more. */
+  close(): void;
 }
 
 /** Options of {@linkcode Session.open}. */
@@ -72,6 +88,8 @@ export class Session {
   #shellRuns = 0;
   /** Calls of this step refused because they needed approval and no one could answer. */
   #refused = 0;
+  /** Where the conversation is written, once {@linkcode Session.record} was called. */
+  #log: ConversationLog | undefined;
 
   private constructor(agent: SessionAgent, view: View, options: SessionOptions) {
     this.agent = agent;
@@ -89,6 +107,22 @@ export class Session {
     show = (event) => session.#show(event);
     early.forEach(show);
     return session;
+  }
+
+  /**
+   * Writes the conversation to `log` from now on: each message as it completes (the user's and
+   * the system prompt as the model is first asked, the assistant's, each tool result, the
+   * results a failed or cancelled step gives its calls). A write that fails is said once, and
+   * the session goes on without it.
+   */
+  record(log: ConversationLog): void {
+    this.#log = log;
+  }
+
+  /** Stops writing the conversation. */
+  stopRecording(): void {
+    this.#log?.close();
+    this.#log = undefined;
   }
 
   /** The sandbox. */
@@ -111,6 +145,7 @@ export class Session {
           return "ok";
         case "reset":
           await this.agent.reset();
+          this.#log?.reset();
           view.info("New conversation. The sandbox keeps its files; the shell starts afresh.");
           return "ok";
         case "save":
@@ -133,6 +168,13 @@ export class Session {
   }
 
   #show(event: AgentEvent): void {
+    if (
+      (event.type === "request" && event.n === 1) || event.type === "assistant" ||
+      event.type === "tool_result" || event.type === "error"
+    ) {
+      // The agent adds a message to its history just before each of these events.
+      this.#sync();
+    }
     // A cancelled step reports its abort as an error: "Cancelled." says it better.
     if (event.type === "error" && this.#signal?.aborted) return;
     if (event.type === "approval" && event.decision === "deny" && event.by === "mode") {
@@ -151,6 +193,18 @@ export class Session {
       return;
     }
     this.#view.event(event);
+  }
+
+  #sync(): void {
+    const log = this.#log;
+    if (!log) return;
+    try {
+      log.sync(this.agent.history);
+    } catch (error) {
+      this.stopRecording();
+      const why = error instanceof Error ? error.message : String(error);
+      this.#view.event({ type: "notice", message: `The session is no longer kept: ${why}` });
+    }
   }
 
   async #save(file: string): Promise<InputOutcome> {
@@ -184,6 +238,7 @@ export class Session {
       // The step's error event has already been shown.
       outcome = signal.aborted ? "cancelled" : "failed";
     }
+    this.#sync();
     if (this.#refused > 0) {
       const n = this.#refused;
       this.#view.event({
@@ -216,6 +271,7 @@ export class Session {
         runtime: this.runtime,
         signal,
         timeoutMs: this.#timeoutMs,
+        onOutput: (chunk) => this.#view.event({ type: "tool_output", id, ...chunk }),
       });
     } catch (error) {
       if (signal.aborted) {

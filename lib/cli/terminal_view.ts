@@ -2,7 +2,8 @@
  * The view for people: the session's first line, the assistant's text as
  * Markdown while it streams, each tool call as a framed block, a spinner while
  * the model thinks, a bar while an image is pulled, and, in a call's frame, its
- * approval: what it would change and why it asks, the question, the answer.
+ * approval: what it would change and why it asks, the question, the answer, then the last
+ * lines of its output while it runs.
  *
  * @module
  */
@@ -12,6 +13,7 @@ import type { AgentEvent } from "../agent/events.ts";
 import type { PartVerdict, Verdict } from "../policy/mod.ts";
 import type { SandboxInfo } from "../runtime/mod.ts";
 import { clipLine, displayWidth, frameBody, frameHead, shortenLines } from "./frame.ts";
+import { LiveLines } from "./live_lines.ts";
 import { MarkdownStream } from "./markdown.ts";
 import { PullProgress } from "./progress_bar.ts";
 import { reveal, sanitize, sanitizeEvent } from "./sanitize.ts";
@@ -27,6 +29,10 @@ const DIFF_HEAD_LINES = 30;
 const DIFF_TAIL_LINES = 10;
 /** Reasons to ask shown with the question; `[e]xplain` shows them all. */
 const ASKING_REASONS = 3;
+/** Lines of a running command's output shown in its frame. */
+const LIVE_LINES = 20;
+/** Least time between two redraws of a running command's lines. */
+const LIVE_REDRAW_MS = 50;
 
 /** What the session says when commands run on the host. */
 export const HOST_WARNING =
@@ -82,6 +88,16 @@ export class TerminalView implements View {
   #tokens = { prompt: 0, completion: 0 };
   /** Calls the approval policy or the user refused: their frame ends "not run". */
   readonly #notRun = new Set<string>();
+  /** Live only: the running call's last lines, and how many rows of the screen they take. */
+  #running:
+    | {
+      id: string;
+      lines: LiveLines;
+      rows: number;
+      timer: ReturnType<typeof setTimeout> | undefined;
+      dirty: boolean;
+    }
+    | undefined;
 
   /**
    * Creates a `TerminalView`.
@@ -120,6 +136,8 @@ export class TerminalView implements View {
   /** Draws one event; its text is sanitized first, so it cannot drive the terminal. */
   event(untrusted: AgentEvent): void {
     const s = this.#o.style;
+    // Sanitized line by line once whole: a `\r` redraw may span chunks.
+    if (untrusted.type === "tool_output") return this.#output(untrusted);
     const event = sanitizeEvent(untrusted);
     switch (event.type) {
       case "request":
@@ -154,6 +172,7 @@ export class TerminalView implements View {
         return;
       case "tool_result":
         this.#spinner.stop();
+        this.#eraseLive();
         this.#o.out(this.#toolBody(event));
         return;
       case "usage":
@@ -368,9 +387,79 @@ export class TerminalView implements View {
     this.#pullRow = true;
   }
 
+  /**
+   * A piece of the running call's output: on a terminal, its last lines are drawn in the open
+   * frame (redrawn at most every {@linkcode LIVE_REDRAW_MS}); elsewhere the final view shows it.
+   */
+  #output(event: Extract<AgentEvent, { type: "tool_output" }>): void {
+    if (!this.#o.live) return;
+    if (this.#running?.id !== event.id) {
+      this.#freezeLive();
+      this.#running = {
+        id: event.id,
+        lines: new LiveLines(LIVE_LINES),
+        rows: 0,
+        timer: undefined,
+        dirty: false,
+      };
+    }
+    const running = this.#running!;
+    running.lines.push(event.stream, event.text);
+    if (running.timer !== undefined) {
+      running.dirty = true;
+      return;
+    }
+    this.#drawLive();
+    const tick = () => {
+      if (this.#running !== running) return;
+      if (!running.dirty) {
+        running.timer = undefined;
+        return;
+      }
+      this.#drawLive();
+      running.timer = later(tick);
+    };
+    running.timer = later(tick);
+  }
+
+  /** Draws the running call's last lines over the ones drawn before, above the spinner. */
+  #drawLive(): void {
+    const running = this.#running;
+    if (!running) return;
+    running.dirty = false;
+    const s = this.#o.style;
+    const rows = running.lines.rows();
+    const width = this.#columns - 2;
+    const body = rows.map(({ stream, text }) => {
+      const shown = clipWidth(text.replaceAll("\t", "    "), width);
+      return `${s.dim("│")} ${stream === "stderr" ? s.red(shown) : shown}\n`;
+    }).join("");
+    this.#o.out(`\r\x1b[2K${upAndClear(running.rows)}${body}`);
+    running.rows = rows.length;
+  }
+
+  /** Removes the running call's lines from the screen: its final view replaces them. */
+  #eraseLive(): void {
+    const running = this.#running;
+    if (!running) return;
+    clearTimeout(running.timer);
+    this.#running = undefined;
+    if (running.rows > 0) this.#o.out(`\r\x1b[2K${upAndClear(running.rows)}`);
+  }
+
+  /** Leaves the running call's lines on the screen as they are (something else is printed). */
+  #freezeLive(): void {
+    const running = this.#running;
+    if (!running) return;
+    clearTimeout(running.timer);
+    if (running.dirty) this.#drawLive();
+    this.#running = undefined;
+  }
+
   /** Stops what animates and ends open text, so a whole line can be written. */
   #pause(): void {
     this.#spinner.stop();
+    this.#freezeLive();
     this.#closeText();
   }
 
@@ -442,6 +531,32 @@ function wrapWords(text: string, width: number): string[] {
   }
   rows.push(row);
   return rows;
+}
+
+/** A timer that does not keep the process alive, for the next redraw. */
+function later(callback: () => void): ReturnType<typeof setTimeout> {
+  const timer = setTimeout(callback, LIVE_REDRAW_MS);
+  Deno.unrefTimer(timer);
+  return timer;
+}
+
+/** Moves the cursor up `rows` rows, to the start of the row, and clears from there down. */
+function upAndClear(rows: number): string {
+  return rows > 0 ? `\x1b[${rows}A\r\x1b[J` : "";
+}
+
+/** Cuts `line` to `width` columns as {@linkcode displayWidth} counts them, ending it with "…". */
+function clipWidth(line: string, width: number): string {
+  if (displayWidth(line) <= width) return line;
+  let out = "";
+  let used = 0;
+  for (const ch of line) {
+    const cells = displayWidth(ch);
+    if (used + cells > width - 1) break;
+    out += ch;
+    used += cells;
+  }
+  return `${out}…`;
 }
 
 /**

@@ -22,6 +22,10 @@ export interface SessionInfo {
   workspace: string;
   /** True when the workspace is a temporary folder, removed with everything in it at the end. */
   temporaryWorkspace: boolean;
+  /** The id the session is kept under; null when it is not kept (`--no-history`). */
+  sessionId?: string | null;
+  /** The kept session this one continues (`--resume`, `--continue`); null when none. */
+  resumedFrom?: string | null;
 }
 
 /** How a step (one message) ended. */

@@ -30,6 +30,9 @@ import {
   readWholeNumber,
 } from "./values.ts";
 
+/** Days a session file is kept after it was last written (`history_max_days`). */
+export const DEFAULT_HISTORY_MAX_DAYS = 30;
+
 /** Where commands run: Docker when an engine answers (`auto`), Docker or an error, the host. */
 export type SandboxMode = "auto" | "docker" | "host";
 
@@ -54,6 +57,8 @@ export interface SettingValues {
   max_steps: number;
   env: string[];
   approval: ApprovalMode;
+  history: boolean;
+  history_max_days: number;
 }
 
 /** A key of {@linkcode SettingValues}: every setting but the rules. */
@@ -175,6 +180,20 @@ export const KEYS: { readonly [K in SettingKey]: KeySpec<SettingValues[K]> } = {
     default: "auto",
     read: (raw, origin) => readChoice(raw, origin, APPROVAL_MODES),
     guard: rank(APPROVAL_LOOSEST_FIRST),
+  },
+  history: {
+    variable: "PYGENT_HISTORY",
+    default: true,
+    read: readBoolean,
+    // A project may stop its sessions being kept, never start keeping what the user turned off.
+    guard: noLooser,
+  },
+  history_max_days: {
+    variable: "PYGENT_HISTORY_MAX_DAYS",
+    default: DEFAULT_HISTORY_MAX_DAYS,
+    read: (raw, origin) => readPositiveNumber(raw, origin, "a number of days above 0, e.g. 30"),
+    // Every workspace's sessions are pruned with it: a cloned repository must not erase them.
+    guard: "never",
   },
 };
 

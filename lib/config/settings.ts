@@ -76,6 +76,10 @@ export interface Settings {
    */
   env: Sourced<Record<string, string>> & { specs: string[] };
   approval: Sourced<ApprovalMode>;
+  /** Whether the session is written to the sessions folder as it goes. */
+  history: Sourced<boolean>;
+  /** Days a session file is kept after it was last written. */
+  history_max_days: Sourced<number>;
   /** Source: the highest layer that gave a rule, or `"default"` when none did. */
   rules: Sourced<RuleEntries>;
 }
@@ -104,6 +108,9 @@ export interface FlagLayer {
   /** `--env`, in the order given. */
   env?: string[];
   approval?: string;
+  /** `--history` (true) or `--no-history` (false). */
+  history?: boolean;
+  history_max_days?: string;
   /** `--profile NAME`. */
   profile?: string;
 }

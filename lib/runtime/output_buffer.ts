@@ -129,6 +129,7 @@ export function indexOfBytes(haystack: Uint8Array, needle: Uint8Array): number {
 export class MarkedStream {
   readonly output: BoundedOutput;
   readonly #marker: Uint8Array;
+  readonly #onOutput: ((bytes: Uint8Array) => void) | undefined;
   #window: Uint8Array = new Uint8Array(0);
   #after: Uint8Array[] = [];
   #found = false;
@@ -137,10 +138,14 @@ export class MarkedStream {
    * Creates a `MarkedStream`.
    * @param marker The bytes that end the stream's output for this call.
    * @param limit Bytes of output kept (see {@linkcode BoundedOutput}).
+   * @param onOutput Called with each piece of output as soon as it is known not to be part of
+   *   the marker (all of it, kept or not), e.g. to show it live; the bytes are only valid
+   *   during the call.
    */
-  constructor(marker: Uint8Array, limit: number) {
+  constructor(marker: Uint8Array, limit: number, onOutput?: (bytes: Uint8Array) => void) {
     this.#marker = marker;
     this.output = new BoundedOutput(limit);
+    this.#onOutput = onOutput;
   }
 
   /** True once the marker has been seen. */
@@ -167,21 +172,82 @@ export class MarkedStream {
     const data = this.#window.length ? concat([this.#window, chunk]) : chunk;
     const at = indexOfBytes(data, this.#marker);
     if (at >= 0) {
-      this.output.push(data.subarray(0, at));
+      this.#commit(data.subarray(0, at));
       this.#after.push(data.slice(at + this.#marker.length));
       this.#window = new Uint8Array(0);
       this.#found = true;
       return;
     }
-    // Hold back what could be the start of a marker split across chunks.
-    const keep = Math.min(this.#marker.length - 1, data.length);
-    this.output.push(data.subarray(0, data.length - keep));
-    this.#window = data.slice(data.length - keep);
+    // Hold back only what could be the start of a marker split across chunks: a line that
+    // ends a chunk is output at once, not when the next chunk comes.
+    const keep = markerStartAtEnd(data, this.#marker);
+    this.#commit(data.subarray(0, data.length - keep));
+    this.#window = keep ? data.slice(data.length - keep) : new Uint8Array(0);
   }
 
   /** Flushes held-back bytes when the stream ended without a marker. */
   end(): void {
-    if (!this.#found) this.output.push(this.#window);
+    if (!this.#found) this.#commit(this.#window);
     this.#window = new Uint8Array(0);
+  }
+
+  #commit(bytes: Uint8Array): void {
+    if (bytes.length === 0) return;
+    this.output.push(bytes);
+    this.#onOutput?.(bytes);
+  }
+}
+
+/**
+ * The length of the longest end of `data` that is a start of `marker` (shorter than the
+ * whole marker): what a marker split across chunks could have begun with.
+ */
+function markerStartAtEnd(data: Uint8Array, marker: Uint8Array): number {
+  for (let k = Math.min(marker.length - 1, data.length); k > 0; k--) {
+    const from = data.length - k;
+    if (data[from] !== marker[0]) continue;
+    let j = 1;
+    while (j < k && data[from + j] === marker[j]) j++;
+    if (j === k) return k;
+  }
+  return 0;
+}
+
+/**
+ * Turns one stream's bytes into text as they arrive, for `BashOptions.onOutput`: a
+ * character split between two pieces is held until it is whole.
+ *
+ * @example
+ * ```ts
+ * import { LiveText } from "./output_buffer.ts";
+ * const seen: string[] = [];
+ * const live = new LiveText((text) => seen.push(text));
+ * live.push(new Uint8Array([0x68, 0xc3]));
+ * live.push(new Uint8Array([0xa9]));
+ * console.log(seen); // ["h", "é"]
+ * ```
+ */
+export class LiveText {
+  readonly #decoder = new TextDecoder();
+  readonly #onText: (text: string) => void;
+
+  /**
+   * Creates a `LiveText`.
+   * @param onText Receives each piece of text (never an empty one).
+   */
+  constructor(onText: (text: string) => void) {
+    this.#onText = onText;
+  }
+
+  /** Decodes `bytes`, passing on what is whole. */
+  push(bytes: Uint8Array): void {
+    const text = this.#decoder.decode(bytes, { stream: true });
+    if (text) this.#onText(text);
+  }
+
+  /** The stream ended: an incomplete character left over is passed on as U+FFFD. */
+  end(): void {
+    const text = this.#decoder.decode();
+    if (text) this.#onText(text);
   }
 }

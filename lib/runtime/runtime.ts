@@ -6,6 +6,17 @@
  * @module
  */
 
+/** A piece of a command's output as it arrives: its stream, and the text (UTF-8, decoded as it streams). */
+export interface OutputChunk {
+  /** Which stream printed it. */
+  stream: "stdout" | "stderr";
+  /**
+   * The text, exactly as printed (control characters included); a character split between
+   * two reads arrives whole, in the later chunk.
+   */
+  text: string;
+}
+
 /** Options for one {@linkcode Runtime.bash} call. */
 export interface BashOptions {
   /** Kill the command (and everything it started) after this many milliseconds. Default 30 000. */
@@ -15,6 +26,19 @@ export interface BashOptions {
    * promptly with the signal's reason.
    */
   signal?: AbortSignal;
+  /**
+   * Called with the command's output while it runs, stdout and stderr in arrival order.
+   * Everything it is given is also in the result (up to its limit); on a timeout or an
+   * abort, it has had what the command printed before it stopped. It must not throw.
+   *
+   * @example
+   * ```ts ignore
+   * await runtime.bash("for i in 1 2 3; do echo $i; sleep 1; done", {
+   *   onOutput: ({ stream, text }) => console.log(stream, JSON.stringify(text)),
+   * });
+   * ```
+   */
+  onOutput?: (chunk: OutputChunk) => void;
 }
 
 /** What one command did: a fixed shape, whichever runtime ran it. */

@@ -16,7 +16,7 @@
 
 import type { BashOptions, BashResult } from "./runtime.ts";
 import { RuntimeError } from "./errors.ts";
-import { DEFAULT_OUTPUT_LIMIT, MarkedStream } from "./output_buffer.ts";
+import { DEFAULT_OUTPUT_LIMIT, LiveText, MarkedStream } from "./output_buffer.ts";
 
 const encoder = new TextEncoder();
 
@@ -443,10 +443,11 @@ export class Shell {
   ): Promise<BashResult | undefined> {
     const token = newToken();
     const limit = (this.#options.outputLimit ?? DEFAULT_OUTPUT_LIMIT) / 2;
+    const shown = liveStreams(options.onOutput);
     const streams: CallStreams = {
-      early: new MarkedStream(encoder.encode(`${token}+`), limit),
-      stdout: new MarkedStream(encoder.encode(`${token}:`), limit),
-      stderr: new MarkedStream(encoder.encode(`${token}:`), limit),
+      early: new MarkedStream(encoder.encode(`${token}+`), limit, shown?.stdout),
+      stdout: new MarkedStream(encoder.encode(`${token}:`), limit, shown?.stdout),
+      stderr: new MarkedStream(encoder.encode(`${token}:`), limit, shown?.stderr),
     };
     const command = { shellPid: live.pid, lastPid: live.lastPid, startedAt: started };
     try {
@@ -522,6 +523,7 @@ export class Shell {
         "working directory, variables and functions were reset.";
     }
     if (timedOut) exitCode = 124;
+    shown?.end();
     let stderrText = streams.stderr.output.text().replace(OWN_KILL_REPORT, "");
     if (!timedOut && exitCode > 128) {
       const why = await this.#options.explainKill?.(exitCode);
@@ -559,6 +561,57 @@ export class Shell {
       wait *= 2;
     }
   }
+}
+
+/**
+ * The `MarkedStream` callbacks that pass a call's output on as text to `onOutput`, one
+ * decoder per stream; undefined when no one listens, so a call without it pays nothing.
+ */
+function liveStreams(onOutput: BashOptions["onOutput"]) {
+  if (!onOutput) return undefined;
+  const stdout = new LiveText((text) => onOutput({ stream: "stdout", text }));
+  const reports = withoutOwnKillReports((text) => onOutput({ stream: "stderr", text }));
+  const stderr = new LiveText(reports.push);
+  return {
+    stdout: (bytes: Uint8Array) => stdout.push(bytes),
+    stderr: (bytes: Uint8Array) => stderr.push(bytes),
+    end() {
+      stdout.end();
+      stderr.end();
+      reports.end();
+    },
+  };
+}
+
+/** How the shell's own report of a killed job begins (see {@linkcode OWN_KILL_REPORT}). */
+const OWN_KILL_START = `${SOURCE_NAME}: line `;
+
+/**
+ * Passes stderr's text on without the shell's own reports of a job of ours it saw killed, as
+ * the result's stderr has none: a line that may be one is held until it is whole.
+ */
+function withoutOwnKillReports(onText: (text: string) => void) {
+  let held = "";
+  const pass = (text: string) => {
+    const shown = text.includes(SOURCE_NAME) ? text.replace(OWN_KILL_REPORT, "") : text;
+    if (shown) onText(shown);
+  };
+  return {
+    push(text: string) {
+      text = held + text;
+      const lineStart = text.lastIndexOf("\n") + 1;
+      const last = text.slice(lineStart);
+      const mayBeReport = last.length < OWN_KILL_START.length
+        ? OWN_KILL_START.startsWith(last)
+        : last.startsWith(OWN_KILL_START);
+      held = mayBeReport && last !== "" ? last : "";
+      pass(held ? text.slice(0, lineStart) : text);
+    },
+    end() {
+      pass(held);
+      held = "";
+    },
+  };
 }
 
 /**

@@ -7,7 +7,7 @@
  * @module
  */
 
-import { BoundedOutput, MarkedStream } from "./output_buffer.ts";
+import { BoundedOutput, LiveText, MarkedStream } from "./output_buffer.ts";
 import type { BashOptions, BashResult } from "./runtime.ts";
 import { timerMs } from "./shell.ts";
 
@@ -70,7 +70,14 @@ export class WindowsCommands {
       stdout: "piped",
       stderr: "piped",
     }).spawn();
-    const stdout = new MarkedStream(new TextEncoder().encode(`${token}:`), this.#outputLimit / 2);
+    const onOutput = options.onOutput;
+    const liveOut = onOutput && new LiveText((text) => onOutput({ stream: "stdout", text }));
+    const liveErr = onOutput && new LiveText((text) => onOutput({ stream: "stderr", text }));
+    const stdout = new MarkedStream(
+      new TextEncoder().encode(`${token}:`),
+      this.#outputLimit / 2,
+      liveOut && ((bytes) => liveOut.push(bytes)),
+    );
     const stderr = new BoundedOutput(this.#outputLimit / 2);
     let timedOut = false;
     const kill = () => {
@@ -84,9 +91,14 @@ export class WindowsCommands {
     try {
       await Promise.all([
         pump(child.stdout, (c) => stdout.push(c)),
-        pump(child.stderr, (c) => stderr.push(c)),
+        pump(child.stderr, (c) => {
+          stderr.push(c);
+          liveErr?.push(c);
+        }),
       ]);
       stdout.end();
+      liveOut?.end();
+      liveErr?.end();
       const status = await child.status;
       options.signal?.throwIfAborted();
       const trailer = parseTrailer(stdout.after);

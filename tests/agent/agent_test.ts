@@ -433,6 +433,7 @@ Deno.test("the events of a step can be iterated from its StepRun and also reach 
     "usage",
     "assistant",
     "tool_call",
+    "tool_output",
     "tool_result",
     "text",
   ]);

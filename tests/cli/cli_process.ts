@@ -47,6 +47,19 @@ const DENO_DIR: string = JSON.parse(
   ),
 ).denoDir;
 
+/**
+ * The data folder of this test process's CLI runs, where their sessions are kept: never the
+ * developer's own (`~/.local/share`). Tests of sessions give each run a folder of its own.
+ */
+const DATA_HOME: string = Deno.makeTempDirSync({ prefix: "pygent-test-data-" });
+globalThis.addEventListener("unload", () => {
+  try {
+    Deno.removeSync(DATA_HOME, { recursive: true });
+  } catch {
+    // Already gone.
+  }
+});
+
 /** A clean environment: what Deno and Docker need, plus the model server. */
 export function cliEnv(options: CliOptions = {}): Record<string, string> {
   const env: Record<string, string> = {};
@@ -57,6 +70,7 @@ export function cliEnv(options: CliOptions = {}): Record<string, string> {
   env.DENO_DIR ??= DENO_DIR;
   // No developer's own config file reaches a test: the user file is looked for where none is.
   env.XDG_CONFIG_HOME = "/nonexistent/pygent-test-config";
+  env.XDG_DATA_HOME = DATA_HOME;
   if (options.server) {
     env.OPENAI_BASE_URL = options.server.baseURL;
     env.OPENAI_API_KEY = "test-key";

@@ -67,7 +67,7 @@ Deno.test("--json closes a !COMMAND with its tool_result and a step_end", async 
   });
   assert.equal(result.code, 0, result.stderr);
   const types = jsonLines(result.stdout).map((e) => e.type);
-  assert.deepEqual(types.slice(-3), ["tool_call", "tool_result", "step_end"]);
+  assert.deepEqual(types.slice(-4), ["tool_call", "tool_output", "tool_result", "step_end"]);
 });
 
 Deno.test("--json escapes every control character, C1 ones too", async () => {

@@ -83,6 +83,13 @@ export interface OpenAIServerOptions {
    * events straddle the client's reads. Raise it for long streams. Default: 7.
    */
   chunkSize?: number;
+  /**
+   * The only key the server accepts: any request without `authorization: Bearer <apiKey>` gets
+   * 401 `invalid_api_key`, as OpenAI answers a wrong key. Default: every key (or none) is accepted.
+   */
+  apiKey?: string;
+  /** The ids `GET /v1/models` lists, in order. Default: `["test-model"]`. */
+  models?: string[];
 }
 
 /**
@@ -92,7 +99,9 @@ export interface OpenAIServerOptions {
  * {@linkcode OpenAIServer.start} as an array or added with {@linkcode OpenAIServer.push} are
  * played in order; a script function is asked only when no such reply is left. When nothing is
  * left the request gets a 500 error (with `x-should-retry: false`) saying the script ran out.
- * `GET /v1/models` lists one model, `"test-model"`; other paths get a 404 error body.
+ * `GET /v1/models` lists {@linkcode OpenAIServerOptions.models} (default one model,
+ * `"test-model"`); other paths get a 404 error body. With {@linkcode OpenAIServerOptions.apiKey}
+ * set, a request bearing another key (or none) gets 401 `invalid_api_key` on every path.
  *
  * @example
  * ```ts
@@ -118,6 +127,8 @@ export class OpenAIServer implements AsyncDisposable {
   readonly #queue: ScriptedReply[];
   readonly #scriptFn?: (req: RecordedRequest, index: number) => ScriptedReply;
   readonly #chunkSize: number;
+  readonly #apiKey: string | undefined;
+  readonly #models: string[];
   readonly #conns = new Set<Deno.TcpConn>();
   readonly #tasks = new Set<Promise<void>>();
   #acceptLoop: Promise<void> = Promise.resolve();
@@ -130,8 +141,11 @@ export class OpenAIServer implements AsyncDisposable {
     listener: Deno.TcpListener,
     script: ScriptedReply[] | ((req: RecordedRequest, index: number) => ScriptedReply),
     chunkSize: number,
+    options: OpenAIServerOptions,
   ) {
     this.#listener = listener;
+    this.#apiKey = options.apiKey;
+    this.#models = options.models ?? ["test-model"];
     this.baseURL = `http://127.0.0.1:${listener.addr.port}/v1`;
     this.#queue = Array.isArray(script) ? [...script] : [];
     if (typeof script === "function") this.#scriptFn = script;
@@ -155,7 +169,7 @@ export class OpenAIServer implements AsyncDisposable {
         throw new RangeError(`chunkSize must be a positive integer, got ${chunkSize}`);
       }
       const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-      const server = new OpenAIServer(listener, script, chunkSize);
+      const server = new OpenAIServer(listener, script, chunkSize, options);
       server.#acceptLoop = server.#accept();
       resolve(server);
     });
@@ -223,10 +237,31 @@ export class OpenAIServer implements AsyncDisposable {
   async #route(conn: Deno.TcpConn, reader: _ConnReader, request: _HttpRequest): Promise<void> {
     const requestId = `req_${++this.#responseCount}`;
     const path = request.target.split("?")[0];
+    if (
+      this.#apiKey !== undefined &&
+      request.headers.get("authorization") !== `Bearer ${this.#apiKey}`
+    ) {
+      const given = request.headers.get("authorization")?.replace(/^Bearer\s+/i, "") ?? "";
+      await _writeError(conn, 401, requestId, {
+        message: given
+          ? `Incorrect API key provided: ${_maskKey(given)}. You can find your API key at ` +
+            "https://platform.openai.com/account/api-keys."
+          : "You didn't provide an API key.",
+        type: "invalid_request_error",
+        code: "invalid_api_key",
+      });
+      return;
+    }
     if (request.method === "GET" && path === "/v1/models") {
+      const created = _now();
       await _writeJson(conn, 200, requestId, {
         object: "list",
-        data: [{ id: "test-model", object: "model", created: _now(), owned_by: "openai-server" }],
+        data: this.#models.map((id) => ({
+          id,
+          object: "model",
+          created,
+          owned_by: "openai-server",
+        })),
       });
       return;
     }
@@ -707,6 +742,11 @@ function _chunkFrame(piece: Uint8Array): Uint8Array {
 
 function _completionId(requestId: string): string {
   return `chatcmpl-${requestId.slice("req_".length)}`;
+}
+
+/** A key as OpenAI shows it in an error: its first and last few characters. */
+function _maskKey(key: string): string {
+  return key.length <= 8 ? "*".repeat(key.length) : `${key.slice(0, 3)}***${key.slice(-4)}`;
 }
 
 function _now(): number {

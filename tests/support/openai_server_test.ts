@@ -253,6 +253,28 @@ Deno.test("OpenAIServer lists one model", async () => {
   assert.deepEqual(models.data.map((model) => model.id), ["test-model"]);
 });
 
+Deno.test("OpenAIServer lists the models it was given, none included", async () => {
+  await using two = await OpenAIServer.start([], { models: ["a", "b"] });
+  await using none = await OpenAIServer.start([], { models: [] });
+
+  assert.deepEqual((await clientFor(two).models.list()).data.map((model) => model.id), ["a", "b"]);
+  assert.deepEqual((await clientFor(none).models.list()).data, []);
+});
+
+Deno.test("OpenAIServer refuses a key other than its own with 401 invalid_api_key", async () => {
+  await using server = await OpenAIServer.start([{ kind: "message", content: "Hi" }], {
+    apiKey: "right-key",
+  });
+  const refused = await clientFor(server).models.list().catch((error) => error);
+  assert.ok(refused instanceof OpenAI.AuthenticationError);
+  assert.equal(refused.code, "invalid_api_key");
+  assert.doesNotMatch(refused.message, /\btest\b/);
+
+  const client = new OpenAI({ apiKey: "right-key", baseURL: server.baseURL, maxRetries: 0 });
+  const reply = await client.chat.completions.create({ model: "gpt-test", messages });
+  assert.equal(reply.choices[0].message.content, "Hi");
+});
+
 Deno.test("OpenAIServer answers a non-retryable 500 when its script function throws", async () => {
   await using server = await OpenAIServer.start(() => {
     throw new Error("unexpected request");

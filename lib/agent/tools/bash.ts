@@ -48,7 +48,11 @@ export const bashTool: Tool<BashArgs> = {
   },
   async run(args, context) {
     const timeoutMs = args.timeout !== undefined ? args.timeout * 1000 : context.timeoutMs;
-    const result = await context.runtime.bash(args.cmd, { timeoutMs, signal: context.signal });
+    const result = await context.runtime.bash(args.cmd, {
+      timeoutMs,
+      signal: context.signal,
+      ...(context.onOutput ? { onOutput: context.onOutput } : {}),
+    });
     return {
       content: describeResult(result, timeoutMs),
       isError: result.exitCode !== 0 || result.timedOut,

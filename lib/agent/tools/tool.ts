@@ -6,7 +6,7 @@
  * @module
  */
 
-import type { Runtime } from "../../runtime/mod.ts";
+import type { OutputChunk, Runtime } from "../../runtime/mod.ts";
 import type { JsonSchema } from "../json_schema.ts";
 
 /** What a tool's handler gets besides its arguments. */
@@ -17,6 +17,11 @@ export interface ToolContext {
   signal?: AbortSignal;
   /** The default timeout of a command, in milliseconds (the agent's `timeout` option). */
   timeoutMs: number;
+  /**
+   * Receives a command's output while it runs (the agent emits it as `tool_output` events);
+   * a tool that runs commands passes it to `Runtime.bash`.
+   */
+  onOutput?: (chunk: OutputChunk) => void;
 }
 
 /** A tool's result. A plain string is the same as `{ content: string }`. */

@@ -1,0 +1,50 @@
+/**
+ * Where sessions are kept: `$XDG_DATA_HOME/pygent/sessions/` (default
+ * `~/.local/share/pygent/sessions/`), `%LOCALAPPDATA%\pygent\sessions` on Windows.
+ *
+ * @module
+ */
+
+import path from "node:path";
+import { SessionError } from "./errors.ts";
+
+/**
+ * The sessions folder's absolute path (it may not exist yet).
+ *
+ * @throws {SessionError} When neither the data variable nor a home folder is set.
+ *
+ * @example
+ * ```ts
+ * import { sessionsDir } from "./sessions_dir.ts";
+ * const env: Record<string, string> = { HOME: "/home/me" };
+ * console.log(sessionsDir((name) => env[name], "linux"));
+ * // "/home/me/.local/share/pygent/sessions"
+ * ```
+ */
+export function sessionsDir(
+  getEnv: (name: string) => string | undefined,
+  os: typeof Deno.build.os = Deno.build.os,
+): string {
+  if (os === "windows") {
+    const local = getEnv("LOCALAPPDATA") ||
+      (getEnv("USERPROFILE") && path.win32.join(getEnv("USERPROFILE")!, "AppData", "Local"));
+    if (!local) {
+      throw new SessionError(
+        "Cannot find where to keep sessions: LOCALAPPDATA is not set; set it to your " +
+          "AppData\\Local folder, or pass --no-history.",
+      );
+    }
+    return path.win32.join(local, "pygent", "sessions");
+  }
+  const xdg = getEnv("XDG_DATA_HOME");
+  // The XDG spec says to ignore a relative path.
+  if (xdg && path.isAbsolute(xdg)) return path.join(xdg, "pygent", "sessions");
+  const home = getEnv("HOME");
+  if (!home) {
+    throw new SessionError(
+      "Cannot find where to keep sessions: neither XDG_DATA_HOME nor HOME is set; set one of " +
+        "them, or pass --no-history.",
+    );
+  }
+  return path.join(home, ".local", "share", "pygent", "sessions");
+}
