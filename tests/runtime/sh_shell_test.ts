@@ -86,8 +86,15 @@ dockerTest("in an image without bash, the session's shell is sh and works", asyn
           // out at the limit by itself; what is left is swept by the next command's guard.
           await new Promise((r) => setTimeout(r, 1_000));
           const started = performance.now();
-          const next = await rt.bash("echo survived; /bin/echo forked", { timeoutMs: 20_000 });
-          assert.equal(next.stdout, "survived\nforked\n");
+          const next = await rt.bash("echo survived", { timeoutMs: 20_000 });
+          assert.equal(next.stdout, "survived\n");
+          // On a starved CPU the last of the bomb may still hold the limit for a moment: sh's
+          // guard has no settle loop (no `read -t`); the shell forks again within seconds.
+          let forked = "";
+          while (forked !== "forked\n" && performance.now() - started < 5_000) {
+            forked = (await rt.bash("/bin/echo forked", { timeoutMs: 20_000 })).stdout;
+          }
+          assert.equal(forked, "forked\n");
           assert.ok(performance.now() - started < 5_000, `took ${performance.now() - started} ms`);
         }, 64),
     );
