@@ -8,6 +8,7 @@
  */
 
 import path from "node:path";
+import { CONFIG_DIR, pygentDir } from "../user_dirs.ts";
 import { ConfigError } from "../errors.ts";
 
 /** The project file, relative to the folder it belongs to. */
@@ -31,27 +32,17 @@ export function userConfigFile(
   getEnv: (name: string) => string | undefined,
   os: typeof Deno.build.os = Deno.build.os,
 ): string {
-  if (os === "windows") {
-    const appData = getEnv("APPDATA") ||
-      (getEnv("USERPROFILE") && path.win32.join(getEnv("USERPROFILE")!, "AppData", "Roaming"));
-    if (!appData) {
-      throw new ConfigError(
-        "Cannot find the user config file: APPDATA is not set; " +
-          "set it to your AppData\\Roaming folder.",
-      );
-    }
-    return path.win32.join(appData, "pygent", "config.toml");
-  }
-  const xdg = getEnv("XDG_CONFIG_HOME");
-  // The XDG spec says to ignore a relative path.
-  if (xdg && path.isAbsolute(xdg)) return path.join(xdg, "pygent", "config.toml");
-  const home = getEnv("HOME");
-  if (!home) {
+  const folder = pygentDir(CONFIG_DIR, getEnv, os);
+  if (folder === undefined) {
     throw new ConfigError(
-      "Cannot find the user config file: neither XDG_CONFIG_HOME nor HOME is set; set one of them.",
+      os === "windows"
+        ? "Cannot find the user config file: APPDATA is not set; " +
+          "set it to your AppData\\Roaming folder."
+        : "Cannot find the user config file: neither XDG_CONFIG_HOME nor HOME is set; set one " +
+          "of them.",
     );
   }
-  return path.join(home, ".config", "pygent", "config.toml");
+  return (os === "windows" ? path.win32 : path).join(folder, "config.toml");
 }
 
 /**

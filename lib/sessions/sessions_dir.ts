@@ -6,6 +6,7 @@
  */
 
 import path from "node:path";
+import { DATA_DIR, pygentDir } from "../user_dirs.ts";
 import { SessionError } from "./errors.ts";
 
 /**
@@ -25,26 +26,15 @@ export function sessionsDir(
   getEnv: (name: string) => string | undefined,
   os: typeof Deno.build.os = Deno.build.os,
 ): string {
-  if (os === "windows") {
-    const local = getEnv("LOCALAPPDATA") ||
-      (getEnv("USERPROFILE") && path.win32.join(getEnv("USERPROFILE")!, "AppData", "Local"));
-    if (!local) {
-      throw new SessionError(
-        "Cannot find where to keep sessions: LOCALAPPDATA is not set; set it to your " +
-          "AppData\\Local folder, or pass --no-history.",
-      );
-    }
-    return path.win32.join(local, "pygent", "sessions");
-  }
-  const xdg = getEnv("XDG_DATA_HOME");
-  // The XDG spec says to ignore a relative path.
-  if (xdg && path.isAbsolute(xdg)) return path.join(xdg, "pygent", "sessions");
-  const home = getEnv("HOME");
-  if (!home) {
+  const folder = pygentDir(DATA_DIR, getEnv, os);
+  if (folder === undefined) {
     throw new SessionError(
-      "Cannot find where to keep sessions: neither XDG_DATA_HOME nor HOME is set; set one of " +
-        "them, or pass --no-history.",
+      os === "windows"
+        ? "Cannot find where to keep sessions: LOCALAPPDATA is not set; set it to your " +
+          "AppData\\Local folder, or pass --no-history."
+        : "Cannot find where to keep sessions: neither XDG_DATA_HOME nor HOME is set; set one " +
+          "of them, or pass --no-history.",
     );
   }
-  return path.join(home, ".local", "share", "pygent", "sessions");
+  return (os === "windows" ? path.win32 : path).join(folder, "sessions");
 }
