@@ -212,6 +212,14 @@ export class Agent implements AsyncDisposable {
     return structuredClone(this.#history);
   }
 
+  /**
+   * The messages from `start` on (a copy): what a caller that keeps the conversation as it
+   * goes has not seen yet, without copying the whole history each time.
+   */
+  messagesSince(start: number): ChatMessage[] {
+    return structuredClone(this.#history.slice(start));
+  }
+
   /** True while a step runs. */
   get busy(): boolean {
     return this.#current !== undefined;

@@ -27,17 +27,19 @@ export interface SessionAgent {
   reset(): void | Promise<void>;
   /** Writes the conversation to `path` as JSON. */
   save(path: string): Promise<void>;
-  /** The conversation so far (a copy). */
-  readonly history: readonly ChatMessage[];
+  /** The messages from `start` on (a copy). */
+  messagesSince(start: number): ChatMessage[];
 }
 
 /**
- * Where the conversation is written as it goes (the session store's writer): told the whole
- * history each time a message completes, and when the user starts a new conversation.
+ * Where the conversation is written as it goes (the session store's writer): given the new
+ * messages each time a message completes, and told when the user starts a new conversation.
  */
 export interface ConversationLog {
-  /** Appends what `history` holds beyond what was written. May throw: the session goes on. */
-  sync(history: readonly ChatMessage[]): void;
+  /** How many messages of the conversation it holds. */
+  readonly written: number;
+  /** Appends messages that follow those written. May throw: the session goes on. */
+  append(messages: readonly ChatMessage[]): void;
   /** The conversation was reset: the next messages begin a new one. */
   reset(): void;
   /** Writes nothing more. */
@@ -199,7 +201,7 @@ export class Session {
     const log = this.#log;
     if (!log) return;
     try {
-      log.sync(this.agent.history);
+      log.append(this.agent.messagesSince(log.written));
     } catch (error) {
       this.stopRecording();
       const why = error instanceof Error ? error.message : String(error);

@@ -47,7 +47,7 @@ const encoder = new TextEncoder();
  *   dir,
  *   info: { pygent: "0", model: "m", workspace: null, sandbox: { kind: "host" } },
  * });
- * writer.sync([{ role: "user", content: "hi" }]);
+ * writer.append([{ role: "user", content: "hi" }]);
  * writer.close();
  * console.log(writer.file); // DIR/ID.jsonl
  * ```
@@ -81,22 +81,22 @@ export class SessionWriter {
     this.file = path.join(this.#dir, id + SESSION_FILE_EXTENSION);
   }
 
+  /** How many messages of the conversation are in the file (since the last `reset`). */
+  get written(): number {
+    return this.#written;
+  }
+
   /**
-   * Appends the messages of `history` (the whole conversation, as the agent holds it) that are
-   * not in the file yet. Makes the file at the first one.
+   * Appends messages that follow those written (e.g. `agent.messagesSince(writer.written)`).
+   * Makes the file at the first one.
    *
    * @throws {SessionError} When the folder or the file cannot be written.
    */
-  sync(history: readonly ChatMessage[]): void {
-    if (this.#closed || history.length <= this.#written) return;
+  append(messages: readonly ChatMessage[]): void {
+    if (this.#closed || messages.length === 0) return;
     const at = this.#now().toISOString();
-    const lines = history.slice(this.#written).map((message): SessionLine => ({
-      type: "message",
-      at,
-      message,
-    }));
-    this.#append(lines);
-    this.#written = history.length;
+    this.#append(messages.map((message): SessionLine => ({ type: "message", at, message })));
+    this.#written += messages.length;
   }
 
   /** The user started a new conversation: the file says so, and the next messages follow. */

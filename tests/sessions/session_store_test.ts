@@ -23,7 +23,7 @@ function write(dir: string, when: Date, request: string, workspace: string | nul
     now: () => when,
     info: { pygent: "0", model: "m", workspace, sandbox: { kind: "host" } },
   });
-  writer.sync([{ role: "system", content: "prompt" }, { role: "user", content: request }]);
+  writer.append([{ role: "system", content: "prompt" }, { role: "user", content: request }]);
   writer.close();
   return writer.id;
 }

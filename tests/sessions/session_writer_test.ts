@@ -19,17 +19,18 @@ Deno.test("a SessionWriter makes no file until the first message", async () => {
   await using tmp = await tempDir();
   const dir = path.join(tmp.path, "sessions");
   const writer = new SessionWriter({ dir, info: INFO });
-  writer.sync([]);
+  writer.append([]);
   writer.close();
   await assert.rejects(() => Deno.stat(writer.file), Deno.errors.NotFound);
 });
 
-Deno.test("a SessionWriter appends only the messages not yet written", async () => {
+Deno.test("a SessionWriter appends each message after those written, and counts them", async () => {
   await using tmp = await tempDir();
   const dir = tmp.path;
   const writer = new SessionWriter({ dir, info: INFO });
-  writer.sync([{ role: "user", content: "one" }]);
-  writer.sync([{ role: "user", content: "one" }, { role: "assistant", content: "two" }]);
+  writer.append([{ role: "user", content: "one" }]);
+  writer.append([{ role: "assistant", content: "two" }]);
+  assert.equal(writer.written, 2);
   const lines = (await Deno.readTextFile(writer.file)).trimEnd().split("\n");
   writer.close();
   assert.equal(lines.length, 3);
@@ -38,11 +39,11 @@ Deno.test("a SessionWriter appends only the messages not yet written", async () 
   assert.deepEqual(record.messages.map((m) => m.content), ["one", "two"]);
 });
 
-Deno.test("a SessionWriter's file is written before sync returns, without closing it", async () => {
+Deno.test("a SessionWriter's file is written before append returns, without closing it", async () => {
   await using tmp = await tempDir();
   const dir = tmp.path;
   const writer = new SessionWriter({ dir, info: INFO });
-  writer.sync([{ role: "user", content: "kept" }]);
+  writer.append([{ role: "user", content: "kept" }]);
   assert.match(await Deno.readTextFile(writer.file), /"kept"/);
   writer.close();
 });
@@ -54,7 +55,7 @@ Deno.test({
     await using tmp = await tempDir();
     const dir = path.join(tmp.path, "pygent", "sessions");
     const writer = new SessionWriter({ dir, info: INFO });
-    writer.sync([{ role: "user", content: "x" }]);
+    writer.append([{ role: "user", content: "x" }]);
     writer.close();
     assert.equal((await Deno.stat(writer.file)).mode! & 0o777, 0o600);
     assert.equal((await Deno.stat(dir)).mode! & 0o777, 0o700);
@@ -65,9 +66,9 @@ Deno.test("a SessionWriter records a reset, and the conversation after it starts
   await using tmp = await tempDir();
   const dir = tmp.path;
   const writer = new SessionWriter({ dir, info: INFO });
-  writer.sync([{ role: "user", content: "old" }]);
+  writer.append([{ role: "user", content: "old" }]);
   writer.reset();
-  writer.sync([{ role: "user", content: "new" }]);
+  writer.append([{ role: "user", content: "new" }]);
   writer.close();
   const record = readSessionText(await Deno.readTextFile(writer.file), writer.file);
   assert.deepEqual(record.messages, [{ role: "user", content: "new" }]);
@@ -88,7 +89,7 @@ Deno.test("a SessionWriter that cannot make its folder throws a SessionError tha
   await Deno.writeTextFile(parent, "");
   const writer = new SessionWriter({ dir: path.join(parent, "sessions"), info: INFO });
   assert.throws(
-    () => writer.sync([{ role: "user", content: "x" }]),
+    () => writer.append([{ role: "user", content: "x" }]),
     (error: Error) => error instanceof SessionError && /--no-history/.test(error.message),
   );
 });
