@@ -7,6 +7,7 @@
  */
 
 import { ConfigError } from "../errors.ts";
+import { newSessionId } from "../session_id.ts";
 import {
   LazyRuntime,
   type OutputChunk,
@@ -28,6 +29,8 @@ import { readInstructions, systemPrompt } from "./system_prompt.ts";
 import { cutMiddle, DEFAULT_TOOL_OUTPUT_LIMIT } from "./tools/cut_middle.ts";
 import { ToolRegistry } from "./tools/registry.ts";
 import type { AnyTool, ToolContext, ToolOutput } from "./tools/tool.ts";
+import { WorktreeSession } from "./worktree_session.ts";
+import { type Checkpoint, type SessionWorktree, WorktreeError } from "../worktree/mod.ts";
 
 /** Options of {@linkcode Agent}; everything is optional. */
 export interface AgentOptions {
@@ -77,6 +80,20 @@ export interface AgentOptions {
   outputLimit?: number;
   /** A conversation to continue (as {@linkcode Agent.history} gives it). */
   history?: readonly ChatMessage[];
+  /**
+   * Work on a branch of the workspace's git repository rather than in its folder: the session
+   * gets its own branch `pygent/ID` from the repository's `HEAD` (uncommitted changes carried
+   * over), checked out in a worktree under `$XDG_DATA_HOME/pygent/worktrees/`, which becomes
+   * the sandbox's workspace; each step that changes files is committed there (see
+   * {@linkcode Agent.checkpoints}). The repository is that of `runtimeOptions.workspace`, else
+   * of the current folder. Not with `runtime`.
+   */
+  worktree?: boolean;
+  /**
+   * The session's id; with `worktree`, it names the branch, and an existing `pygent/ID` branch
+   * is continued. Default: a new one.
+   */
+  sessionId?: string;
   /**
    * Where the default model reads `OPENAI_BASE_URL` and its key's variable, and the default
    * runtime Docker's variables (`DOCKER_HOST`…); defaults to `Deno.env`. No `PYGENT_*` variable
@@ -129,6 +146,10 @@ export class Agent implements AsyncDisposable {
   readonly #approvals: ApprovalGate;
   /** The host folder of a default runtime's workspace, known before it starts (`dir` unset: a new one). */
   readonly #plannedWorkspace: { dir: string | undefined } | undefined;
+  /** With `worktree`: the session's branch and worktree. */
+  readonly #worktree: WorktreeSession | undefined;
+  /** What the model must be told before the next message (files undone). */
+  readonly #notes: string[] = [];
   #history: ChatMessage[];
   #current: ((event: AgentEvent) => void) | undefined;
 
@@ -163,12 +184,29 @@ export class Agent implements AsyncDisposable {
       apiKeyEnv: options.apiKeyEnv,
       getEnv,
     });
+    if (options.worktree && options.runtime) {
+      throw new ConfigError(
+        "worktree works with the default runtime only: pass runtimeOptions, not runtime.",
+      );
+    }
+    if (options.worktree) {
+      this.#worktree = new WorktreeSession({
+        source: options.runtimeOptions?.workspace ?? Deno.cwd(),
+        id: options.sessionId ?? newSessionId(),
+        getEnv: getEnv ?? ((name) => Deno.env.get(name)),
+        emit: (event) => this.#emit(event),
+      });
+    }
     if (options.runtime) {
       this.runtime = options.runtime;
     } else {
+      const worktree = this.#worktree;
       const runtimeOptions: RuntimeOptions = {
         ...(getEnv ? { getEnv } : {}),
         ...options.runtimeOptions,
+        ...(worktree
+          ? { workspace: worktree.path, prepare: () => worktree.ready().then(() => {}) }
+          : {}),
         onEvent: (event) => {
           options.runtimeOptions?.onEvent?.(event);
           this.#emit(event);
@@ -220,6 +258,49 @@ export class Agent implements AsyncDisposable {
     return structuredClone(this.#history.slice(start));
   }
 
+  /**
+   * With `worktree`: the session's branch and worktree, once made (the first step, or
+   * `runtime.start()`, makes it).
+   */
+  get worktree(): SessionWorktree | undefined {
+    return this.#worktree?.made;
+  }
+
+  /**
+   * The session's checkpoints, oldest first: one commit on its branch for each step that
+   * changed files.
+   *
+   * @throws {WorktreeError} When the agent was made without `worktree`.
+   */
+  async checkpoints(): Promise<Checkpoint[]> {
+    return await (await this.#worktreeReady("list checkpoints")).checkpoints();
+  }
+
+  /**
+   * Puts the workspace's files back as they were before the newest checkpoint (the sandbox
+   * sees it at once) and tells the model so in its next request. Again, it goes one further
+   * back. Resolves to the checkpoint undone, or undefined when there is nothing to undo.
+   *
+   * @throws {WorktreeError} When the agent was made without `worktree`.
+   * @throws {AgentBusyError} While a step runs.
+   */
+  async undo(): Promise<Checkpoint | undefined> {
+    if (this.#current) throw new AgentBusyError();
+    const undone = await (await this.#worktreeReady("undo")).undo();
+    if (undone) this.#notes.push(undoneNote(undone));
+    return undone;
+  }
+
+  /**
+   * The session's whole diff against the commit it started from, as `git diff` prints it.
+   *
+   * @param options `color`: with a terminal's colours.
+   * @throws {WorktreeError} When the agent was made without `worktree`.
+   */
+  async diff(options: { color?: boolean } = {}): Promise<string> {
+    return await (await this.#worktreeReady("show a diff")).diff(options);
+  }
+
   /** True while a step runs. */
   get busy(): boolean {
     return this.#current !== undefined;
@@ -247,6 +328,8 @@ export class Agent implements AsyncDisposable {
         this.#emit({ type: "error", name, message: text });
         throw error;
       } finally {
+        // Whatever the step's end, what it changed is kept: never lost, and undoable.
+        await this.#worktree?.checkpoint(message);
         this.#current = undefined;
       }
     });
@@ -288,6 +371,7 @@ export class Agent implements AsyncDisposable {
         await untilAborted(this.#buildSystemPrompt(runtime), signal);
       this.#history.unshift({ role: "system", content: prompt });
     }
+    for (const note of this.#notes.splice(0)) this.#history.push({ role: "user", content: note });
     this.#history.push({ role: "user", content: message });
     const usage: Usage = { promptTokens: 0, completionTokens: 0, totalTokens: 0 };
     const toolRuns: ToolRun[] = [];
@@ -479,6 +563,8 @@ export class Agent implements AsyncDisposable {
   /** `AGENTS.md` of the workspace; one that cannot be read safely is skipped with a notice. */
   async #instructions(folder: string): Promise<string | undefined> {
     try {
+      // A worktree's files are there once it is made.
+      await this.#worktree?.ready();
       return await readInstructions(folder);
     } catch (error) {
       if (!(error instanceof RuntimeError)) throw error;
@@ -487,10 +573,26 @@ export class Agent implements AsyncDisposable {
     }
   }
 
+  async #worktreeReady(what: string): Promise<SessionWorktree> {
+    if (!this.#worktree) {
+      throw new WorktreeError(
+        `Cannot ${what}: this agent works without a worktree (worktree: true).`,
+      );
+    }
+    return await this.#worktree.ready();
+  }
+
   #emit(event: AgentEvent): void {
     this.#onEvent?.(event);
     this.#current?.(event);
   }
+}
+
+/** What the model is told of an undone checkpoint, before the user's next message. */
+function undoneNote(undone: Checkpoint): string {
+  const files = undone.files.join(", ");
+  return `[pygent] The user ran /undo: the changes of the step "${undone.message}" were undone ` +
+    `(${files}); those files are back to how they were before that step.`;
 }
 
 /**

@@ -52,6 +52,10 @@ export interface ToolRun {
  * - `step_limit`: the step stopped after `maxSteps` model requests without a final answer;
  *   the history is usable and another message lets the model go on.
  * - `pull`: image pull progress, as the engine reports it.
+ * - `worktree`: the session's branch and worktree were made (or checked out again, `reattached`),
+ *   with the uncommitted files `carried` over from the user's checkout; before the sandbox
+ *   starts.
+ * - `checkpoint`: a step changed files, and they were committed on the session's branch.
  * - `error`: the step failed; `step()` rejects with the same error.
  */
 export type AgentEvent =
@@ -77,4 +81,14 @@ export type AgentEvent =
   | ({ type: "usage" } & Usage)
   | { type: "error"; name: string; message: string }
   | { type: "step_limit"; maxSteps: number }
+  | {
+    type: "worktree";
+    branch: string;
+    path: string;
+    /** The user's checkout it was made from. */
+    repository: string;
+    carried: string[];
+    reattached: boolean;
+  }
+  | { type: "checkpoint"; commit: string; message: string; files: string[] }
   | RuntimeEvent;

@@ -183,7 +183,12 @@ function withSettingFlags<Args extends unknown[]>(command: Command<Args>) {
     .option(
       "--history-max-days <days>",
       `remove sessions older than this at start (default ${DEFAULT_HISTORY_MAX_DAYS})`,
-    );
+    )
+    .option(
+      "--worktree",
+      "work on a new branch pygent/ID in a git worktree, not in the checkout itself",
+    )
+    .option("--no-worktree", "work in the workspace folder itself, whatever a config file says");
 }
 
 /** What the setting flags parse into, as commander names them. */
@@ -512,6 +517,7 @@ function flagLayer(options: SettingOptions): FlagLayer {
     approval: options.approval,
     history: options.history,
     history_max_days: options.historyMaxDays,
+    worktree: options.worktree,
     profile: options.profile,
   };
   return Object.fromEntries(

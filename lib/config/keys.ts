@@ -59,6 +59,7 @@ export interface SettingValues {
   approval: ApprovalMode;
   history: boolean;
   history_max_days: number;
+  worktree: boolean;
 }
 
 /** A key of {@linkcode SettingValues}: every setting but the rules. */
@@ -194,6 +195,13 @@ export const KEYS: { readonly [K in SettingKey]: KeySpec<SettingValues[K]> } = {
     read: (raw, origin) => readPositiveNumber(raw, origin, "a number of days above 0, e.g. 30"),
     // Every workspace's sessions are pruned with it: a cloned repository must not erase them.
     guard: "never",
+  },
+  worktree: {
+    variable: "PYGENT_WORKTREE",
+    default: false,
+    read: readBoolean,
+    // A project may put its sessions on a branch, never have them write into the checkout.
+    guard: (next, current) => next || !current,
   },
 };
 

@@ -80,6 +80,7 @@ export interface Settings {
   history: Sourced<boolean>;
   /** Days a session file is kept after it was last written. */
   history_max_days: Sourced<number>;
+  worktree: Sourced<boolean>;
   /** Source: the highest layer that gave a rule, or `"default"` when none did. */
   rules: Sourced<RuleEntries>;
 }
@@ -111,6 +112,7 @@ export interface FlagLayer {
   /** `--history` (true) or `--no-history` (false). */
   history?: boolean;
   history_max_days?: string;
+  worktree?: boolean;
   /** `--profile NAME`. */
   profile?: string;
 }

@@ -62,6 +62,12 @@ export async function startRuntime(choice: SandboxChoice): Promise<Runtime> {
   // Made before the workspace, so a temporary one's marker names the session its container is
   // labelled with: the reaper removes a folder only when the two agree.
   const sessionId = newSessionId();
+  try {
+    await choice.options.prepare();
+  } catch (error) {
+    if (choice.kind === "docker") choice.client.close();
+    throw error;
+  }
   const workspace = await Workspace.open(choice.options.workspace, [], sessionId);
   try {
     if (choice.kind === "local") return LocalRuntime.create(choice.options, workspace);

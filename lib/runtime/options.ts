@@ -34,6 +34,11 @@ export interface RuntimeOptions {
   image?: string;
   /** Host folder to work in, used in place and never deleted. Default: a fresh temporary folder. */
   workspace?: string;
+  /**
+   * Runs as the sandbox starts, before the workspace is opened: makes a workspace that does not
+   * exist yet (a git worktree). A failure fails the start, and the next start calls it again.
+   */
+  prepare?: () => Promise<void>;
   /** Give the container a network. Default false. */
   network?: boolean;
   /** Container memory limit in bytes (swap held to the same). Default 512 MiB. */
@@ -78,6 +83,7 @@ export interface ResolvedRuntimeOptions {
   docker: boolean | undefined;
   image: string;
   workspace: string | undefined;
+  prepare: () => Promise<void>;
   sandbox: SandboxPolicy;
   outputLimit: number;
   engineTimeoutMs: number;
@@ -92,6 +98,7 @@ export function resolveRuntimeOptions(options: RuntimeOptions = {}): ResolvedRun
     docker: options.docker,
     image: options.image ?? DEFAULT_IMAGE,
     workspace: options.workspace,
+    prepare: options.prepare ?? (() => Promise.resolve()),
     sandbox: options.sandbox ?? sandboxPolicy({
       network: options.network ?? false,
       user: options.user ?? "host",

@@ -15,7 +15,7 @@
 
 export * from "./errors.ts";
 export * from "./session_file.ts";
-export * from "./session_id.ts";
+export * from "../session_id.ts";
 export * from "./session_store.ts";
 export * from "./session_writer.ts";
 export * from "./sessions_dir.ts";

@@ -45,6 +45,18 @@ export interface SessionHeader {
   sandbox: { kind: "docker"; image: string } | { kind: "host" };
   /** The session this one continues, when it was resumed. */
   resumedFrom?: string;
+  /** With `--worktree`: the branch the session works on, and where it is checked out. */
+  worktree?: SessionWorktreeInfo;
+}
+
+/** Where a worktree session's work is. */
+export interface SessionWorktreeInfo {
+  /** The user's checkout the branch was made from. */
+  repository: string;
+  /** The branch, `pygent/ID` (ID: the session that made it; a resumed one keeps it). */
+  branch: string;
+  /** The worktree's folder. */
+  path: string;
 }
 
 /** One line after the header. */

@@ -10,7 +10,7 @@ import path from "node:path";
 import type { ChatMessage } from "../agent/history.ts";
 import { SessionError, SessionFileError } from "./errors.ts";
 import { readSessionText, type SessionHeader, type SessionRecord } from "./session_file.ts";
-import { SESSION_FILE_EXTENSION, SESSION_ID_PATTERN } from "./session_id.ts";
+import { SESSION_FILE_EXTENSION, SESSION_ID_PATTERN } from "../session_id.ts";
 
 /** One session, as `pygent sessions` lists it. */
 export interface SessionSummary {

@@ -16,7 +16,7 @@ import {
   type SessionHeader,
   type SessionLine,
 } from "./session_file.ts";
-import { newSessionId, SESSION_FILE_EXTENSION } from "./session_id.ts";
+import { newSessionId, SESSION_FILE_EXTENSION } from "../session_id.ts";
 
 /** What the header says, besides what the writer fills in. */
 export type SessionHeaderInfo = Omit<
@@ -32,6 +32,11 @@ export interface SessionWriterOptions {
   info: SessionHeaderInfo;
   /** The clock, for the id and the times. Default `new Date()`. */
   now?: () => Date;
+  /**
+   * The session's id, when it was chosen before the session began (it names a worktree's
+   * branch). Default: a new one, from the clock.
+   */
+  id?: string;
 }
 
 const encoder = new TextEncoder();
@@ -72,9 +77,13 @@ export class SessionWriter {
     this.#info = options.info;
     this.#now = options.now ?? (() => new Date());
     this.#started = this.#now();
-    let id = newSessionId(this.#started);
+    let id = options.id ?? newSessionId(this.#started);
     // Taken (several sessions in one millisecond): the next millisecond keeps the order.
-    for (let ms = 1; exists(path.join(this.#dir, id + SESSION_FILE_EXTENSION)); ms++) {
+    for (
+      let ms = 1;
+      options.id === undefined && exists(path.join(this.#dir, id + SESSION_FILE_EXTENSION));
+      ms++
+    ) {
       id = newSessionId(new Date(this.#started.getTime() + ms));
     }
     this.id = id;
