@@ -111,4 +111,12 @@ export type {
 } from "./policy/mod.ts";
 export { sandboxPolicy } from "./policy/sandbox_policy.ts";
 export type { SandboxPolicy } from "./policy/sandbox_policy.ts";
+export {
+  findRepository,
+  GitCommandError,
+  SessionWorktree,
+  WorktreeError,
+  WorktreeSetupError,
+} from "./worktree/mod.ts";
+export type { Checkpoint, Repository, WorktreeStart } from "./worktree/mod.ts";
 export { VERSION } from "./version.ts";

@@ -603,3 +603,60 @@ export function parseSessionsArgs(
   if (json) throw new UsageError("--json is for the list; pygent sessions rm ID prints one line.");
   return { kind: "sessions", args: { kind: "rm", ids } };
 }
+
+/** The commands that keep or drop a worktree session's work. */
+export type WorktreeCommandName = "diff" | "merge" | "apply" | "discard";
+
+/** What `pygent diff|merge|apply|discard` was asked: the session, by (a prefix of) its id. */
+export interface WorktreeCommandArgs {
+  /** The session's id, or a unique prefix of it. */
+  id: string;
+}
+
+const WORKTREE_COMMANDS: Record<WorktreeCommandName, string> = {
+  diff: "Prints everything a --worktree session changed, as one diff against the commit it " +
+    "started from (coloured on a terminal; pipe it to git apply to use it elsewhere).",
+  merge: "Merges the session's branch pygent/ID into the branch your checkout is on, with its " +
+    "history (as git merge --no-ff), then removes its worktree folder; the branch stays. A " +
+    "conflict stops as git does: resolve and commit, or git merge --abort.",
+  apply: "Applies the session's changes to your checkout as uncommitted changes (nothing is " +
+    "committed); its branch and worktree stay until pygent discard ID.",
+  discard: "Removes the session's worktree and its branch pygent/ID: its work is gone.",
+};
+
+function worktreeProgram(name: WorktreeCommandName) {
+  return new Command()
+    .name(`pygent ${name}`)
+    .description(
+      `${WORKTREE_COMMANDS[name]}\nID: the session's id, or a unique prefix of it (pygent ` +
+        "sessions lists them); a branch pygent/ID of the current folder's repository works too.",
+    )
+    .argument("<id>", "the session (a unique prefix of its id is enough)")
+    .helpOption("-h, --help", "print this help");
+}
+
+/**
+ * Parses the arguments of `pygent diff`, `pygent merge`, `pygent apply` or `pygent discard`
+ * (those after the command's name): one session id, or a prefix of it.
+ *
+ * @throws {UsageError} On an unknown flag, no id, or more than one.
+ *
+ * @example
+ * ```ts
+ * import { parseWorktreeCommandArgs } from "./args.ts";
+ * const parsed = parseWorktreeCommandArgs("merge", ["20261202-10"]);
+ * if (parsed.kind === "worktree") console.log(parsed.args); // { id: "20261202-10" }
+ * ```
+ */
+export function parseWorktreeCommandArgs(
+  name: WorktreeCommandName,
+  argv: string[],
+): { kind: "worktree"; args: WorktreeCommandArgs } | { kind: "print"; text: string } {
+  const parsed = run(worktreeProgram(name), argv);
+  if (parsed.kind === "print") return parsed;
+  const [id] = parsed.command.processedArgs;
+  if (id.trim() === "") {
+    throw new UsageError(`Give the session: pygent ${name} ID (pygent sessions lists them).`);
+  }
+  return { kind: "worktree", args: { id } };
+}

@@ -1,6 +1,7 @@
 /**
  * What one line typed in a session means: a message for the model, or one of
- * the session commands (`/help`, `/reset`, `/save FILE`, `/exit`, `!COMMAND`).
+ * the session commands (`/help`, `/reset`, `/save FILE`, `/undo`, `/diff`, `/exit`,
+ * `!COMMAND`).
  *
  * @module
  */
@@ -12,6 +13,8 @@ export type SessionInput =
   | { kind: "help" }
   | { kind: "reset" }
   | { kind: "save"; file: string }
+  | { kind: "undo" }
+  | { kind: "diff" }
   | { kind: "exit" }
   | { kind: "empty" }
   | { kind: "invalid"; message: string };
@@ -22,6 +25,8 @@ export const SESSION_HELP =
   /help          this help
   /reset         start a new conversation (same sandbox, fresh shell)
   /save FILE     save the conversation as JSON (resume it with --load FILE)
+  /undo          put the files back as they were before the last step (--worktree)
+  /diff          show everything the session changed (--worktree)
   /exit          end the session (Ctrl-D too); the container is removed
   !COMMAND       run COMMAND in the sandbox yourself, without the model
 Ctrl-C cancels a running step; Ctrl-C twice at an empty prompt exits.`;
@@ -54,6 +59,10 @@ export function parseInput(line: string): SessionInput {
       return { kind: "help" };
     case "/reset":
       return { kind: "reset" };
+    case "/undo":
+      return { kind: "undo" };
+    case "/diff":
+      return { kind: "diff" };
     case "/exit":
     case "/quit":
       return { kind: "exit" };

@@ -20,7 +20,8 @@ export type JsonEvent =
   | AgentEvent
   | ({ type: "session" } & SessionInfo)
   | ({ type: "step_end" } & StepEnd)
-  | { type: "info"; message: string };
+  | { type: "info"; message: string }
+  | { type: "diff"; diff: string };
 
 /**
  * Prints each event as a JSON line.
@@ -74,6 +75,11 @@ export class JsonView implements View {
   /** Prints an `info` line. */
   info(message: string): void {
     this.#emit({ type: "info", message });
+  }
+
+  /** Prints a `diff` line: `{ "type": "diff", "diff": TEXT }`. */
+  diff(text: string): void {
+    this.#emit({ type: "diff", diff: text });
   }
 
   /** Prints an `error` line, shaped as the agent's own error events. */

@@ -25,12 +25,16 @@ import {
   countMessages,
   findSession,
   newestSessionOf,
+  newSessionId,
   pruneSessions,
   type ResumedSession,
   SessionError,
   sessionsDir,
+  type SessionWorktreeInfo,
   SessionWriter,
 } from "../sessions/mod.ts";
+import { BRANCH_PREFIX, findRepository, headCommit, worktreePath } from "../worktree/mod.ts";
+import { endWorktreeSession } from "./worktree_end.ts";
 import { parseInput } from "./commands.ts";
 import { USAGE_EXIT_CODE, UsageError } from "./errors.ts";
 import { JsonView } from "./json_view.ts";
@@ -71,6 +75,9 @@ export async function main(args: string[]): Promise<number> {
   let config: CliConfig;
   let loadedSettings: LoadedSettings;
   let resumed: ResumedSession | undefined;
+  /** With `--worktree`: the branch's id and where its work is. */
+  let worktree: { id: string; info: SessionWorktreeInfo } | undefined;
+  const sessionId = newSessionId();
   const getEnv = (name: string) => Deno.env.get(name);
   try {
     const parsed = parseArgs(args);
@@ -89,6 +96,14 @@ export async function main(args: string[]): Promise<number> {
       cwd: Deno.cwd(),
       workspace: config.workspace,
     });
+    // A resumed worktree session goes on on its branch, whatever the settings say.
+    const resumedBranch = resumed?.header.worktree?.branch;
+    if (loadedSettings.settings.worktree.value || resumedBranch !== undefined) {
+      const source = config.workspace ?? Deno.cwd();
+      const id = resumedBranch?.slice(BRANCH_PREFIX.length) ?? sessionId;
+      worktree = { id, info: await worktreeInfo(source, id, resumedBranch !== undefined, getEnv) };
+      config = { ...config, workspace: source };
+    }
   } catch (error) {
     if (
       !(error instanceof UsageError || error instanceof ConfigError ||
@@ -118,6 +133,7 @@ export async function main(args: string[]): Promise<number> {
   const temporaryWorkspace = config.workspace === undefined;
   // Only a person at the terminal can answer; elsewhere a call that needs approval is refused.
   let askUser: Approver | undefined;
+  let prompt: Prompt | undefined;
 
   let session: Session;
   let loaded = 0;
@@ -125,6 +141,7 @@ export async function main(args: string[]): Promise<number> {
     session = await Session.open({
       view,
       oneShot,
+      worktree: worktree !== undefined,
       timeoutMs: settings.timeout.value * 1000,
       createAgent: async (onEvent) => {
         const options = agentOptions(settings, {
@@ -133,6 +150,7 @@ export async function main(args: string[]): Promise<number> {
           onEvent,
           ...(interactive ? { approve: (request, signal) => askUser!(request, signal) } : {}),
         });
+        if (worktree) Object.assign(options, { worktree: true, sessionId: worktree.id });
         if (resumed) return new Agent({ ...options, history: resumed.messages });
         if (!config.load) return new Agent(options);
         const agent = await Agent.load(config.load, options);
@@ -165,7 +183,7 @@ export async function main(args: string[]): Promise<number> {
   try {
     const sandbox = await runtime.describe();
     const writer = settings.history.value
-      ? await keepSession(view, getEnv, settings.history_max_days.value, {
+      ? await keepSession(view, getEnv, settings.history_max_days.value, sessionId, {
         pygent: VERSION,
         model: session.agent.model.name,
         workspace: temporaryWorkspace ? null : await Deno.realPath(config.workspace!),
@@ -173,6 +191,7 @@ export async function main(args: string[]): Promise<number> {
           kind: "host",
         },
         ...(resumed ? { resumedFrom: resumed.header.id } : {}),
+        ...(worktree ? { worktree: worktree.info } : {}),
       })
       : undefined;
     if (writer) session.record(writer);
@@ -205,7 +224,7 @@ export async function main(args: string[]): Promise<number> {
       );
     }
     if (interactive) {
-      const prompt = new Prompt({
+      prompt = new Prompt({
         prompt: `${style.magenta("pygent")}${style.dim("›")} `,
         hint: (text) => out(`${style.dim(text)}\n`),
       });
@@ -225,6 +244,16 @@ export async function main(args: string[]): Promise<number> {
         ? (await supervisor.run({ kind: "message", text: config.request! })) === "ok" ? 0 : 1
         : await pipe(supervisor);
     }
+    const made = session.agent.worktree;
+    const asker = prompt;
+    if (made && !supervisor.ending) {
+      await endWorktreeSession(made, {
+        // One-shot and piped output is the answer: what was kept goes beside it, on stderr.
+        info: (message) => config.json || interactive ? view.info(message) : err(`${message}\n`),
+        error: (error) => view.error(error),
+        ...(asker ? { ask: (question: string) => asker.ask(question) } : {}),
+      });
+    }
   } catch (error) {
     if (!supervisor.ending) view.error(error instanceof Error ? error : new Error(String(error)));
     code = 1;
@@ -233,6 +262,27 @@ export async function main(args: string[]): Promise<number> {
     await supervisor.close();
   }
   return code;
+}
+
+/**
+ * Where a worktree session's work will be, checked before anything starts: the repository of
+ * `source` (with a commit to start from, for a new branch).
+ *
+ * @throws {WorktreeSetupError} Not a repository, no commit, no git: a usage error.
+ */
+async function worktreeInfo(
+  source: string,
+  id: string,
+  reattach: boolean,
+  getEnv: (name: string) => string | undefined,
+): Promise<SessionWorktreeInfo> {
+  const repository = await findRepository(source);
+  if (!reattach) await headCommit(repository);
+  return {
+    repository: repository.root,
+    branch: BRANCH_PREFIX + id,
+    path: worktreePath(id, getEnv),
+  };
 }
 
 /** The session `--resume ID|last` or `--continue` names, read and repaired. */
@@ -297,6 +347,7 @@ async function keepSession(
   view: { event(event: { type: "notice"; message: string }): void },
   getEnv: (name: string) => string | undefined,
   maxDays: number,
+  id: string,
   info: ConstructorParameters<typeof SessionWriter>[0]["info"],
 ): Promise<SessionWriter | undefined> {
   let dir: string;
@@ -309,7 +360,7 @@ async function keepSession(
   }
   // Pruning is housekeeping: a folder that cannot be read now is tried again next time.
   await pruneSessions(dir, maxDays).catch(() => {});
-  return new SessionWriter({ dir, info });
+  return new SessionWriter({ dir, info, id });
 }
 
 /** The temporary workspace, when one was made and is now gone. */

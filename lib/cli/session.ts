@@ -11,6 +11,7 @@ import type { ChatMessage } from "../agent/history.ts";
 import { bashTool } from "../agent/tools/bash.ts";
 import type { StepResult } from "../agent/step_run.ts";
 import type { Runtime } from "../runtime/mod.ts";
+import type { Checkpoint, SessionWorktree } from "../worktree/mod.ts";
 import { SESSION_HELP, type SessionInput } from "./commands.ts";
 import { SaveError, UsageError } from "./errors.ts";
 import type { View } from "./view.ts";
@@ -29,6 +30,12 @@ export interface SessionAgent {
   save(path: string): Promise<void>;
   /** The messages from `start` on (a copy). */
   messagesSince(start: number): ChatMessage[];
+  /** With `--worktree`, the session's branch and worktree, once made. */
+  readonly worktree: SessionWorktree | undefined;
+  /** Puts the files back as they were before the newest checkpoint (`/undo`). */
+  undo(): Promise<Checkpoint | undefined>;
+  /** The session's whole diff (`/diff`). */
+  diff(): Promise<string>;
 }
 
 /**
@@ -56,6 +63,8 @@ export interface SessionOptions {
   timeoutMs: number;
   /** One request from the command line: nothing can follow, and the messages say so. */
   oneShot?: boolean;
+  /** The agent works on a branch of its own (`--worktree`): `/undo` and `/diff` work. */
+  worktree?: boolean;
 }
 
 /** What came of one input. */
@@ -84,6 +93,7 @@ export class Session {
   readonly #view: View;
   readonly #timeoutMs: number;
   readonly #oneShot: boolean;
+  readonly #worktree: boolean;
   /** The signal of the input running now. */
   #signal: AbortSignal | undefined;
   /** How many `!COMMAND`s ran, for their ids. */
@@ -98,6 +108,7 @@ export class Session {
     this.#view = view;
     this.#timeoutMs = options.timeoutMs;
     this.#oneShot = options.oneShot ?? false;
+    this.#worktree = options.worktree ?? false;
   }
 
   /** Makes the agent and the session around it. */
@@ -152,6 +163,10 @@ export class Session {
           return "ok";
         case "save":
           return await this.#save(input.file);
+        case "undo":
+          return await this.#undo();
+        case "diff":
+          return await this.#diff();
         case "exit":
           return "exit";
         case "empty":
@@ -227,6 +242,41 @@ export class Session {
     }
     this.#view.info(`Saved the conversation to ${file} (resume it with --load).`);
     return "ok";
+  }
+
+  async #undo(): Promise<InputOutcome> {
+    if (!this.#onBranch("/undo")) return "failed";
+    const undone = await this.agent.undo();
+    if (!undone) {
+      this.#view.info("Nothing to undo: the files are as they were when the session began.");
+      return "ok";
+    }
+    const n = undone.files.length;
+    this.#view.info(
+      `Undid "${undone.message}" (${n} file${n === 1 ? "" : "s"}: ${undone.files.join(", ")}); ` +
+        "the model is told at your next message.",
+    );
+    return "ok";
+  }
+
+  async #diff(): Promise<InputOutcome> {
+    if (!this.#onBranch("/diff")) return "failed";
+    const diff = await this.agent.diff();
+    if (diff) this.#view.diff(diff);
+    else this.#view.info("No changes yet: the files are as they were when the session began.");
+    return "ok";
+  }
+
+  /** True when the session works on a branch; otherwise says why `command` cannot work. */
+  #onBranch(command: string): boolean {
+    if (this.#worktree) return true;
+    this.#view.error(
+      new UsageError(
+        `${command} works on a session started with --worktree, where each step is a ` +
+          "checkpoint on a branch of its own.",
+      ),
+    );
+    return false;
   }
 
   async #step(message: string, signal: AbortSignal): Promise<InputOutcome> {

@@ -1,17 +1,19 @@
 /**
  * `pygent sessions [--json]`: the kept sessions, newest first (id, when, workspace, messages,
- * first request); `pygent sessions rm ID…`: removes sessions, each named by a unique prefix of
- * its id.
+ * first request, and for a `--worktree` session its branch and whether it was merged);
+ * `pygent sessions rm ID…`: removes sessions, each named by a unique prefix of its id.
  *
  * @module
  */
 
 import { listSessions, removeSession, SessionError, sessionsDir } from "../sessions/mod.ts";
-import type { SessionSummary } from "../sessions/mod.ts";
+import type { SessionSummary, SessionWorktreeInfo } from "../sessions/mod.ts";
+import { BRANCH_PREFIX, Git } from "../worktree/mod.ts";
 import { parseSessionsArgs } from "./args.ts";
 import type { CommandIo } from "./command_io.ts";
 import { USAGE_EXIT_CODE, UsageError } from "./errors.ts";
 import { reveal, safeJson } from "./sanitize.ts";
+import { readWorktreeInfo } from "./worktree_command.ts";
 
 /** Characters of the first request shown in the list. */
 const REQUEST_WIDTH = 60;
@@ -47,10 +49,13 @@ export async function runSessionsCommand(argv: string[], io: CommandIo): Promise
       return 0;
     }
     const sessions = await listSessions(dir);
+    const worktrees = await Promise.all(sessions.map((s) => readWorktreeInfo(s.file)));
+    const states = await worktreeStates(worktrees);
     if (args.json) {
-      const rows = sessions.map(({ firstRequest, ...rest }) => ({
+      const rows = sessions.map(({ firstRequest, ...rest }, i) => ({
         ...rest,
         firstRequest: firstRequest ?? null,
+        worktree: worktrees[i] ? { ...worktrees[i], state: states[i]!.state } : null,
       }));
       io.out(safeJson({ dir, sessions: rows }) + "\n");
       return 0;
@@ -59,7 +64,7 @@ export async function runSessionsCommand(argv: string[], io: CommandIo): Promise
       io.out(reveal(`No session is kept in ${dir}.`) + "\n");
       return 0;
     }
-    io.out(sessions.map(row).join("\n") + "\n");
+    io.out(sessions.map((session, i) => row(session, worktrees[i], states[i])).join("\n") + "\n");
     return 0;
   } catch (error) {
     if (!(error instanceof UsageError || error instanceof SessionError)) throw error;
@@ -68,13 +73,125 @@ export async function runSessionsCommand(argv: string[], io: CommandIo): Promise
   }
 }
 
-/** One session on one line: id, when, messages, workspace, first request. */
-function row(session: SessionSummary): string {
+/**
+ * One session on one line: id, when, messages, workspace, its worktree's branch and state,
+ * first request.
+ */
+function row(
+  session: SessionSummary,
+  worktree: SessionWorktreeInfo | undefined,
+  state: BranchState | undefined,
+): string {
   const n = session.messages;
   const messages = `${n} message${n === 1 ? "" : "s"}`.padEnd(12);
   const workspace = session.workspace ?? "(temporary)";
+  const branch = worktree && state ? `  ${worktree.branch} ${stateText(state)}` : "";
   const request = session.firstRequest === undefined ? "" : `  ${oneLine(session.firstRequest)}`;
-  return reveal(`${session.id}  ${when(session.started)}  ${messages}  ${workspace}${request}`);
+  return reveal(
+    `${session.id}  ${when(session.started)}  ${messages}  ${workspace}${branch}${request}`,
+  );
+}
+
+/**
+ * Where a worktree session's branch is: `merged` into the checkout's current branch,
+ * `unmerged`, `discarded` (the branch is gone), `unchanged` (no checkpoint), or `unknown` (the
+ * repository cannot be read).
+ */
+type WorktreeState = "merged" | "unmerged" | "discarded" | "unchanged" | "unknown";
+
+/** A branch's state, and the checkout's current branch it was merged into. */
+interface BranchState {
+  state: WorktreeState;
+  /** The checkout's current branch (undefined on a detached HEAD). */
+  into?: string;
+}
+
+function stateText({ state, into }: BranchState): string {
+  switch (state) {
+    case "merged":
+      return `merged into ${into ?? "HEAD"}`;
+    case "unmerged":
+      return "not merged";
+    case "discarded":
+      return "discarded";
+    case "unchanged":
+      return "no changes";
+    case "unknown":
+      return "(repository not readable)";
+  }
+}
+
+/**
+ * The state of each session's branch (undefined for a session with no worktree). Each
+ * repository is asked once, whatever its number of sessions: its branches and bases, the
+ * branches merged into its `HEAD`, and its current branch.
+ */
+async function worktreeStates(
+  worktrees: readonly (SessionWorktreeInfo | undefined)[],
+): Promise<(BranchState | undefined)[]> {
+  const repositories = new Map<string, Promise<RepositoryRefs | undefined>>();
+  for (const worktree of worktrees) {
+    if (worktree && !repositories.has(worktree.repository)) {
+      repositories.set(worktree.repository, repositoryRefs(worktree.repository));
+    }
+  }
+  return await Promise.all(worktrees.map(async (worktree) => {
+    if (!worktree) return undefined;
+    const refs = await repositories.get(worktree.repository);
+    if (!refs) return { state: "unknown" as const };
+    const id = worktree.branch.slice(BRANCH_PREFIX.length);
+    const tip = refs.commits.get(`refs/heads/${worktree.branch}`);
+    const state: WorktreeState = tip === undefined
+      ? "discarded"
+      : tip === refs.commits.get(`refs/pygent/base/${id}`)
+      ? "unchanged"
+      : refs.merged.has(`refs/heads/${worktree.branch}`)
+      ? "merged"
+      : "unmerged";
+    return { state, into: refs.current };
+  }));
+}
+
+/** What `pygent sessions` needs of one repository's refs. */
+interface RepositoryRefs {
+  /** The commit of each `pygent/` branch and each session's base, by ref name. */
+  commits: Map<string, string>;
+  /** The `pygent/` branches merged into `HEAD`. */
+  merged: Set<string>;
+  /** The checkout's current branch; undefined on a detached HEAD. */
+  current: string | undefined;
+}
+
+/** Reads `repository`'s refs in three git commands; undefined when it cannot be read. */
+async function repositoryRefs(repository: string): Promise<RepositoryRefs | undefined> {
+  try {
+    if (!(await Deno.stat(repository)).isDirectory) return undefined;
+    const git = new Git({ cwd: repository });
+    const branches = `refs/heads/${BRANCH_PREFIX}`;
+    const [refs, merged, current] = await Promise.all([
+      git.text([
+        "for-each-ref",
+        "--format=%(refname)%00%(objectname)",
+        branches,
+        "refs/pygent/base/",
+      ]),
+      git.text(["for-each-ref", "--merged=HEAD", "--format=%(refname)", branches])
+        .catch(() => ""),
+      git.text(["symbolic-ref", "--short", "-q", "HEAD"], { okCodes: [1] }),
+    ]);
+    const commits = new Map<string, string>();
+    for (const line of refs.split("\n")) {
+      const [name, commit] = line.split("\0");
+      if (commit) commits.set(name, commit);
+    }
+    return {
+      commits,
+      merged: new Set(merged.split("\n").filter(Boolean)),
+      current: current || undefined,
+    };
+  } catch {
+    return undefined;
+  }
 }
 
 /** A start time as local `YYYY-MM-DD HH:MM`. */

@@ -190,6 +190,19 @@ export class TerminalView implements View {
         this.#pause();
         this.#o.err(this.#o.errStyle.red(`pygent: ${event.message}`) + "\n");
         return;
+      case "worktree":
+        this.#pause();
+        this.#o.out(worktreeLines(event, s));
+        return;
+      case "checkpoint":
+        this.#pause();
+        this.#o.out(
+          s.dim(
+            `✓ checkpoint ${event.commit.slice(0, 7)}: ${countOf(event.files.length, "file")} ` +
+              "changed (/undo puts them back, /diff shows the session's changes)",
+          ) + "\n",
+        );
+        return;
     }
   }
 
@@ -269,6 +282,13 @@ export class TerminalView implements View {
     this.#o.out(`${sanitize(message)}\n`);
   }
 
+  /** Prints a whole diff (`/diff`): every line, coloured on a terminal, sanitized. */
+  diff(text: string): void {
+    this.#pause();
+    const lines = colorDiff(diffLines(text), this.#o.style, (line) => line);
+    this.#o.out(lines.map((line) => line + "\n").join(""));
+  }
+
   /** Prints an error in red on stderr, as `pygent: MESSAGE` (sanitized). */
   error(error: Error): void {
     this.#pause();
@@ -301,24 +321,8 @@ export class TerminalView implements View {
    * added lines green, removed red, hunk heads cyan.
    */
   #diffRows(diff: string): string[] {
-    const s = this.#o.style;
-    const lines = diff.replace(/\n$/, "").split("\n")
-      .map((line) => reveal(line.replaceAll("\t", "    ")));
-    let head = true;
-    return shortenLines(lines, DIFF_HEAD_LINES, DIFF_TAIL_LINES).map((line) => {
-      const shown = clipLine(line, this.#columns - 2);
-      if (line.startsWith("@@")) {
-        head = false;
-        return s.cyan(shown);
-      }
-      // "--- a/x" and "+++ b/x" before the first hunk; after it, "---" is a removed "--".
-      if (head && (line.startsWith("--- ") || line.startsWith("+++ "))) return s.bold(shown);
-      if (line.startsWith("+")) return s.green(shown);
-      if (line.startsWith("-")) return s.red(shown);
-      // shortenLines' note, and "\ No newline at end of file".
-      if (line.startsWith("…") || line.startsWith("\\")) return s.dim(shown);
-      return shown;
-    });
+    const lines = shortenLines(diffLines(diff), DIFF_HEAD_LINES, DIFF_TAIL_LINES);
+    return colorDiff(lines, this.#o.style, (line) => clipLine(line, this.#columns - 2));
   }
 
   /**
@@ -643,4 +647,58 @@ function wrapRevealed(line: string, width: number): string[] {
     used += cells;
   }
   return rows;
+}
+
+/** The lines that say where a worktree session works, and what it carried over. */
+function worktreeLines(event: Extract<AgentEvent, { type: "worktree" }>, s: Style): string {
+  const lines = [
+    event.reattached
+      ? `Working on branch ${s.cyan(event.branch)} again, in ${event.path}.`
+      : `Working on a new branch ${s.cyan(event.branch)} in ${event.path}; your checkout ` +
+        `(${event.repository}) is not touched.`,
+  ];
+  if (event.carried.length > 0) {
+    const shown = event.carried.slice(0, CARRIED_SHOWN).join(", ");
+    const more = event.carried.length > CARRIED_SHOWN
+      ? ` and ${event.carried.length - CARRIED_SHOWN} more`
+      : "";
+    lines.push(
+      `Carried over your uncommitted changes (${countOf(event.carried.length, "file")}: ` +
+        `${shown}${more}); they stay in your checkout too.`,
+    );
+  }
+  return lines.map((line) => line + "\n").join("");
+}
+
+/** Files of the carried-over changes named in the first lines. */
+const CARRIED_SHOWN = 5;
+
+function countOf(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? "" : "s"}`;
+}
+
+/** A unified diff's lines, every character visible, tabs as spaces. */
+function diffLines(diff: string): string[] {
+  return diff.replace(/\n$/, "").split("\n").map((line) => reveal(line.replaceAll("\t", "    ")));
+}
+
+/** Colours a unified diff's lines as git does; `shown` fits a line to the screen. */
+function colorDiff(lines: readonly string[], s: Style, shown: (line: string) => string): string[] {
+  let head = true;
+  return lines.map((line) => {
+    const text = shown(line);
+    if (line.startsWith("diff --git ")) head = true;
+    if (line.startsWith("@@")) {
+      head = false;
+      return s.cyan(text);
+    }
+    // "--- a/x" and "+++ b/x" before the first hunk; after it, "---" is a removed "--".
+    if (head && (line.startsWith("--- ") || line.startsWith("+++ "))) return s.bold(text);
+    if (head && line.startsWith("diff --git ")) return s.bold(text);
+    if (line.startsWith("+")) return s.green(text);
+    if (line.startsWith("-")) return s.red(text);
+    // shortenLines' note, and "\ No newline at end of file".
+    if (line.startsWith("…") || line.startsWith("\\")) return s.dim(text);
+    return text;
+  });
 }

@@ -52,6 +52,8 @@ export interface View {
   stepEnd(end: StepEnd): void;
   /** A line of information: the answer to a session command. */
   info(message: string): void;
+  /** A whole diff, as `git diff` prints it without colours (`/diff`). */
+  diff(text: string): void;
   /** An error outside the agent's own events (start-up, a session command). */
   error(error: Error): void;
 }

@@ -1,0 +1,123 @@
+/**
+ * What becomes of a worktree session's branch when the session ends: asked at
+ * a terminal (`Merge into BRANCH / keep the branch / discard?`), kept
+ * elsewhere with the commands that merge, apply or discard it later. A session
+ * that changed nothing leaves nothing behind.
+ *
+ * @module
+ */
+
+import { BETWEEN_STEPS, GitCommandError, type SessionWorktree } from "../worktree/mod.ts";
+
+/** How the end of a session talks to the user. */
+export interface WorktreeEndIo {
+  /** A line of information. */
+  info(message: string): void;
+  /** An error, shown as such. */
+  error(error: Error): void;
+  /** Asks a question at the terminal; undefined when there is no one to answer (or Ctrl-D). */
+  ask?: (question: string) => Promise<string | undefined>;
+}
+
+/** What the user chose at the end. */
+type Choice = "merge" | "keep" | "discard";
+
+const ANSWERS = new Map<string, Choice>([
+  ["m", "merge"],
+  ["merge", "merge"],
+  ["k", "keep"],
+  ["keep", "keep"],
+  ["d", "discard"],
+  ["discard", "discard"],
+]);
+
+/**
+ * Ends a worktree session: checkpoints what the worktree holds, then removes branch and
+ * worktree when the session changed nothing; otherwise asks (with `io.ask`) whether to merge,
+ * keep or discard, and keeps the branch when no one can answer. Never throws: a failure is
+ * said, and the branch is kept.
+ *
+ * @example
+ * ```ts ignore
+ * await endWorktreeSession(agent.worktree!, { info: console.log, error: console.error });
+ * ```
+ */
+export async function endWorktreeSession(
+  worktree: SessionWorktree,
+  io: WorktreeEndIo,
+): Promise<void> {
+  try {
+    await worktree.checkpoint(BETWEEN_STEPS);
+    const checkpoints = (await worktree.checkpoints()).length;
+    if (checkpoints === 0) {
+      await worktree.discard();
+      io.info(`The session changed no file: its branch ${worktree.branch} was removed.`);
+      return;
+    }
+    const into = await currentBranch(worktree);
+    const choice = io.ask ? await ask(io.ask, into) : "keep";
+    if (choice === "merge") return await merge(worktree, io);
+    if (choice === "discard") {
+      await worktree.discard();
+      io.info(`Discarded ${worktree.branch}: its worktree and branch were removed.`);
+      return;
+    }
+    io.info(keptText(worktree, checkpoints, into));
+  } catch (error) {
+    io.error(error instanceof Error ? error : new Error(String(error)));
+    io.info(keptText(worktree, undefined, undefined));
+  }
+}
+
+async function ask(
+  question: (text: string) => Promise<string | undefined>,
+  into: string | undefined,
+): Promise<Choice> {
+  const target = into ?? "your branch";
+  while (true) {
+    const answer = await question(
+      `Merge into ${target} / keep the branch / discard? [m]erge / [k]eep / [d]iscard `,
+    );
+    if (answer === undefined) return "keep";
+    const choice = ANSWERS.get(answer.trim().toLowerCase());
+    if (choice) return choice;
+  }
+}
+
+async function merge(worktree: SessionWorktree, io: WorktreeEndIo): Promise<void> {
+  try {
+    const into = await worktree.merge();
+    await worktree.removeWorktree();
+    io.info(`Merged ${worktree.branch} into ${into}; its worktree was removed.`);
+  } catch (error) {
+    if (!(error instanceof GitCommandError)) throw error;
+    io.error(error);
+    io.info(keptText(worktree, undefined, undefined));
+  }
+}
+
+/** The branch the user's checkout is on, or undefined on a detached HEAD. */
+async function currentBranch(worktree: SessionWorktree): Promise<string | undefined> {
+  const git = worktree.repository.git;
+  return await git.text(["symbolic-ref", "--short", "-q", "HEAD"], { okCodes: [1] }) ||
+    undefined;
+}
+
+/** What was kept, and the commands that deal with it later. */
+function keptText(
+  worktree: SessionWorktree,
+  checkpoints: number | undefined,
+  into: string | undefined,
+): string {
+  const count = checkpoints === undefined
+    ? ""
+    : ` (${checkpoints} checkpoint${checkpoints === 1 ? "" : "s"})`;
+  const id = worktree.id;
+  return [
+    `Kept the branch ${worktree.branch}${count}, checked out in ${worktree.path}.`,
+    `  pygent diff ${id}      review the changes`,
+    `  pygent merge ${id}     merge them into ${into ?? "your current branch"}`,
+    `  pygent apply ${id}     take them as uncommitted changes`,
+    `  pygent discard ${id}   remove the branch and its worktree`,
+  ].join("\n");
+}
