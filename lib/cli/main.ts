@@ -34,6 +34,12 @@ import {
   SessionWriter,
 } from "../sessions/mod.ts";
 import { BRANCH_PREFIX, findRepository, headCommit, worktreePath } from "../worktree/mod.ts";
+import {
+  runApplyCommand,
+  runDiffCommand,
+  runDiscardCommand,
+  runMergeCommand,
+} from "./worktree_command.ts";
 import { endWorktreeSession } from "./worktree_end.ts";
 import { parseInput } from "./commands.ts";
 import { USAGE_EXIT_CODE, UsageError } from "./errors.ts";
@@ -391,6 +397,10 @@ const SUBCOMMANDS = new Map<string, (argv: string[], io: CommandIo) => Promise<n
   ["trust", runTrustCommand],
   ["sessions", runSessionsCommand],
   ["doctor", runDoctorCommand],
+  ["diff", runDiffCommand],
+  ["merge", runMergeCommand],
+  ["apply", runApplyCommand],
+  ["discard", runDiscardCommand],
 ]);
 
 function commandIo(): CommandIo {

@@ -40,15 +40,20 @@ export class Terminal implements AsyncDisposable {
   }
 
   /**
-   * Runs `argv` with `env` added to the environment; when it ends, the pane shows
-   * "EXITED <code>" and stays open to be read.
+   * Runs `argv` with `env` added to the environment (in `cwd`, when given); when it ends, the
+   * pane shows "EXITED <code>" and stays open to be read.
    */
-  static async start(argv: string[], env: Record<string, string>): Promise<Terminal> {
+  static async start(
+    argv: string[],
+    env: Record<string, string>,
+    cwd?: string,
+  ): Promise<Terminal> {
     const name = `pygent-test-${crypto.randomUUID().slice(0, 8)}`;
     const assignments = Object.entries(env).map(([k, v]) => `${k}=${quote(v)}`);
     const command = `env ${[...assignments, ...argv.map(quote)].join(" ")}; ` +
       `echo "EXITED $?"; sleep 600`;
-    await tmux(name, "new-session", "-d", "-s", name, "-x", "120", "-y", "40", command);
+    const folder = cwd === undefined ? [] : ["-c", cwd];
+    await tmux(name, "new-session", "-d", "-s", name, ...folder, "-x", "120", "-y", "40", command);
     return new Terminal(name);
   }
 
