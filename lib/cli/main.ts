@@ -257,7 +257,7 @@ export async function main(args: string[]): Promise<number> {
         // One-shot and piped output is the answer: what was kept goes beside it, on stderr.
         info: (message) => config.json || interactive ? view.info(message) : err(`${message}\n`),
         error: (error) => view.error(error),
-        ...(asker ? { ask: (question: string) => asker.ask(question) } : {}),
+        ...(asker ? { terminal: { ask: (question) => asker.ask(question), out, err } } : {}),
       });
     }
   } catch (error) {

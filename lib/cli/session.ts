@@ -12,6 +12,7 @@ import { bashTool } from "../agent/tools/bash.ts";
 import type { StepResult } from "../agent/step_run.ts";
 import type { Runtime } from "../runtime/mod.ts";
 import type { Checkpoint, SessionWorktree } from "../worktree/mod.ts";
+import { counted } from "./counted.ts";
 import { SESSION_HELP, type SessionInput } from "./commands.ts";
 import { SaveError, UsageError } from "./errors.ts";
 import type { View } from "./view.ts";
@@ -251,10 +252,9 @@ export class Session {
       this.#view.info("Nothing to undo: the files are as they were when the session began.");
       return "ok";
     }
-    const n = undone.files.length;
     this.#view.info(
-      `Undid "${undone.message}" (${n} file${n === 1 ? "" : "s"}: ${undone.files.join(", ")}); ` +
-        "the model is told at your next message.",
+      `Undid "${undone.message}" (${counted(undone.files.length, "file")}: ` +
+        `${undone.files.join(", ")}); the model is told at your next message.`,
     );
     return "ok";
   }

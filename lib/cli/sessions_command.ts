@@ -13,7 +13,6 @@ import { parseSessionsArgs } from "./args.ts";
 import type { CommandIo } from "./command_io.ts";
 import { USAGE_EXIT_CODE, UsageError } from "./errors.ts";
 import { reveal, safeJson } from "./sanitize.ts";
-import { readWorktreeInfo } from "./worktree_command.ts";
 
 /** Characters of the first request shown in the list. */
 const REQUEST_WIDTH = 60;
@@ -49,7 +48,7 @@ export async function runSessionsCommand(argv: string[], io: CommandIo): Promise
       return 0;
     }
     const sessions = await listSessions(dir);
-    const worktrees = await Promise.all(sessions.map((s) => readWorktreeInfo(s.file)));
+    const worktrees = sessions.map((session) => session.worktree);
     const states = await worktreeStates(worktrees);
     if (args.json) {
       const rows = sessions.map(({ firstRequest, ...rest }, i) => ({

@@ -12,6 +12,8 @@ import type { ApprovalRequest } from "../agent/approval.ts";
 import type { AgentEvent } from "../agent/events.ts";
 import type { PartVerdict, Verdict } from "../policy/mod.ts";
 import type { SandboxInfo } from "../runtime/mod.ts";
+import { counted } from "./counted.ts";
+import { colorDiff, diffLines } from "./diff_colors.ts";
 import { clipLine, displayWidth, frameBody, frameHead, shortenLines } from "./frame.ts";
 import { LiveLines } from "./live_lines.ts";
 import { MarkdownStream } from "./markdown.ts";
@@ -198,7 +200,7 @@ export class TerminalView implements View {
         this.#pause();
         this.#o.out(
           s.dim(
-            `✓ checkpoint ${event.commit.slice(0, 7)}: ${countOf(event.files.length, "file")} ` +
+            `✓ checkpoint ${event.commit.slice(0, 7)}: ${counted(event.files.length, "file")} ` +
               "changed (/undo puts them back, /diff shows the session's changes)",
           ) + "\n",
         );
@@ -321,7 +323,7 @@ export class TerminalView implements View {
    * added lines green, removed red, hunk heads cyan.
    */
   #diffRows(diff: string): string[] {
-    const lines = shortenLines(diffLines(diff), DIFF_HEAD_LINES, DIFF_TAIL_LINES);
+    const lines = shortenLines(diffLines(diff, "    "), DIFF_HEAD_LINES, DIFF_TAIL_LINES);
     return colorDiff(lines, this.#o.style, (line) => clipLine(line, this.#columns - 2));
   }
 
@@ -663,7 +665,7 @@ function worktreeLines(event: Extract<AgentEvent, { type: "worktree" }>, s: Styl
       ? ` and ${event.carried.length - CARRIED_SHOWN} more`
       : "";
     lines.push(
-      `Carried over your uncommitted changes (${countOf(event.carried.length, "file")}: ` +
+      `Carried over your uncommitted changes (${counted(event.carried.length, "file")}: ` +
         `${shown}${more}); they stay in your checkout too.`,
     );
   }
@@ -672,33 +674,3 @@ function worktreeLines(event: Extract<AgentEvent, { type: "worktree" }>, s: Styl
 
 /** Files of the carried-over changes named in the first lines. */
 const CARRIED_SHOWN = 5;
-
-function countOf(n: number, noun: string): string {
-  return `${n} ${noun}${n === 1 ? "" : "s"}`;
-}
-
-/** A unified diff's lines, every character visible, tabs as spaces. */
-function diffLines(diff: string): string[] {
-  return diff.replace(/\n$/, "").split("\n").map((line) => reveal(line.replaceAll("\t", "    ")));
-}
-
-/** Colours a unified diff's lines as git does; `shown` fits a line to the screen. */
-function colorDiff(lines: readonly string[], s: Style, shown: (line: string) => string): string[] {
-  let head = true;
-  return lines.map((line) => {
-    const text = shown(line);
-    if (line.startsWith("diff --git ")) head = true;
-    if (line.startsWith("@@")) {
-      head = false;
-      return s.cyan(text);
-    }
-    // "--- a/x" and "+++ b/x" before the first hunk; after it, "---" is a removed "--".
-    if (head && (line.startsWith("--- ") || line.startsWith("+++ "))) return s.bold(text);
-    if (head && line.startsWith("diff --git ")) return s.bold(text);
-    if (line.startsWith("+")) return s.green(text);
-    if (line.startsWith("-")) return s.red(text);
-    // shortenLines' note, and "\ No newline at end of file".
-    if (line.startsWith("…") || line.startsWith("\\")) return s.dim(text);
-    return text;
-  });
-}

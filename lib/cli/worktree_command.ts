@@ -8,11 +8,9 @@
  * @module
  */
 
-import path from "node:path";
 import { ConfigError } from "../errors.ts";
 import {
-  SESSION_FILE_EXTENSION,
-  SESSION_ID_PATTERN,
+  listSessions,
   SessionError,
   sessionsDir,
   type SessionWorktreeInfo,
@@ -20,6 +18,7 @@ import {
 import {
   BETWEEN_STEPS,
   BRANCH_PREFIX,
+  currentBranch,
   findRepository,
   GitCommandError,
   type Repository,
@@ -31,8 +30,10 @@ import {
 import { parseWorktreeCommandArgs, type WorktreeCommandName } from "./args.ts";
 import type { CommandIo } from "./command_io.ts";
 import { USAGE_EXIT_CODE, UsageError } from "./errors.ts";
+import { counted } from "./counted.ts";
 import { reveal } from "./sanitize.ts";
-import { colorWanted, createStyle, type Style } from "./style.ts";
+import { colorDiff, diffLines } from "./diff_colors.ts";
+import { colorWanted, createStyle } from "./style.ts";
 
 /** The exit code of a git command that failed, or a session that cannot do what was asked. */
 const FAILURE_EXIT_CODE = 1;
@@ -41,14 +42,6 @@ const FAILURE_EXIT_CODE = 1;
 export interface WorktreeCommandIo extends CommandIo {
   /** True when stdout is a terminal: the diff is then sanitized, and coloured without NO_COLOR. */
   stdoutIsTerminal?: boolean;
-}
-
-/** One session of the store that worked in a worktree. */
-export interface WorktreeSessionEntry {
-  /** The session's id. */
-  id: string;
-  /** Its header's `worktree`: repository, branch, worktree folder. */
-  worktree: SessionWorktreeInfo;
 }
 
 /**
@@ -78,7 +71,11 @@ export function runDiffCommand(argv: string[], io: WorktreeCommandIo): Promise<n
     }
     io.out(
       terminal
-        ? shownDiff(diff, createStyle(colorWanted({ isTerminal: () => true }, io.getEnv)))
+        ? colorDiff(
+          diffLines(diff),
+          createStyle(colorWanted({ isTerminal: () => true }, io.getEnv)),
+        )
+          .map((line) => line + "\n").join("")
         : diff + "\n",
     );
     return 0;
@@ -103,46 +100,65 @@ export function runDiffCommand(argv: string[], io: WorktreeCommandIo): Promise<n
  * ```
  */
 export function runMergeCommand(argv: string[], io: CommandIo): Promise<number> {
-  return runOnSession("merge", argv, io, async (worktree) => {
-    const git = worktree.repository.git;
-    await worktree.checkpoint(BETWEEN_STEPS);
-    const into = await git.text(["symbolic-ref", "--short", "-q", "HEAD"], { okCodes: [1] });
-    if (into && await worktree.merged()) {
-      await worktree.removeWorktree();
-      io.out(reveal(`${worktree.branch} is already merged into ${into}; nothing to merge.`) + "\n");
-      return 0;
-    }
-    try {
-      await worktree.merge();
-    } catch (error) {
-      if (!(error instanceof GitCommandError)) throw error;
-      failed(io, error.output || error.message, mergeAdvice(worktree, error.output));
-      return FAILURE_EXIT_CODE;
-    }
-    const count = (await worktree.checkpoints()).length;
-    const merged = `Merged ${worktree.branch} into ${into} (${plural(count, "checkpoint")}).`;
-    if (!worktree.checkedOut) {
-      io.out(reveal(merged) + "\n");
-      return 0;
-    }
-    try {
-      await worktree.removeWorktree();
-    } catch (error) {
-      if (!(error instanceof GitCommandError)) throw error;
-      io.out(reveal(merged) + "\n");
-      failed(
-        io,
-        error.output || error.message,
-        `The merge is done, but the worktree ${worktree.path} could not be removed; ` +
-          `pygent discard ${worktree.id} removes it with the branch.`,
-      );
-      return FAILURE_EXIT_CODE;
-    }
+  return runOnSession("merge", argv, io, (worktree) => mergeSession(worktree, io));
+}
+
+/**
+ * Merges a session's branch into the checkout's current branch and removes its worktree, saying
+ * what it did on `io.out`, or on `io.err` what git said and what to do; resolves to the exit
+ * code (0, or 1 when git failed). `pygent merge ID` and the end of an interactive session.
+ *
+ * @example
+ * ```ts ignore
+ * import { mergeSession } from "./worktree_command.ts";
+ * const code = await mergeSession(agent.worktree!, { out: console.log, err: console.error });
+ * ```
+ */
+export async function mergeSession(
+  worktree: SessionWorktree,
+  io: Pick<CommandIo, "out" | "err">,
+): Promise<number> {
+  await worktree.checkpoint(BETWEEN_STEPS);
+  const into = await currentBranch(worktree.repository);
+  if (into && await worktree.merged()) {
+    const removed = worktree.checkedOut ? ` Removed its worktree ${worktree.path}.` : "";
+    await worktree.removeWorktree();
     io.out(
-      reveal(`${merged} Removed its worktree ${worktree.path}; the branch stays.`) + "\n",
+      reveal(`${worktree.branch} is already merged into ${into}; nothing to merge.${removed}`) +
+        "\n",
     );
     return 0;
-  });
+  }
+  try {
+    await worktree.merge();
+  } catch (error) {
+    if (!(error instanceof GitCommandError)) throw error;
+    failed(io, gitSaid(error), mergeAdvice(worktree, error.output));
+    return FAILURE_EXIT_CODE;
+  }
+  const count = (await worktree.checkpoints()).length;
+  const merged = `Merged ${worktree.branch} into ${into} (${counted(count, "checkpoint")}).`;
+  if (!worktree.checkedOut) {
+    io.out(reveal(merged) + "\n");
+    return 0;
+  }
+  try {
+    await worktree.removeWorktree();
+  } catch (error) {
+    if (!(error instanceof GitCommandError)) throw error;
+    io.out(reveal(merged) + "\n");
+    failed(
+      io,
+      gitSaid(error),
+      `The merge is done, but the worktree ${worktree.path} could not be removed; ` +
+        `pygent discard ${worktree.id} removes it with the branch.`,
+    );
+    return FAILURE_EXIT_CODE;
+  }
+  io.out(
+    reveal(`${merged} Removed its worktree ${worktree.path}; the branch stays.`) + "\n",
+  );
+  return 0;
 }
 
 /**
@@ -168,7 +184,7 @@ export function runApplyCommand(argv: string[], io: CommandIo): Promise<number> 
       files = await worktree.apply();
     } catch (error) {
       if (!(error instanceof GitCommandError)) throw error;
-      failed(io, error.output || error.message, "Nothing was changed in your checkout.");
+      failed(io, gitSaid(error), "Nothing was changed in your checkout.");
       return FAILURE_EXIT_CODE;
     }
     const root = worktree.repository.root;
@@ -178,7 +194,7 @@ export function runApplyCommand(argv: string[], io: CommandIo): Promise<number> 
     io.out(
       [
         `Applied ${worktree.branch} to ${root} as uncommitted changes ` +
-        `(${plural(files.length, "file")}):`,
+        `(${counted(files.length, "file")}):`,
         ...files.map((file) => `  ${file}`),
         `${kept}; pygent discard ${worktree.id} removes them.`,
       ].map(reveal).join("\n") + "\n",
@@ -213,96 +229,11 @@ export function runDiscardCommand(argv: string[], io: CommandIo): Promise<number
     io.out(
       reveal(
         `Discarded session ${worktree.id}: removed ${what}, with ` +
-          `${plural(count, "checkpoint")}.`,
+          `${counted(count, "checkpoint")}.`,
       ) + "\n",
     );
     return 0;
   });
-}
-
-/**
- * The sessions of the store `dir` that worked in a worktree, newest first; files that cannot
- * be read are skipped.
- *
- * @example
- * ```ts ignore
- * import { worktreeSessions } from "./worktree_command.ts";
- * for (const { id, worktree } of await worktreeSessions(dir)) console.log(id, worktree.branch);
- * ```
- */
-export async function worktreeSessions(dir: string): Promise<WorktreeSessionEntry[]> {
-  const ids: string[] = [];
-  try {
-    for await (const entry of Deno.readDir(dir)) {
-      if (!entry.isFile || !entry.name.endsWith(SESSION_FILE_EXTENSION)) continue;
-      const id = entry.name.slice(0, -SESSION_FILE_EXTENSION.length);
-      if (SESSION_ID_PATTERN.test(id)) ids.push(id);
-    }
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return [];
-    throw new SessionError(
-      `cannot read the sessions folder ${dir}: ${(error as Error).message}.`,
-      { cause: error },
-    );
-  }
-  const entries: WorktreeSessionEntry[] = [];
-  for (const id of ids.sort().reverse()) {
-    const worktree = await readWorktreeInfo(path.join(dir, id + SESSION_FILE_EXTENSION));
-    if (worktree) entries.push({ id, worktree });
-  }
-  return entries;
-}
-
-/**
- * The `worktree` of a session file's header (its first line), or undefined when it has none
- * or cannot be read.
- *
- * @example
- * ```ts ignore
- * import { readWorktreeInfo } from "./worktree_command.ts";
- * console.log(await readWorktreeInfo(summary.file)); // { repository, branch, path }
- * ```
- */
-export async function readWorktreeInfo(file: string): Promise<SessionWorktreeInfo | undefined> {
-  let first: string;
-  try {
-    first = await firstLine(file);
-  } catch {
-    return undefined;
-  }
-  let header: unknown;
-  try {
-    header = JSON.parse(first);
-  } catch {
-    return undefined;
-  }
-  const worktree = (header as { worktree?: unknown } | null)?.worktree as
-    | Record<string, unknown>
-    | undefined;
-  if (
-    typeof worktree !== "object" || worktree === null ||
-    typeof worktree.repository !== "string" || typeof worktree.branch !== "string" ||
-    typeof worktree.path !== "string" || !worktree.branch.startsWith(BRANCH_PREFIX)
-  ) {
-    return undefined;
-  }
-  return { repository: worktree.repository, branch: worktree.branch, path: worktree.path };
-}
-
-/** The first line of `file`, read a block at a time (a session's file can be long). */
-async function firstLine(file: string): Promise<string> {
-  using handle = await Deno.open(file);
-  const decoder = new TextDecoder();
-  const block = new Uint8Array(16 * 1024);
-  let text = "";
-  while (text.length < 4 * 1024 * 1024) {
-    const read = await handle.read(block);
-    if (read === null) break;
-    text += decoder.decode(block.subarray(0, read), { stream: true });
-    const end = text.indexOf("\n");
-    if (end !== -1) return text.slice(0, end);
-  }
-  return text;
 }
 
 /** Where a session's work is: its repository, the id its branch is named after, its folder. */
@@ -396,8 +327,10 @@ async function resolveTarget(ref: string, io: CommandIo): Promise<Target> {
   throw new UsageError(`No worktree session matches ${ref}; pygent sessions lists them.`);
 }
 
-/** The store's worktree sessions; none when the store has no place (no HOME). */
-async function storedSessions(io: CommandIo): Promise<WorktreeSessionEntry[]> {
+/** The store's worktree sessions, newest first; none when the store has no place (no HOME). */
+async function storedSessions(
+  io: CommandIo,
+): Promise<{ id: string; worktree: SessionWorktreeInfo }[]> {
   let dir: string;
   try {
     dir = sessionsDir(io.getEnv, io.os);
@@ -405,7 +338,9 @@ async function storedSessions(io: CommandIo): Promise<WorktreeSessionEntry[]> {
     if (error instanceof SessionError) return [];
     throw error;
   }
-  return await worktreeSessions(dir);
+  return (await listSessions(dir)).flatMap(({ id, worktree }) =>
+    worktree ? [{ id, worktree }] : []
+  );
 }
 
 function ambiguous(ref: string, matches: Target[]): UsageError {
@@ -432,6 +367,11 @@ async function targetRepository(target: Target): Promise<Repository> {
   }
 }
 
+/** `git COMMAND failed:` and what git printed. */
+function gitSaid(error: GitCommandError): string {
+  return error.output ? `git ${error.command} failed:\n${error.output}` : error.message;
+}
+
 /** What to do after `git merge` failed, by what git said. */
 function mergeAdvice(worktree: SessionWorktree, output: string): string {
   const kept = `the branch ${worktree.branch} is kept`;
@@ -442,45 +382,20 @@ function mergeAdvice(worktree: SessionWorktree, output: string): string {
     /would be overwritten by merge|commit your changes or stash them|untracked working tree files/i
       .test(output)
   ) {
-    return `Your checkout has uncommitted changes in the way (the changes carried into the ` +
-      `session, perhaps): commit or stash them first, or run pygent apply ${worktree.id} to ` +
+    return `Your checkout has uncommitted changes in the way (made since the session began, ` +
+      `perhaps): commit or stash them first, or run pygent apply ${worktree.id} to ` +
       `get only the session's changes as uncommitted changes. Nothing was merged; ${kept}.`;
   }
   return `Nothing was merged; ${kept}.`;
 }
 
-/** Writes `pygent: TEXT` on stderr, then `advice`, one revealed line at a time. */
-function failed(io: CommandIo, text: string, advice?: string): void {
+/** Writes `pygent: TEXT` on stderr, then `advice`, one revealed line at a time (tabs kept). */
+function failed(io: Pick<CommandIo, "err">, text: string, advice?: string): void {
   const lines = [...text.split("\n"), ...(advice === undefined ? [] : [advice])];
-  io.err(`pygent: ${lines.map(reveal).join("\n")}\n`);
+  io.err(`pygent: ${lines.map(revealLine).join("\n")}\n`);
 }
 
-/**
- * A diff as a terminal shows it: each line's control and invisible characters as visible
- * escapes (tabs kept), then coloured as git does (headers bold, hunk lines cyan, added lines
- * green, removed lines red).
- */
-function shownDiff(diff: string, style: Style): string {
-  let header = false;
-  return diff.split("\n").map((raw) => {
-    const line = raw.split("\t").map(reveal).join("\t");
-    if (line.startsWith("diff --git ")) header = true;
-    if (header) {
-      if (!line.startsWith("@@")) return style.bold(line);
-      header = false;
-    }
-    if (line.startsWith("@@")) {
-      const end = line.indexOf("@@", 2);
-      return end === -1
-        ? style.cyan(line)
-        : style.cyan(line.slice(0, end + 2)) + line.slice(end + 2);
-    }
-    if (line.startsWith("+")) return style.green(line);
-    if (line.startsWith("-")) return style.red(line);
-    return line;
-  }).join("\n") + "\n";
-}
-
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? "" : "s"}`;
+/** One line of git's output with its control characters as visible escapes, tabs kept. */
+function revealLine(line: string): string {
+  return line.split("\t").map(reveal).join("\t");
 }

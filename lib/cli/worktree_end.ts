@@ -7,7 +7,9 @@
  * @module
  */
 
-import { BETWEEN_STEPS, GitCommandError, type SessionWorktree } from "../worktree/mod.ts";
+import { counted } from "./counted.ts";
+import { BETWEEN_STEPS, currentBranch, type SessionWorktree } from "../worktree/mod.ts";
+import { mergeSession } from "./worktree_command.ts";
 
 /** How the end of a session talks to the user. */
 export interface WorktreeEndIo {
@@ -15,8 +17,15 @@ export interface WorktreeEndIo {
   info(message: string): void;
   /** An error, shown as such. */
   error(error: Error): void;
-  /** Asks a question at the terminal; undefined when there is no one to answer (or Ctrl-D). */
-  ask?: (question: string) => Promise<string | undefined>;
+  /**
+   * At a terminal: asks a question (undefined when the user gives no answer, Ctrl-D), and
+   * writes the merge's own lines, as `pygent merge` does.
+   */
+  terminal?: {
+    ask(question: string): Promise<string | undefined>;
+    out(text: string): void;
+    err(text: string): void;
+  };
 }
 
 /** What the user chose at the end. */
@@ -33,7 +42,7 @@ const ANSWERS = new Map<string, Choice>([
 
 /**
  * Ends a worktree session: checkpoints what the worktree holds, then removes branch and
- * worktree when the session changed nothing; otherwise asks (with `io.ask`) whether to merge,
+ * worktree when the session changed nothing; otherwise asks (at a terminal) whether to merge,
  * keep or discard, and keeps the branch when no one can answer. Never throws: a failure is
  * said, and the branch is kept.
  *
@@ -54,18 +63,22 @@ export async function endWorktreeSession(
       io.info(`The session changed no file: its branch ${worktree.branch} was removed.`);
       return;
     }
-    const into = await currentBranch(worktree);
-    const choice = io.ask ? await ask(io.ask, into) : "keep";
-    if (choice === "merge") return await merge(worktree, io);
+    const into = await currentBranch(worktree.repository);
+    const terminal = io.terminal;
+    const choice = terminal ? await ask(terminal.ask, into) : "keep";
+    if (choice === "merge" && terminal) {
+      if (await mergeSession(worktree, terminal) !== 0) io.info(keptText(worktree, into));
+      return;
+    }
     if (choice === "discard") {
       await worktree.discard();
       io.info(`Discarded ${worktree.branch}: its worktree and branch were removed.`);
       return;
     }
-    io.info(keptText(worktree, checkpoints, into));
+    io.info(keptText(worktree, into, checkpoints));
   } catch (error) {
     io.error(error instanceof Error ? error : new Error(String(error)));
-    io.info(keptText(worktree, undefined, undefined));
+    io.info(keptText(worktree, undefined));
   }
 }
 
@@ -84,34 +97,13 @@ async function ask(
   }
 }
 
-async function merge(worktree: SessionWorktree, io: WorktreeEndIo): Promise<void> {
-  try {
-    const into = await worktree.merge();
-    await worktree.removeWorktree();
-    io.info(`Merged ${worktree.branch} into ${into}; its worktree was removed.`);
-  } catch (error) {
-    if (!(error instanceof GitCommandError)) throw error;
-    io.error(error);
-    io.info(keptText(worktree, undefined, undefined));
-  }
-}
-
-/** The branch the user's checkout is on, or undefined on a detached HEAD. */
-async function currentBranch(worktree: SessionWorktree): Promise<string | undefined> {
-  const git = worktree.repository.git;
-  return await git.text(["symbolic-ref", "--short", "-q", "HEAD"], { okCodes: [1] }) ||
-    undefined;
-}
-
 /** What was kept, and the commands that deal with it later. */
 function keptText(
   worktree: SessionWorktree,
-  checkpoints: number | undefined,
   into: string | undefined,
+  checkpoints?: number,
 ): string {
-  const count = checkpoints === undefined
-    ? ""
-    : ` (${checkpoints} checkpoint${checkpoints === 1 ? "" : "s"})`;
+  const count = checkpoints === undefined ? "" : ` (${counted(checkpoints, "checkpoint")})`;
   const id = worktree.id;
   return [
     `Kept the branch ${worktree.branch}${count}, checked out in ${worktree.path}.`,

@@ -170,7 +170,13 @@ function isHeader(value: unknown): value is SessionHeader {
   return isRecord(value) && value.type === "header" && value.format === SESSION_FORMAT &&
     value.version === SESSION_FORMAT_VERSION && typeof value.id === "string" &&
     typeof value.started === "string" && typeof value.model === "string" &&
-    (typeof value.workspace === "string" || value.workspace === null) && isRecord(value.sandbox);
+    (typeof value.workspace === "string" || value.workspace === null) && isRecord(value.sandbox) &&
+    (value.worktree === undefined || isWorktreeInfo(value.worktree));
+}
+
+function isWorktreeInfo(value: unknown): value is SessionWorktreeInfo {
+  return isRecord(value) && typeof value.repository === "string" &&
+    typeof value.branch === "string" && typeof value.path === "string";
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -9,7 +9,12 @@
 import path from "node:path";
 import type { ChatMessage } from "../agent/history.ts";
 import { SessionError, SessionFileError } from "./errors.ts";
-import { readSessionText, type SessionHeader, type SessionRecord } from "./session_file.ts";
+import {
+  readSessionText,
+  type SessionHeader,
+  type SessionRecord,
+  type SessionWorktreeInfo,
+} from "./session_file.ts";
 import { SESSION_FILE_EXTENSION, SESSION_ID_PATTERN } from "../session_id.ts";
 
 /** One session, as `pygent sessions` lists it. */
@@ -28,6 +33,8 @@ export interface SessionSummary {
   firstRequest: string | undefined;
   /** The session it continued, if any. */
   resumedFrom?: string;
+  /** With `--worktree`: the branch it worked on, and where. */
+  worktree?: SessionWorktreeInfo;
   /** The file. */
   file: string;
 }
@@ -220,6 +227,7 @@ function summary(record: SessionRecord, file: string): SessionSummary {
     messages: countMessages(messages),
     firstRequest: first?.content ?? undefined,
     ...(header.resumedFrom ? { resumedFrom: header.resumedFrom } : {}),
+    ...(header.worktree ? { worktree: header.worktree } : {}),
     file,
   };
 }

@@ -3,7 +3,8 @@
  * sandbox can write is run, or read as configuration, by it.
  *
  * Every command gets `-c core.hooksPath=/dev/null -c core.fsmonitor=false`, and every filter,
- * diff and merge driver the user's config defines is switched off (`-c filter.NAME.clean=`…):
+ * diff and merge driver the user's config defines is switched off (`-c filter.NAME.clean=`…, a
+ * textconv of `cat`, a merge driver that is git's own text merge):
  * a `.gitattributes` written in the sandbox could otherwise hand its files to any of them. Git
  * passes `-c` settings on to the git processes it starts itself (a nested repository, say), so
  * they hold there too. Commands on a worktree name its git dir and work tree explicitly, so the
@@ -40,11 +41,16 @@ const ALWAYS = [
   "maintenance.auto=false",
 ];
 
-/** For each kind of driver the user's config can define, the keys that name a program. */
+/**
+ * For each kind of driver the user's config can define, its keys that name a program, set to
+ * none (a filter) or to one that only does what git would do without the driver: git runs an
+ * empty textconv or merge driver as a program called "", and fails.
+ */
 const DRIVER_PROGRAMS: Record<string, readonly string[]> = {
   filter: ["clean=", "smudge=", "process=", "required=false"],
-  diff: ["command=", "textconv="],
-  merge: ["driver="],
+  // `diff.NAME.command` runs only without --no-ext-diff, which Pygent always passes.
+  diff: ["command=", "textconv=cat", "cachetextconv=false"],
+  merge: ["driver=git merge-file --marker-size=%L %A %O %B"],
 };
 
 /** Where a git command runs. */
@@ -165,8 +171,8 @@ export class Git {
     } catch (cause) {
       if (cause instanceof Deno.errors.NotFound) {
         throw new WorktreeSetupError(
-          "--worktree needs git on the host, and none was found (PATH): install git 2.25 or " +
-            "newer, or run without --worktree.",
+          "Worktree sessions need git on the host, and none was found (PATH): install git " +
+            "2.25 or newer, or run without --worktree.",
           { cause },
         );
       }

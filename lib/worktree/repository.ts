@@ -76,3 +76,19 @@ export async function headCommit(repository: Repository): Promise<string> {
       "once (git commit), then start again.",
   );
 }
+
+/**
+ * The branch the checkout is on (`main`), or undefined on a detached `HEAD`.
+ *
+ * @example
+ * ```ts ignore
+ * import { currentBranch, findRepository } from "./repository.ts";
+ * console.log(await currentBranch(await findRepository(Deno.cwd()))); // "main"
+ * ```
+ */
+export async function currentBranch(repository: Repository): Promise<string | undefined> {
+  const name = await repository.git.text(["symbolic-ref", "--short", "-q", "HEAD"], {
+    okCodes: [1],
+  });
+  return name || undefined;
+}

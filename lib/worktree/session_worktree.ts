@@ -13,7 +13,8 @@
 import path from "node:path";
 import { WorktreeError } from "./errors.ts";
 import type { Git } from "./git.ts";
-import { headCommit, type Repository } from "./repository.ts";
+import { CARRIED_TRAILER, checkoutTree, setAsideCarried } from "./carried.ts";
+import { currentBranch, headCommit, type Repository } from "./repository.ts";
 
 /** The prefix of a session's branch name. */
 export const BRANCH_PREFIX = "pygent/";
@@ -107,11 +108,12 @@ export class SessionWorktree {
       return { worktree: again, start: { reattached: true, carried: [] } };
     }
     const head = await headCommit(repository);
-    const { tree, files } = await uncommittedTree(repository, head);
+    const tree = await checkoutTree(git, repository.root);
+    const files = await changedFiles(git, head, tree);
     const base = files.length === 0 ? head : await commitTree(git, tree, head, [
       `Uncommitted changes carried over from ${repository.root}`,
       "",
-      `Pygent-Carried: ${id}`,
+      `${CARRIED_TRAILER}: ${id}`,
     ]);
     await Deno.mkdir(path.dirname(worktreePath), { recursive: true });
     await git.run(["update-ref", baseRef(id), base, ""]);
@@ -247,24 +249,34 @@ export class SessionWorktree {
 
   /**
    * Merges the branch into the branch the user's checkout is on, with history (as
-   * `git merge --no-ff`), after checkpointing what the worktree holds. On a conflict it
-   * rejects with git's message ({@linkcode GitCommandError}) and leaves the checkout as git
-   * does. Resolves to the branch merged into.
+   * `git merge --no-ff`), after checkpointing what the worktree holds. The uncommitted changes
+   * carried into the session, when the checkout still holds them as they were, are not in the
+   * way: the merge brings them back (see {@linkcode setAsideCarried}). On a conflict it rejects
+   * with git's message ({@linkcode GitCommandError}) and leaves the checkout as git does; when
+   * git refuses to begin, the checkout is as it was. Resolves to the branch merged into.
    *
    * @throws {WorktreeError} When the session changed nothing, or the checkout is on no branch.
    */
   async merge(): Promise<string> {
     await this.checkpoint(BETWEEN_STEPS);
     await this.#changedSomething("merge");
-    const git = this.repository.git;
-    const into = await git.text(["symbolic-ref", "--short", "-q", "HEAD"], { okCodes: [1] });
-    if (!into) {
+    const into = await currentBranch(this.repository);
+    if (into === undefined) {
       throw new WorktreeError(
         `${this.repository.root} is on no branch (a detached HEAD): check out the branch to ` +
           `merge into, then run pygent merge ${this.id} again.`,
       );
     }
-    await git.run(["merge", "--no-ff", "--no-edit", this.branch]);
+    const git = this.repository.git;
+    const aside = await setAsideCarried(git, this.repository.root, await this.base());
+    try {
+      await git.run(["merge", "--no-ff", "--no-edit", this.branch]);
+    } catch (error) {
+      // Refused before it began (no MERGE_HEAD): the checkout gets its files back as they were.
+      const begun = await git.run(["rev-parse", "-q", "--verify", "MERGE_HEAD"], { okCodes: [1] });
+      if (begun.code !== 0) await aside?.restore();
+      throw error;
+    }
     return into;
   }
 
@@ -321,13 +333,34 @@ export class SessionWorktree {
     );
   }
 
+  /** Rejects when the branch's files are those of its base (no commit, or all undone by hand). */
   async #changedSomething(what: string): Promise<void> {
-    if (await this.tip() !== await this.base()) return;
+    const [tip, base] = (await this.repository.git.text([
+      "rev-parse",
+      `${this.#ref}^{tree}`,
+      `${baseRef(this.id)}^{tree}`,
+    ])).split("\n");
+    if (tip !== base) return;
     throw new WorktreeError(`Session ${this.id} changed no file: nothing to ${what}.`);
   }
 
-  /** Stages every file of the worktree (the ignored ones aside) and resolves to its tree. */
+  /**
+   * Stages every file of the worktree (the ignored ones aside) and resolves to its tree.
+   *
+   * A repository nested in the worktree (`sub/.git`, which the sandbox can write) is staged as
+   * a new entry every time: for one the index already holds, `git add` would run
+   * `git status` inside it, and that git reads the nested repository's own config, whose
+   * filter drivers no `-c` setting can name in advance.
+   */
   async #stageAll(git: Git): Promise<string> {
+    const nested = (await git.text(["ls-files", "-z", "--stage"])).split("\0")
+      .filter((entry) => entry.startsWith("160000 "))
+      .map((entry) => entry.slice(entry.indexOf("\t") + 1));
+    if (nested.length > 0) {
+      await git.run(["update-index", "-z", "--force-remove", "--stdin"], {
+        input: nested.join("\0") + "\0",
+      });
+    }
     await git.run(["add", "-A", "--", "."]);
     return await git.text(["write-tree"]);
   }
@@ -356,8 +389,9 @@ async function worktreeGitDir(
   worktreePath: string,
 ): Promise<string | undefined> {
   const dir = path.join(repository.commonDir, "worktrees");
-  const wanted = path.join(worktreePath, ".git");
   try {
+    // git writes the folder's real path (no symbolic link in it), and so must the comparison.
+    const wanted = path.join(await Deno.realPath(worktreePath), ".git");
     await Deno.stat(wanted);
     for await (const entry of Deno.readDir(dir)) {
       const gitDir = path.join(dir, entry.name);
@@ -368,45 +402,6 @@ async function worktreeGitDir(
     if (!(error instanceof Deno.errors.NotFound)) throw error;
   }
   return undefined;
-}
-
-/**
- * The tree of the checkout as it is on disk (tracked changes, staged or not, and untracked
- * files not ignored), made in a copy of its index so the real one is not touched; and the
- * files that differ from `head`.
- */
-async function uncommittedTree(
-  repository: Repository,
-  head: string,
-): Promise<{ tree: string; files: string[] }> {
-  const git = repository.git;
-  const temporary = await Deno.makeTempDir({ prefix: "pygent-index-" });
-  try {
-    const index = path.join(temporary, "index");
-    const real = path.resolve(
-      repository.root,
-      await git.text(["rev-parse", "--git-path", "index"]),
-    );
-    // A copy keeps the index's file times, so only files that changed are read again.
-    await Deno.copyFile(real, index).catch((error) => {
-      if (!(error instanceof Deno.errors.NotFound)) throw error;
-    });
-    const env = { GIT_INDEX_FILE: index };
-    await git.run(["add", "-A", "--", "."], { env });
-    const tree = await git.text(["write-tree"], { env });
-    const files = await git.text([
-      "diff-tree",
-      "-r",
-      "-z",
-      "--name-only",
-      "--no-renames",
-      head,
-      tree,
-    ]);
-    return { tree, files: files.split("\0").filter(Boolean) };
-  } finally {
-    await Deno.remove(temporary, { recursive: true });
-  }
 }
 
 /** Commits `tree` with `parent`, by Pygent, unsigned; resolves to the commit's hash. */

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import path from "node:path";
-import { ENDED_RESULT } from "../../lib/sessions/mod.ts";
+import { ENDED_RESULT, sessionsDir, SessionWriter } from "../../lib/sessions/mod.ts";
 import { assertValidRequest } from "../agent/_helpers.ts";
 import { OpenAIServer } from "../support/openai_server.ts";
 import {
@@ -14,6 +14,7 @@ import {
   waitFor,
 } from "./cli_process.ts";
 import { noTmuxReason, Terminal } from "./tmux.ts";
+import { place as worktreePlace } from "./worktree_sessions.ts";
 
 /** On the host, nothing asked: the sessions tests are about what is kept, not where it ran. */
 const HOST = ["--no-docker", "--approval", "never"];
@@ -335,4 +336,65 @@ Deno.test({
     assert.match(text, new RegExp(`"resumedFrom":"${first.slice(0, -6)}"`));
     assert.match(text, /"content":"Second\."/);
   },
+});
+
+/** Four worktree sessions of one repository: merged, not merged, discarded, and no changes. */
+async function worktreeSessions(at: Awaited<ReturnType<typeof worktreePlace>>) {
+  const ids = {
+    merged: "20261202-101500-0a1b",
+    unmerged: "20261202-111500-0c2d",
+    discarded: "20261202-121500-0e3f",
+    unchanged: "20261202-131500-0f4a",
+  };
+  await at.session(ids.merged, [{ "merged.txt": "m\n" }]);
+  await at.session(ids.unmerged, [{ "unmerged.txt": "u\n" }]);
+  const discarded = await at.session(ids.discarded, [{ "discarded.txt": "d\n" }]);
+  await at.session(ids.unchanged, []);
+  await at.git(["merge", "-q", "--no-ff", "--no-edit", `pygent/${ids.merged}`]);
+  await discarded.discard();
+  return ids;
+}
+
+Deno.test("pygent sessions shows each worktree session's branch and whether it was merged", async () => {
+  await using at = await worktreePlace();
+  const ids = await worktreeSessions(at);
+  const result = await runCli(["sessions"], { env: at.env });
+  assert.equal(result.code, 0, result.stderr);
+  const lines = result.stdout.trimEnd().split("\n");
+  assert.deepEqual(
+    lines.map((line) => line.replace(/^(\S+) .* (pygent\/\S+ [^"]+) {2}".*$/, "$1 $2")),
+    [
+      `${ids.unchanged} pygent/${ids.unchanged} no changes`,
+      `${ids.discarded} pygent/${ids.discarded} discarded`,
+      `${ids.unmerged} pygent/${ids.unmerged} not merged`,
+      `${ids.merged} pygent/${ids.merged} merged into main`,
+    ],
+  );
+});
+
+Deno.test("pygent sessions --json gives each worktree session's branch and state", async () => {
+  await using at = await worktreePlace();
+  const ids = await worktreeSessions(at);
+  const writer = new SessionWriter({
+    dir: sessionsDir(at.getEnv),
+    id: "20261202-141500-1a2b",
+    info: { pygent: "0", model: "m", workspace: at.repo, sandbox: { kind: "host" } },
+  });
+  writer.append([{ role: "user", content: "no worktree" }]);
+  writer.close();
+  const result = await runCli(["sessions", "--json"], { env: at.env });
+  assert.equal(result.code, 0, result.stderr);
+  const sessions: { id: string; worktree: Record<string, string> | null }[] =
+    JSON.parse(result.stdout).sessions;
+  assert.deepEqual(
+    sessions.map((s) => [s.id, s.worktree?.branch ?? null, s.worktree?.state ?? null]),
+    [
+      ["20261202-141500-1a2b", null, null],
+      [ids.unchanged, `pygent/${ids.unchanged}`, "unchanged"],
+      [ids.discarded, `pygent/${ids.discarded}`, "discarded"],
+      [ids.unmerged, `pygent/${ids.unmerged}`, "unmerged"],
+      [ids.merged, `pygent/${ids.merged}`, "merged"],
+    ],
+  );
+  assert.equal(sessions[1].worktree?.repository, at.repo);
 });

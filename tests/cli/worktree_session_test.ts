@@ -119,7 +119,10 @@ Deno.test("pygent --worktree without git on the host exits 2 and says so", async
     env: { ...repo.env, PATH: bin },
   });
   assert.equal(result.code, 2);
-  assert.match(result.stderr, /^pygent: --worktree needs git on the host, and none was found/);
+  assert.match(
+    result.stderr,
+    /^pygent: Worktree sessions need git on the host, and none was found/,
+  );
 });
 
 Deno.test("worktree = true in the user's config file starts a worktree session", async () => {
@@ -225,7 +228,7 @@ Deno.test({
     await terminal.waitFor(/Merge into main \/ keep the branch \/ discard\? /);
     await terminal.send("m", "Enter");
     await terminal.waitFor(
-      /Merged pygent\/\S+ into main; its worktree was removed\.[\s\S]*EXITED 0/,
+      /Merged pygent\/\S+ into main \(1 checkpoint\)\. Removed its worktree [\s\S]*EXITED 0/,
     );
     assert.equal(await Deno.readTextFile(`${repo.repo}/b.txt`), "bee\n");
     assert.equal((await repo.git("log", "-1", "--format=%P")).split(" ").length, 2);
