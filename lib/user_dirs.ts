@@ -63,3 +63,23 @@ export function pygentDir(
   const home = getEnv("HOME");
   return home ? path.join(home, ...kind.homeDefault, "pygent") : undefined;
 }
+
+/**
+ * Why {@linkcode pygentDir} found no folder of a kind, and what to set: for a message that
+ * begins with what could not be found.
+ *
+ * @example
+ * ```ts
+ * import { DATA_DIR, unsetDirReason } from "./user_dirs.ts";
+ * console.log(unsetDirReason(DATA_DIR, "linux"));
+ * // "neither XDG_DATA_HOME nor HOME is set; set one of them"
+ * ```
+ */
+export function unsetDirReason(
+  kind: UserDirKind,
+  os: typeof Deno.build.os = Deno.build.os,
+): string {
+  return os === "windows"
+    ? `${kind.windowsVariable} is not set; set it to your ${kind.windowsDefault.join("\\")} folder`
+    : `neither ${kind.xdgVariable} nor HOME is set; set one of them`;
+}

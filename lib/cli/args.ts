@@ -133,9 +133,14 @@ Commands:
                              the approval policy's decision for a command line, and why
   pygent sessions [--json]   the kept sessions, newest first (resume one with --resume ID)
   pygent sessions rm ID      remove a kept session
+  pygent diff ID             a --worktree session's changes, as one diff
+  pygent merge ID            merge its branch pygent/ID into your current branch
+  pygent apply ID            its changes as uncommitted changes in your checkout
+  pygent discard ID          remove its branch and worktree
 A command's name is one only as the first word: pygent -- sessions … sends it as a request.
 
-Session commands: /help, /reset, /save FILE, /exit, !COMMAND (runs in the sandbox).`;
+Session commands: /help, /reset, /save FILE, /undo, /diff, /exit, !COMMAND (runs in the
+sandbox).`;
 
 /** The flags that set the settings, shared by a run and `pygent config`. */
 function withSettingFlags<Args extends unknown[]>(command: Command<Args>) {

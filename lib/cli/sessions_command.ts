@@ -8,7 +8,11 @@
 
 import { listSessions, removeSession, SessionError, sessionsDir } from "../sessions/mod.ts";
 import type { SessionSummary, SessionWorktreeInfo } from "../sessions/mod.ts";
-import { BRANCH_PREFIX, Git } from "../worktree/mod.ts";
+import {
+  type BranchState as BranchStateName,
+  type BranchStates,
+  branchStates,
+} from "../worktree/mod.ts";
 import { parseSessionsArgs } from "./args.ts";
 import type { CommandIo } from "./command_io.ts";
 import { USAGE_EXIT_CODE, UsageError } from "./errors.ts";
@@ -91,16 +95,9 @@ function row(
   );
 }
 
-/**
- * Where a worktree session's branch is: `merged` into the checkout's current branch,
- * `unmerged`, `discarded` (the branch is gone), `unchanged` (no checkpoint), or `unknown` (the
- * repository cannot be read).
- */
-type WorktreeState = "merged" | "unmerged" | "discarded" | "unchanged" | "unknown";
-
-/** A branch's state, and the checkout's current branch it was merged into. */
+/** A worktree session's branch: where it stands, or `unknown` (its repository cannot be read). */
 interface BranchState {
-  state: WorktreeState;
+  state: BranchStateName | "unknown";
   /** The checkout's current branch (undefined on a detached HEAD). */
   into?: string;
 }
@@ -121,76 +118,24 @@ function stateText({ state, into }: BranchState): string {
 }
 
 /**
- * The state of each session's branch (undefined for a session with no worktree). Each
- * repository is asked once, whatever its number of sessions: its branches and bases, the
- * branches merged into its `HEAD`, and its current branch.
+ * The state of each session's branch (undefined for a session with no worktree); each
+ * repository is read once, whatever its number of sessions.
  */
 async function worktreeStates(
   worktrees: readonly (SessionWorktreeInfo | undefined)[],
 ): Promise<(BranchState | undefined)[]> {
-  const repositories = new Map<string, Promise<RepositoryRefs | undefined>>();
+  const repositories = new Map<string, Promise<BranchStates | undefined>>();
   for (const worktree of worktrees) {
     if (worktree && !repositories.has(worktree.repository)) {
-      repositories.set(worktree.repository, repositoryRefs(worktree.repository));
+      repositories.set(worktree.repository, branchStates(worktree.repository));
     }
   }
   return await Promise.all(worktrees.map(async (worktree) => {
     if (!worktree) return undefined;
-    const refs = await repositories.get(worktree.repository);
-    if (!refs) return { state: "unknown" as const };
-    const id = worktree.branch.slice(BRANCH_PREFIX.length);
-    const tip = refs.commits.get(`refs/heads/${worktree.branch}`);
-    const state: WorktreeState = tip === undefined
-      ? "discarded"
-      : tip === refs.commits.get(`refs/pygent/base/${id}`)
-      ? "unchanged"
-      : refs.merged.has(`refs/heads/${worktree.branch}`)
-      ? "merged"
-      : "unmerged";
-    return { state, into: refs.current };
+    const states = await repositories.get(worktree.repository);
+    if (!states) return { state: "unknown" as const };
+    return { state: states.of(worktree.branch), into: states.current };
   }));
-}
-
-/** What `pygent sessions` needs of one repository's refs. */
-interface RepositoryRefs {
-  /** The commit of each `pygent/` branch and each session's base, by ref name. */
-  commits: Map<string, string>;
-  /** The `pygent/` branches merged into `HEAD`. */
-  merged: Set<string>;
-  /** The checkout's current branch; undefined on a detached HEAD. */
-  current: string | undefined;
-}
-
-/** Reads `repository`'s refs in three git commands; undefined when it cannot be read. */
-async function repositoryRefs(repository: string): Promise<RepositoryRefs | undefined> {
-  try {
-    if (!(await Deno.stat(repository)).isDirectory) return undefined;
-    const git = new Git({ cwd: repository });
-    const branches = `refs/heads/${BRANCH_PREFIX}`;
-    const [refs, merged, current] = await Promise.all([
-      git.text([
-        "for-each-ref",
-        "--format=%(refname)%00%(objectname)",
-        branches,
-        "refs/pygent/base/",
-      ]),
-      git.text(["for-each-ref", "--merged=HEAD", "--format=%(refname)", branches])
-        .catch(() => ""),
-      git.text(["symbolic-ref", "--short", "-q", "HEAD"], { okCodes: [1] }),
-    ]);
-    const commits = new Map<string, string>();
-    for (const line of refs.split("\n")) {
-      const [name, commit] = line.split("\0");
-      if (commit) commits.set(name, commit);
-    }
-    return {
-      commits,
-      merged: new Set(merged.split("\n").filter(Boolean)),
-      current: current || undefined,
-    };
-  } catch {
-    return undefined;
-  }
 }
 
 /** A start time as local `YYYY-MM-DD HH:MM`. */

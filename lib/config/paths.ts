@@ -8,7 +8,7 @@
  */
 
 import path from "node:path";
-import { CONFIG_DIR, pygentDir } from "../user_dirs.ts";
+import { CONFIG_DIR, pygentDir, unsetDirReason } from "../user_dirs.ts";
 import { ConfigError } from "../errors.ts";
 
 /** The project file, relative to the folder it belongs to. */
@@ -35,11 +35,7 @@ export function userConfigFile(
   const folder = pygentDir(CONFIG_DIR, getEnv, os);
   if (folder === undefined) {
     throw new ConfigError(
-      os === "windows"
-        ? "Cannot find the user config file: APPDATA is not set; " +
-          "set it to your AppData\\Roaming folder."
-        : "Cannot find the user config file: neither XDG_CONFIG_HOME nor HOME is set; set one " +
-          "of them.",
+      `Cannot find the user config file: ${unsetDirReason(CONFIG_DIR, os)}.`,
     );
   }
   return (os === "windows" ? path.win32 : path).join(folder, "config.toml");

@@ -6,7 +6,7 @@
  */
 
 import path from "node:path";
-import { DATA_DIR, pygentDir } from "../user_dirs.ts";
+import { DATA_DIR, pygentDir, unsetDirReason } from "../user_dirs.ts";
 import { SessionError } from "./errors.ts";
 
 /**
@@ -29,11 +29,8 @@ export function sessionsDir(
   const folder = pygentDir(DATA_DIR, getEnv, os);
   if (folder === undefined) {
     throw new SessionError(
-      os === "windows"
-        ? "Cannot find where to keep sessions: LOCALAPPDATA is not set; set it to your " +
-          "AppData\\Local folder, or pass --no-history."
-        : "Cannot find where to keep sessions: neither XDG_DATA_HOME nor HOME is set; set one " +
-          "of them, or pass --no-history.",
+      `Cannot find where to keep sessions: ${unsetDirReason(DATA_DIR, os)}, or pass ` +
+        "--no-history.",
     );
   }
   return (os === "windows" ? path.win32 : path).join(folder, "sessions");

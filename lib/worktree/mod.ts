@@ -18,6 +18,7 @@
  * @module
  */
 
+export * from "./branch_states.ts";
 export * from "./errors.ts";
 export * from "./git.ts";
 export * from "./repository.ts";

@@ -369,8 +369,11 @@ export class SessionWorktree {
 /** `git diff` as Pygent shows it: no external diff program, no textconv driver. */
 const DIFF = ["diff", "--no-ext-diff", "--no-textconv", "--no-renames"];
 
+/** Where the sessions' bases are kept: `refs/pygent/base/ID`. */
+export const BASE_REF_PREFIX = "refs/pygent/base/";
+
 function baseRef(id: string): string {
-  return `refs/pygent/base/${id}`;
+  return BASE_REF_PREFIX + id;
 }
 
 async function branchExists(git: Git, branch: string): Promise<boolean> {

@@ -6,7 +6,7 @@
  */
 
 import path from "node:path";
-import { DATA_DIR, pygentDir } from "../user_dirs.ts";
+import { DATA_DIR, pygentDir, unsetDirReason } from "../user_dirs.ts";
 import { WorktreeSetupError } from "./errors.ts";
 
 /**
@@ -30,11 +30,7 @@ export function worktreePath(
   const folder = pygentDir(DATA_DIR, getEnv, os);
   if (folder === undefined) {
     throw new WorktreeSetupError(
-      os === "windows"
-        ? "Cannot find where to put the worktree: LOCALAPPDATA is not set; set it to your " +
-          "AppData\\Local folder."
-        : "Cannot find where to put the worktree: neither XDG_DATA_HOME nor HOME is set; set " +
-          "one of them.",
+      `Cannot find where to put the worktree: ${unsetDirReason(DATA_DIR, os)}.`,
     );
   }
   return (os === "windows" ? path.win32 : path).join(folder, "worktrees", id);
