@@ -65,11 +65,15 @@ const plain = path.join(path.dirname(repo), "worktrees", "plain");
 await git(repo, "worktree", "add", "-q", "-b", "plain", plain);
 await Deno.writeTextFile(path.join(repo, "dir0", "file0.txt"), "uncommitted\n");
 
-Deno.bench("git add -A && git commit, by hand", { group: "checkpoint", baseline: true }, async () => {
-  await step(plain);
-  await git(plain, "add", "-A");
-  await git(plain, "commit", "-q", "--no-verify", "-m", "step");
-});
+Deno.bench(
+  "git add -A && git commit, by hand",
+  { group: "checkpoint", baseline: true },
+  async () => {
+    await step(plain);
+    await git(plain, "add", "-A");
+    await git(plain, "commit", "-q", "--no-verify", "-m", "step");
+  },
+);
 
 Deno.bench("pygent checkpoint", { group: "checkpoint" }, async () => {
   await step(worktree.path);

@@ -15,6 +15,7 @@ import { WorktreeError } from "./errors.ts";
 import type { Git } from "./git.ts";
 import { CARRIED_TRAILER, checkoutTree, setAsideCarried } from "./carried.ts";
 import { currentBranch, headCommit, type Repository } from "./repository.ts";
+import { checkSessionId } from "./worktrees_dir.ts";
 
 /** The prefix of a session's branch name. */
 export const BRANCH_PREFIX = "pygent/";
@@ -97,6 +98,7 @@ export class SessionWorktree {
     id: string,
     worktreePath: string,
   ): Promise<{ worktree: SessionWorktree; start: WorktreeStart }> {
+    checkSessionId(id);
     const git = repository.git;
     const branch = BRANCH_PREFIX + id;
     if (await branchExists(git, branch)) {
@@ -138,6 +140,7 @@ export class SessionWorktree {
     id: string,
     worktreePath: string,
   ): Promise<SessionWorktree> {
+    checkSessionId(id);
     const git = repository.git;
     if (!await branchExists(git, BRANCH_PREFIX + id)) {
       throw new WorktreeError(

@@ -12,7 +12,8 @@ import { WorktreeSetupError } from "./errors.ts";
 /**
  * The folder a session's worktree goes in (it may not exist yet).
  *
- * @throws {WorktreeSetupError} When neither the data variable nor a home folder is set.
+ * @throws {WorktreeSetupError} When neither the data variable nor a home folder is set, or the
+ *   id cannot name a branch and a folder.
  *
  * @example
  * ```ts
@@ -27,6 +28,7 @@ export function worktreePath(
   getEnv: (name: string) => string | undefined,
   os: typeof Deno.build.os = Deno.build.os,
 ): string {
+  checkSessionId(id);
   const folder = pygentDir(DATA_DIR, getEnv, os);
   if (folder === undefined) {
     throw new WorktreeSetupError(
@@ -34,4 +36,26 @@ export function worktreePath(
     );
   }
   return (os === "windows" ? path.win32 : path).join(folder, "worktrees", id);
+}
+
+/** What a session id may be, to name a branch `pygent/ID` and a folder: no path, no git syntax. */
+const SAFE_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
+
+/**
+ * Refuses an id that cannot name a branch and a folder (`../x`, `a..b`, a space…).
+ *
+ * @throws {WorktreeSetupError} Naming the id and what an id may hold.
+ *
+ * @example
+ * ```ts
+ * import { checkSessionId } from "./worktrees_dir.ts";
+ * checkSessionId("20261202-101500-0a1b"); // fine
+ * ```
+ */
+export function checkSessionId(id: string): void {
+  if (SAFE_ID.test(id)) return;
+  throw new WorktreeSetupError(
+    `The session id ${JSON.stringify(id)} cannot name a branch and a folder: use letters, ` +
+      "digits, - and _ (at most 64), starting with a letter or a digit.",
+  );
 }

@@ -5,6 +5,7 @@ import {
   Git,
   GitCommandError,
   SessionWorktree,
+  worktreePath,
   WorktreeSetupError,
 } from "../../lib/worktree/mod.ts";
 import { assertNoMarker, assertRejects, fixture, markersIn } from "./fixture.ts";
@@ -131,4 +132,16 @@ Deno.test("Git.run() runs none of the filter, textconv and merge drivers the use
   const markers = await markersIn(repo.markers);
   assert.ok(markers.includes("merge"), markers.join());
   assert.ok(markers.includes("textconv"), markers.join());
+});
+
+Deno.test("a session id that is a path or git syntax is a WorktreeSetupError", async () => {
+  await using repo = await fixture();
+  for (const id of ["../escape", "a..b", "with space", "-dash", ""]) {
+    await assertRejects(
+      SessionWorktree.start(await repo.repository(), id, repo.worktreePath("x")),
+      WorktreeSetupError,
+      /cannot name a branch and a folder/,
+    );
+  }
+  assert.throws(() => worktreePath("../x", () => "/home/me"), WorktreeSetupError);
 });
