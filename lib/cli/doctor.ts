@@ -64,6 +64,7 @@ export async function runDoctorCommand(argv: string[], io: CommandIo): Promise<n
       };
     },
     workspace,
+    cwd: io.cwd,
     getEnv: io.getEnv,
   });
   io.out(json ? `${safeJson(report)}\n` : doctorTable(report, performance.now() - started));

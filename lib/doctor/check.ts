@@ -14,6 +14,7 @@ export const CHECK_IDS = [
   "sandbox",
   "model",
   "workspace",
+  "worktree",
 ] as const;
 
 /** The id of one check. */

@@ -28,6 +28,7 @@ import { checkModel } from "./model_check.ts";
 import { checkPermission } from "./permission_check.ts";
 import { checkSandbox, type SandboxProbe } from "./sandbox_check.ts";
 import { checkWorkspace } from "./workspace_check.ts";
+import { checkWorktree } from "./worktree_check.ts";
 
 /** What {@linkcode runDoctor} needs: the run's loader and how a run turns settings into options. */
 export interface DoctorInput {
@@ -45,6 +46,8 @@ export interface DoctorInput {
   };
   /** The workspace a run would use; undefined for a temporary one. */
   workspace: string | undefined;
+  /** The current folder: a worktree session's repository when no workspace is named. */
+  cwd: string;
   /** Reads Docker's variables (`DOCKER_HOST`…). */
   getEnv: (name: string) => string | undefined;
   /** How long one engine call or the model server may take. Default 4 000 ms. */
@@ -167,5 +170,16 @@ export async function runDoctor(input: DoctorInput): Promise<DoctorReport> {
   } finally {
     client?.close();
   }
+  add(
+    "worktree",
+    await timed(() =>
+      settings
+        ? checkWorktree({
+          enabled: settings.worktree.value,
+          folder: input.workspace ?? input.cwd,
+        })
+        : Promise.resolve(notChecked("the settings could not be read"))
+    ),
+  );
   return { version: VERSION, checks };
 }
