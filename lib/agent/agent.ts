@@ -30,7 +30,12 @@ import { cutMiddle, DEFAULT_TOOL_OUTPUT_LIMIT } from "./tools/cut_middle.ts";
 import { ToolRegistry } from "./tools/registry.ts";
 import type { AnyTool, ToolContext, ToolOutput } from "./tools/tool.ts";
 import { WorktreeSession } from "./worktree_session.ts";
-import { type Checkpoint, type SessionWorktree, WorktreeError } from "../worktree/mod.ts";
+import {
+  BETWEEN_STEPS,
+  type Checkpoint,
+  type SessionWorktree,
+  WorktreeError,
+} from "../worktree/mod.ts";
 
 /** Options of {@linkcode Agent}; everything is optional. */
 export interface AgentOptions {
@@ -195,6 +200,7 @@ export class Agent implements AsyncDisposable {
         id: options.sessionId ?? newSessionId(),
         getEnv: getEnv ?? ((name) => Deno.env.get(name)),
         emit: (event) => this.#emit(event),
+        freeze: (work) => this.runtime.frozen(work),
       });
     }
     if (options.runtime) {
@@ -273,7 +279,7 @@ export class Agent implements AsyncDisposable {
    * @throws {WorktreeError} When the agent was made without `worktree`.
    */
   async checkpoints(): Promise<Checkpoint[]> {
-    return await (await this.#worktreeReady("list checkpoints")).checkpoints();
+    return await this.#onWorktree("list checkpoints", (worktree) => worktree.checkpoints());
   }
 
   /**
@@ -286,7 +292,7 @@ export class Agent implements AsyncDisposable {
    */
   async undo(): Promise<Checkpoint | undefined> {
     if (this.#current) throw new AgentBusyError();
-    const undone = await (await this.#worktreeReady("undo")).undo();
+    const undone = await this.#onWorktree("undo", (worktree) => worktree.undo());
     if (undone) this.#notes.push(undoneNote(undone));
     return undone;
   }
@@ -298,7 +304,7 @@ export class Agent implements AsyncDisposable {
    * @throws {WorktreeError} When the agent was made without `worktree`.
    */
   async diff(options: { color?: boolean } = {}): Promise<string> {
-    return await (await this.#worktreeReady("show a diff")).diff(options);
+    return await this.#onWorktree("show a diff", (worktree) => worktree.diff(options));
   }
 
   /** True while a step runs. */
@@ -357,9 +363,24 @@ export class Agent implements AsyncDisposable {
     await Deno.writeTextFile(path, JSON.stringify(saved, null, 2) + "\n");
   }
 
-  /** Cleans up the runtime (removes the container); for `await using`. */
-  [Symbol.asyncDispose](): Promise<void> {
-    return this.runtime.cleanup();
+  /**
+   * Cleans up the runtime (removes the container) and, with `worktree`, lets another pygent
+   * work on the session's branch; for `await using`. The branch and its worktree stay.
+   */
+  async [Symbol.asyncDispose](): Promise<void> {
+    try {
+      await this.runtime.cleanup();
+    } finally {
+      this.releaseWorktree();
+    }
+  }
+
+  /**
+   * With `worktree`: lets another pygent work on the session's branch (a second `--resume`,
+   * `pygent merge`), as disposing the agent does. Synchronous, for a process that is ending.
+   */
+  releaseWorktree(): void {
+    this.#worktree?.release();
   }
 
   async #run(message: string, signal: AbortSignal | undefined): Promise<StepResult> {
@@ -573,13 +594,14 @@ export class Agent implements AsyncDisposable {
     }
   }
 
-  async #worktreeReady(what: string): Promise<SessionWorktree> {
+  /** Runs `work` on the session's worktree with the sandbox frozen. */
+  async #onWorktree<T>(what: string, work: (worktree: SessionWorktree) => Promise<T>): Promise<T> {
     if (!this.#worktree) {
       throw new WorktreeError(
         `Cannot ${what}: this agent works without a worktree (worktree: true).`,
       );
     }
-    return await this.#worktree.ready();
+    return await this.#worktree.frozen(work);
   }
 
   #emit(event: AgentEvent): void {
@@ -591,8 +613,11 @@ export class Agent implements AsyncDisposable {
 /** What the model is told of an undone checkpoint, before the user's next message. */
 function undoneNote(undone: Checkpoint): string {
   const files = undone.files.join(", ");
-  return `[pygent] The user ran /undo: the changes of the step "${undone.message}" were undone ` +
-    `(${files}); those files are back to how they were before that step.`;
+  const what = undone.message === BETWEEN_STEPS
+    ? "the changes made in the workspace since your last step"
+    : `the changes of the step "${undone.message}"`;
+  return `[pygent] The user ran /undo: ${what} were undone (${files}); those files are back ` +
+    "to how they were before.";
 }
 
 /**

@@ -5,7 +5,13 @@
  * @module
  */
 
-import { findRepository, SessionWorktree, worktreePath } from "../worktree/mod.ts";
+import {
+  findRepository,
+  lockSession,
+  SessionWorktree,
+  unlockSession,
+  worktreePath,
+} from "../worktree/mod.ts";
 import type { AgentEvent } from "./events.ts";
 
 /** Options of {@linkcode WorktreeSession}. */
@@ -18,6 +24,8 @@ export interface WorktreeSessionOptions {
   getEnv: (name: string) => string | undefined;
   /** Where its `worktree`, `checkpoint` and `notice` events go. */
   emit: (event: AgentEvent) => void;
+  /** Runs git's work on the worktree with the sandbox's processes frozen (`Runtime.frozen`). */
+  freeze: <T>(work: () => Promise<T>) => Promise<T>;
 }
 
 /** A worktree made on first use. */
@@ -39,6 +47,17 @@ export class WorktreeSession {
     return this.#made;
   }
 
+  /** Lets another pygent work on the worktree again (the session's lock is given back). */
+  release(): void {
+    if (this.#made) unlockSession(this.#made.path);
+  }
+
+  /** Runs `work` on the worktree, once made, with the sandbox frozen. */
+  async frozen<T>(work: (worktree: SessionWorktree) => Promise<T>): Promise<T> {
+    const worktree = await this.ready();
+    return await this.#options.freeze(() => work(worktree));
+  }
+
   /** Makes the branch and worktree (once; a failure is tried again next time). */
   ready(): Promise<SessionWorktree> {
     this.#ready ??= this.#make().catch((error) => {
@@ -53,9 +72,10 @@ export class WorktreeSession {
    * session goes on (the files stay as they are).
    */
   async checkpoint(message: string): Promise<void> {
-    if (!this.#made) return;
+    const made = this.#made;
+    if (!made) return;
     try {
-      const checkpoint = await this.#made.checkpoint(message);
+      const checkpoint = await this.#options.freeze(() => made.checkpoint(message));
       if (!checkpoint) return;
       const { commit, files } = checkpoint;
       this.#options.emit({ type: "checkpoint", commit, message: checkpoint.message, files });
@@ -76,6 +96,7 @@ export class WorktreeSession {
       this.#options.id,
       this.path,
     );
+    await lockSession(worktree.path, worktree.id);
     this.#made = worktree;
     this.#options.emit({
       type: "worktree",

@@ -40,7 +40,7 @@ import {
   runDiscardCommand,
   runMergeCommand,
 } from "./worktree_command.ts";
-import { endWorktreeSession } from "./worktree_end.ts";
+import { endWorktreeSession, keptText } from "./worktree_end.ts";
 import { parseInput } from "./commands.ts";
 import { USAGE_EXIT_CODE, UsageError } from "./errors.ts";
 import { JsonView } from "./json_view.ts";
@@ -176,6 +176,10 @@ export async function main(args: string[]): Promise<number> {
     interactive,
     onError: (e) => view.error(e),
     onCleaned: () => {
+      const made = session.agent.worktree;
+      session.agent.releaseWorktree();
+      // A signal ends the session before its branch is dealt with: say where it is.
+      if (made && supervisor.ending) err(`${keptText(made, undefined)}\n`);
       // With --json the session event has said so, and stderr stays quiet.
       const removed = temporaryWorkspace && !config.json ? removedWorkspace(runtime) : undefined;
       if (removed === undefined) return;
@@ -253,6 +257,8 @@ export async function main(args: string[]): Promise<number> {
     const made = session.agent.worktree;
     const asker = prompt;
     if (made && !supervisor.ending) {
+      // No process of the sandbox may touch the worktree while git merges or removes it.
+      await runtime.cleanup().catch((error) => view.error(error));
       await endWorktreeSession(made, {
         // One-shot and piped output is the answer: what was kept goes beside it, on stderr.
         info: (message) => config.json || interactive ? view.info(message) : err(`${message}\n`),

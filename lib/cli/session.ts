@@ -11,7 +11,7 @@ import type { ChatMessage } from "../agent/history.ts";
 import { bashTool } from "../agent/tools/bash.ts";
 import type { StepResult } from "../agent/step_run.ts";
 import type { Runtime } from "../runtime/mod.ts";
-import type { Checkpoint, SessionWorktree } from "../worktree/mod.ts";
+import { BETWEEN_STEPS, type Checkpoint, type SessionWorktree } from "../worktree/mod.ts";
 import { counted } from "./counted.ts";
 import { SESSION_HELP, type SessionInput } from "./commands.ts";
 import { SaveError, UsageError } from "./errors.ts";
@@ -37,6 +37,8 @@ export interface SessionAgent {
   undo(): Promise<Checkpoint | undefined>;
   /** The session's whole diff (`/diff`). */
   diff(): Promise<string>;
+  /** Lets another pygent work on the session's branch once this one ends. */
+  releaseWorktree(): void;
 }
 
 /**
@@ -252,9 +254,12 @@ export class Session {
       this.#view.info("Nothing to undo: the files are as they were when the session began.");
       return "ok";
     }
+    const what = undone.message === BETWEEN_STEPS
+      ? "the changes made since the last step"
+      : `"${undone.message}"`;
     this.#view.info(
-      `Undid "${undone.message}" (${counted(undone.files.length, "file")}: ` +
-        `${undone.files.join(", ")}); the model is told at your next message.`,
+      `Undid ${what} (${counted(undone.files.length, "file")}: ${undone.files.join(", ")}); ` +
+        "the model is told at your next message.",
     );
     return "ok";
   }

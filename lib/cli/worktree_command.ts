@@ -21,6 +21,8 @@ import {
   currentBranch,
   findRepository,
   GitCommandError,
+  MergeStoppedError,
+  refuseIfRunning,
   type Repository,
   SessionWorktree,
   WorktreeError,
@@ -133,7 +135,7 @@ export async function mergeSession(
     await worktree.merge();
   } catch (error) {
     if (!(error instanceof GitCommandError)) throw error;
-    failed(io, gitSaid(error), mergeAdvice(worktree, error.output));
+    failed(io, gitSaid(error), mergeAdvice(worktree, error));
     return FAILURE_EXIT_CODE;
   }
   const count = (await worktree.checkpoints()).length;
@@ -260,6 +262,7 @@ async function runOnSession(
       return 0;
     }
     const target = await resolveTarget(parsed.args.id, io);
+    await refuseIfRunning(target.path, target.id);
     const repository = await targetRepository(target);
     const worktree = await SessionWorktree.open(repository, target.id, target.path);
     return await action(worktree);
@@ -373,10 +376,15 @@ function gitSaid(error: GitCommandError): string {
 }
 
 /** What to do after `git merge` failed, by what git said. */
-function mergeAdvice(worktree: SessionWorktree, output: string): string {
+function mergeAdvice(worktree: SessionWorktree, error: GitCommandError): string {
   const kept = `the branch ${worktree.branch} is kept`;
+  const output = error.output;
   if (/^CONFLICT/m.test(output) || /Automatic merge failed/.test(output)) {
-    return `Resolve the conflicts and commit (or git merge --abort); ${kept}.`;
+    const carried = error instanceof MergeStoppedError
+      ? ` Your uncommitted changes to ${error.carried.join(", ")} are part of this merge; ` +
+        `after git merge --abort, get them back with: ${error.restoreCommand}`
+      : "";
+    return `Resolve the conflicts and commit (or git merge --abort); ${kept}.${carried}`;
   }
   if (
     /would be overwritten by merge|commit your changes or stash them|untracked working tree files/i

@@ -97,8 +97,15 @@ async function ask(
   }
 }
 
-/** What was kept, and the commands that deal with it later. */
-function keptText(
+/**
+ * What was kept, and the commands that deal with it later.
+ *
+ * @example
+ * ```ts ignore
+ * console.error(keptText(agent.worktree!, "main", 2));
+ * ```
+ */
+export function keptText(
   worktree: SessionWorktree,
   into: string | undefined,
   checkpoints?: number,

@@ -6,12 +6,7 @@
  * @module
  */
 
-import {
-  currentBranch,
-  findRepository,
-  headCommit,
-  WorktreeSetupError,
-} from "../worktree/mod.ts";
+import { currentBranch, findRepository, headCommit, WorktreeSetupError } from "../worktree/mod.ts";
 import type { CheckOutcome } from "./check.ts";
 
 /** What {@linkcode checkWorktree} needs. */
@@ -35,7 +30,8 @@ export async function checkWorktree(input: WorktreeCheckInput): Promise<CheckOut
   if (!input.enabled) {
     return {
       status: "ok",
-      summary: "off: sessions change the workspace folder itself (--worktree puts each on a branch)",
+      summary:
+        "off: sessions change the workspace folder itself (--worktree puts each on a branch)",
     };
   }
   try {

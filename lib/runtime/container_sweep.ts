@@ -18,7 +18,10 @@
  * since an earlier command), sparing init, the container's keep-alive process (init's first child),
  * exec'd processes (the shells: their parent is outside the container) and
  * the shell; `__pygent_killed` says how many it killed. `__pygent_oom` prints
- * the memory cgroup's count of out-of-memory kills.
+ * the memory cgroup's count of out-of-memory kills. `__pygent_freeze` stops
+ * every process but init and the controller itself (`kill -STOP -1`, then
+ * again each one that was not stopped yet, such as a child forked meanwhile,
+ * until a pass finds none); `__pygent_thaw` lets them all go on.
  */
 export const CONTAINER_KILL_FUNCTION = `
 __pygent_stat() {
@@ -82,6 +85,28 @@ __pygent_oom() {
     done < "$__pygent_f"
   done
   printf unknown
+}
+__pygent_freeze() {
+  kill -STOP -1 2>/dev/null
+  __pygent_seen=" 1 $$ " __pygent_n=0
+  while [ "$__pygent_n" -lt 50 ]; do
+    __pygent_new=
+    for __pygent_d in /proc/[0-9]*; do
+      __pygent_p=\${__pygent_d#/proc/}
+      case "$__pygent_seen" in *" $__pygent_p "*) continue ;; esac
+      __pygent_stat "$__pygent_d" || continue
+      case "$__pygent_state" in T|t|Z|X) continue ;; esac
+      kill -STOP "$__pygent_p" 2>/dev/null
+      __pygent_seen="$__pygent_seen$__pygent_p " __pygent_new=1
+    done
+    [ -z "$__pygent_new" ] && return 0
+    __pygent_n=$((__pygent_n + 1))
+  done
+  return 1
+}
+__pygent_thaw() {
+  kill -CONT -1 2>/dev/null
+  return 0
 }
 `;
 

@@ -19,7 +19,7 @@ import {
 } from "../docker/mod.ts";
 import { CONTAINER_WORKDIR, type SandboxPolicy } from "../policy/sandbox_policy.ts";
 import { ContainerFiles } from "./container_files.ts";
-import { asSandboxError, SandboxLostError } from "./errors.ts";
+import { asSandboxError, RuntimeError, SandboxLostError } from "./errors.ts";
 import type { ResolvedRuntimeOptions } from "./options.ts";
 import { CONTAINER_KILL_FUNCTION, containerPidsGuard } from "./container_sweep.ts";
 import type { BashOptions, BashResult, Runtime, SandboxInfo } from "./runtime.ts";
@@ -152,6 +152,8 @@ export class DockerRuntime implements Runtime {
   #container: Promise<string> | undefined;
   /** The running container's id, once its creation has finished. */
   #containerId: string | undefined;
+  /** How many `frozen` calls hold the container's processes stopped. */
+  #frozen = 0;
   /** How many times the container was replaced: a new one gets a name of its own. */
   #replacements = 0;
   /** The controller's start, and the container it was started for. */
@@ -288,6 +290,49 @@ export class DockerRuntime implements Runtime {
   /** Starts a fresh shell in `/workspace`. */
   reset(): Promise<void> {
     return this.#shell.reset().catch(asSandboxError);
+  }
+
+  /**
+   * Runs `work` with every process of the container stopped (SIGSTOP through the controller
+   * shell, background processes too), then lets them go on. Not the engine's pause: an engine
+   * may not support it (rootless cgroup v1), and Docker 20.10 can hang unpausing a container
+   * with an exec attached. Calls that overlap share one freeze. With no container, `work` just
+   * runs.
+   *
+   * @throws {RuntimeError} When the processes could not be stopped: `work` does not run.
+   */
+  async frozen<T>(work: () => Promise<T>): Promise<T> {
+    if (this.#containerId === undefined || this.#cleaned) return await work();
+    if (this.#frozen++ === 0) {
+      try {
+        await this.#controllerSays("__pygent_freeze", "stop the sandbox's processes");
+      } catch (error) {
+        this.#frozen--;
+        await this.#controllerSays("__pygent_thaw", "let them go on").catch(() => {});
+        throw error;
+      }
+    }
+    try {
+      return await work();
+    } finally {
+      if (--this.#frozen === 0 && !this.#cleaned) {
+        await this.#controllerSays("__pygent_thaw", "let the sandbox's processes go on");
+      }
+    }
+  }
+
+  /** Runs a controller function; rejects when it fails, saying what it was for. */
+  async #controllerSays(command: string, what: string): Promise<void> {
+    try {
+      await this.#readyController();
+      const result = await this.#controller.run(command, { timeoutMs: 5_000 });
+      if (result.exitCode !== 0) throw new Error(`exit code ${result.exitCode}`);
+    } catch (cause) {
+      throw new RuntimeError(
+        `Could not ${what} in the container (${(cause as Error).message}).`,
+        { cause },
+      );
+    }
   }
 
   /** Removes the container (one forced delete) and the temporary workspace. */

@@ -98,6 +98,12 @@ export class LazyRuntime implements Runtime {
     if (this.#runtime) await (await this.#runtime).reset();
   }
 
+  /** Runs `work` with the sandbox paused once it has started; before that, nothing runs. */
+  async frozen<T>(work: () => Promise<T>): Promise<T> {
+    const runtime = this.#runtime && await this.#runtime.catch(() => undefined);
+    return runtime ? await runtime.frozen(work) : await work();
+  }
+
   /** Removes whatever was started; a no-op when nothing was. Safe to call twice. */
   async cleanup(): Promise<void> {
     this.#cleaned = true;

@@ -120,6 +120,11 @@ export class LocalRuntime implements Runtime {
     return this.#runner.reset();
   }
 
+  /** Runs `work`: on the host nothing is isolated, so nothing is paused. */
+  frozen<T>(work: () => Promise<T>): Promise<T> {
+    return work();
+  }
+
   /** Ends the shell and removes the temporary workspace. Safe to call twice. */
   async cleanup(): Promise<void> {
     if (this.#cleaned) return;

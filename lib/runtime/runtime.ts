@@ -129,6 +129,14 @@ export interface Runtime extends AsyncDisposable {
   readFile(path: string): Promise<string>;
   /** Start a fresh shell: the working directory and variables go back to their defaults. */
   reset(): Promise<void>;
+  /**
+   * Runs `work` while no process of the sandbox runs: a container's processes are stopped for
+   * it (background ones too) and go on after, whatever `work` did. For host-side work on the workspace
+   * that the sandbox must not race, such as git reading and writing its files (a process swapping
+   * a folder for a symbolic link between git's checks and its writes would send them elsewhere
+   * on the host). On the host, and before the sandbox starts, `work` just runs.
+   */
+  frozen<T>(work: () => Promise<T>): Promise<T>;
   /** Remove the container and the temporary workspace. Safe to call more than once. */
   cleanup(): Promise<void>;
 }

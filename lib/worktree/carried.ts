@@ -61,7 +61,9 @@ export async function setAsideCarried(
     splitNames(await git.text(["ls-tree", "-r", "-z", "--name-only", "HEAD", "--", ...files])),
   );
   const tracked = files.filter((file) => inHead.has(file));
-  if (tracked.length > 0) await git.run(["checkout", "HEAD", "--", ...tracked]);
+  if (tracked.length > 0) {
+    await git.run(["checkout", "HEAD", "--", ...tracked], { drivers: "user" });
+  }
   for (const file of files.filter((file) => !inHead.has(file))) {
     await Deno.remove(path.join(root, file)).catch((error) => {
       if (!(error instanceof Deno.errors.NotFound)) throw error;
@@ -73,7 +75,8 @@ export async function setAsideCarried(
 /**
  * The tree of the checkout as it is on disk (tracked changes, staged or not, and untracked files
  * not ignored), made in a copy of its index: the real index is only read, and its file times
- * spare reading again the files that did not change.
+ * spare reading again the files that did not change. The user's filters run, as they would on
+ * `git add`.
  *
  * @param git Runs git in the checkout.
  * @param root The checkout's top folder.
@@ -84,7 +87,8 @@ export async function checkoutTree(git: Git, root: string): Promise<string> {
     await Deno.copyFile(real, env.GIT_INDEX_FILE).catch((error) => {
       if (!(error instanceof Deno.errors.NotFound)) throw error;
     });
-    await git.run(["add", "-A", "--", "."], { env });
+    // The user's own files, with the user's filters: git-crypt encrypts, LFS stores a pointer.
+    await git.run(["add", "-A", "--", "."], { env, drivers: "user" });
     return await git.text(["write-tree"], { env });
   });
 }
@@ -102,7 +106,9 @@ async function writeFromCommit(
   await withIndex(async (env) => {
     await git.run(["read-tree", commit], { env });
     const present = files.filter((file) => inCommit.has(file));
-    if (present.length > 0) await git.run(["checkout-index", "-f", "--", ...present], { env });
+    if (present.length > 0) {
+      await git.run(["checkout-index", "-f", "--", ...present], { env, drivers: "user" });
+    }
   });
   for (const file of files.filter((file) => !inCommit.has(file))) {
     await Deno.remove(path.join(root, file)).catch(() => {});

@@ -56,6 +56,42 @@ export class GitCommandError extends Error {
 }
 
 /**
+ * A merge that began and stopped (a conflict) after the uncommitted changes carried into the
+ * session were set aside in the checkout: they are part of the merge, and `git merge --abort`
+ * would drop them from the checkout. `files` come back with
+ * `git restore --source=COMMIT -- FILES`.
+ *
+ * @example
+ * ```ts ignore
+ * } catch (error) {
+ *   if (error instanceof MergeStoppedError) console.log(error.restoreCommand);
+ * }
+ * ```
+ */
+export class MergeStoppedError extends GitCommandError {
+  /** The carried files the checkout held, now part of the merge. */
+  readonly carried: readonly string[];
+  /** The commit that holds them as they were. */
+  readonly commit: string;
+
+  /** Wraps the merge's `GitCommandError`. */
+  constructor(merge: GitCommandError, carried: readonly string[], commit: string) {
+    super(merge.command, merge.exitCode, merge.output, { cause: merge });
+    this.name = "MergeStoppedError";
+    this.carried = carried;
+    this.commit = commit;
+  }
+
+  /** The command that puts the carried files back in the checkout, uncommitted. */
+  get restoreCommand(): string {
+    const files = this.carried.map((file) =>
+      /^[\w./-]+$/.test(file) ? file : `'${file.replaceAll("'", `'\\''`)}'`
+    );
+    return `git restore --source=${this.commit} -- ${files.join(" ")}`;
+  }
+}
+
+/**
  * A worktree session cannot do what was asked: no session by that id, a branch that was
  * discarded, a checkout on no branch, a session still running.
  *

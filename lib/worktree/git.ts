@@ -36,6 +36,8 @@ const ALWAYS = [
   "core.fsmonitor=false",
   "core.untrackedCache=false",
   "diff.external=",
+  // A nested repository's own diff would run git, with that repository's config, inside it.
+  "diff.submodule=short",
   "submodule.recurse=false",
   "gc.auto=0",
   "maintenance.auto=false",
@@ -72,6 +74,14 @@ export interface GitRunOptions {
   env?: Record<string, string>;
   /** Exit codes that are answers rather than failures (`merge-base --is-ancestor` says 1). */
   okCodes?: readonly number[];
+  /**
+   * `"off"` (the default): every filter, diff and merge driver of the user's config is switched
+   * off. `"user"`: they run as the user's git would run them, for a command whose files and
+   * `.gitattributes` all come from the user (never from the sandbox): the uncommitted changes
+   * carried over, or a merge of a session that changed no `.gitattributes`. Hooks and fsmonitor
+   * stay off either way.
+   */
+  drivers?: "off" | "user";
 }
 
 /** What a git command printed, and its exit code. */
@@ -94,7 +104,7 @@ export interface GitResult {
 export class Git {
   /** Where the commands run. */
   readonly place: GitPlace;
-  #hardening: Promise<string[]> | undefined;
+  #hardening: Promise<{ always: string[]; drivers: string[] }> | undefined;
 
   /** A runner for commands in `place`. */
   constructor(place: GitPlace) {
@@ -114,7 +124,9 @@ export class Git {
    * {@linkcode WorktreeSetupError} when there is no `git` to run.
    */
   async run(args: readonly string[], options: GitRunOptions = {}): Promise<GitResult> {
-    const result = await this.#spawn([...await this.#hardened(), ...args], options);
+    const { always, drivers } = await this.#hardened();
+    const settings = options.drivers === "user" ? always : [...always, ...drivers];
+    const result = await this.#spawn([...settings, ...args], options);
     if (result.code === 0 || options.okCodes?.includes(result.code)) return result;
     const output = [result.stdout.trim(), result.stderr.trim()].filter(Boolean).join("\n");
     throw new GitCommandError(args[0], result.code, output);
@@ -125,10 +137,12 @@ export class Git {
     return (await this.run(args, options)).stdout.replace(/\n$/, "");
   }
 
-  #hardened(): Promise<string[]> {
-    this.#hardening ??= this.#readDrivers().then((overrides) =>
-      [...ALWAYS, ...overrides].flatMap((setting) => ["-c", setting])
-    );
+  #hardened(): Promise<{ always: string[]; drivers: string[] }> {
+    const flags = (settings: readonly string[]) => settings.flatMap((setting) => ["-c", setting]);
+    this.#hardening ??= this.#readDrivers().then((overrides) => ({
+      always: flags(ALWAYS),
+      drivers: flags(overrides),
+    }));
     return this.#hardening;
   }
 

@@ -22,5 +22,6 @@ export * from "./branch_states.ts";
 export * from "./errors.ts";
 export * from "./git.ts";
 export * from "./repository.ts";
+export * from "./session_lock.ts";
 export * from "./session_worktree.ts";
 export * from "./worktrees_dir.ts";

@@ -11,10 +11,11 @@
  */
 
 import path from "node:path";
-import { WorktreeError } from "./errors.ts";
+import { GitCommandError, MergeStoppedError, WorktreeError } from "./errors.ts";
 import type { Git } from "./git.ts";
 import { CARRIED_TRAILER, checkoutTree, setAsideCarried } from "./carried.ts";
 import { currentBranch, headCommit, type Repository } from "./repository.ts";
+import { refuseIfRunning, unlockSession } from "./session_lock.ts";
 import { checkSessionId } from "./worktrees_dir.ts";
 
 /** The prefix of a session's branch name. */
@@ -102,6 +103,7 @@ export class SessionWorktree {
     const git = repository.git;
     const branch = BRANCH_PREFIX + id;
     if (await branchExists(git, branch)) {
+      await refuseIfRunning(worktreePath, id);
       const worktree = await SessionWorktree.open(repository, id, worktreePath);
       if (worktree.checkedOut) return { worktree, start: { reattached: true, carried: [] } };
       await git.run(["worktree", "prune"]);
@@ -273,11 +275,15 @@ export class SessionWorktree {
     const git = this.repository.git;
     const aside = await setAsideCarried(git, this.repository.root, await this.base());
     try {
-      await git.run(["merge", "--no-ff", "--no-edit", this.branch]);
+      await git.run(["merge", "--no-ff", "--no-edit", this.branch], {
+        drivers: await this.#driversFor(),
+      });
     } catch (error) {
+      if (!(error instanceof GitCommandError)) throw error;
       // Refused before it began (no MERGE_HEAD): the checkout gets its files back as they were.
       const begun = await git.run(["rev-parse", "-q", "--verify", "MERGE_HEAD"], { okCodes: [1] });
       if (begun.code !== 0) await aside?.restore();
+      else if (aside) throw new MergeStoppedError(error, aside.files, await this.base());
       throw error;
     }
     return into;
@@ -296,7 +302,10 @@ export class SessionWorktree {
     const git = this.repository.git;
     const base = await this.base();
     const patch = await git.text([...DIFF, "--binary", "--full-index", base, this.#ref]);
-    await git.run(["apply", "--binary", "-"], { input: patch + "\n" });
+    await git.run(["apply", "--binary", "-"], {
+      input: patch + "\n",
+      drivers: await this.#driversFor(),
+    });
     return await changedFiles(git, base, this.#ref);
   }
 
@@ -313,6 +322,7 @@ export class SessionWorktree {
     else await git.run(["worktree", "prune"]);
     await git.run(["update-ref", "-d", `refs/heads/${this.branch}`]);
     await git.run(["update-ref", "-d", baseRef(this.id)]);
+    unlockSession(this.path, true);
   }
 
   /** True when the branch's work is in the checkout's current branch. */
@@ -336,6 +346,27 @@ export class SessionWorktree {
     );
   }
 
+  /**
+   * Whether the user's filter and merge drivers may run on the session's files in the user's
+   * checkout: only when the session changed no `.gitattributes`, so every attribute that picks a
+   * driver is the user's own. Otherwise a `.gitattributes` the sandbox wrote could hand its files
+   * to any of them, and they stay off.
+   */
+  async #driversFor(): Promise<"off" | "user"> {
+    const names = await this.repository.git.text([
+      "diff",
+      "--name-only",
+      "-z",
+      "--no-renames",
+      await this.base(),
+      this.#ref,
+    ]);
+    const touched = names.split("\0").some((name) =>
+      path.posix.basename(name) === ".gitattributes"
+    );
+    return touched ? "off" : "user";
+  }
+
   /** Rejects when the branch's files are those of its base (no commit, or all undone by hand). */
   async #changedSomething(what: string): Promise<void> {
     const [tip, base] = (await this.repository.git.text([
@@ -353,12 +384,19 @@ export class SessionWorktree {
    * A repository nested in the worktree (`sub/.git`, which the sandbox can write) is staged as
    * a new entry every time: for one the index already holds, `git add` would run
    * `git status` inside it, and that git reads the nested repository's own config, whose
-   * filter drivers no `-c` setting can name in advance.
+   * filter drivers no `-c` setting can name in advance. A submodule that is not checked out
+   * (no `.git` in its folder, as every submodule of a new worktree) keeps its entry: git runs
+   * nothing in it, and dropping it would delete the submodule from the branch.
    */
   async #stageAll(git: Git): Promise<string> {
-    const nested = (await git.text(["ls-files", "-z", "--stage"])).split("\0")
+    const gitlinks = (await git.text(["ls-files", "-z", "--stage"])).split("\0")
       .filter((entry) => entry.startsWith("160000 "))
       .map((entry) => entry.slice(entry.indexOf("\t") + 1));
+    const nested: string[] = [];
+    for (const link of gitlinks) {
+      const dotGit = await Deno.lstat(path.join(this.path, link, ".git")).catch(() => undefined);
+      if (dotGit) nested.push(link);
+    }
     if (nested.length > 0) {
       await git.run(["update-index", "-z", "--force-remove", "--stdin"], {
         input: nested.join("\0") + "\0",
@@ -370,7 +408,7 @@ export class SessionWorktree {
 }
 
 /** `git diff` as Pygent shows it: no external diff program, no textconv driver. */
-const DIFF = ["diff", "--no-ext-diff", "--no-textconv", "--no-renames"];
+const DIFF = ["diff", "--no-ext-diff", "--no-textconv", "--no-renames", "--submodule=short"];
 
 /** Where the sessions' bases are kept: `refs/pygent/base/ID`. */
 export const BASE_REF_PREFIX = "refs/pygent/base/";

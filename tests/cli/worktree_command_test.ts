@@ -4,6 +4,7 @@ import { runDiffCommand } from "../../lib/cli/worktree_command.ts";
 import { sessionsDir, SessionWriter } from "../../lib/sessions/mod.ts";
 import { runCli } from "./cli_process.ts";
 import { branchExists, exists, type Place, place, runGit } from "./worktree_sessions.ts";
+import { holdLock } from "../worktree/fixture.ts";
 
 const FIRST = "20261202-101500-0a1b";
 const SECOND = "20261202-111500-0c2d";
@@ -188,6 +189,25 @@ Deno.test("pygent apply that does not apply leaves the checkout unchanged, byte 
   assert.match(result.stderr, /^pygent: git apply failed:\n.*patch failed: a\.txt:1$/m);
   assert.match(result.stderr, /Nothing was changed in your checkout\.\n$/);
   assert.deepEqual(await checkoutBytes(at.repo), before);
+});
+
+Deno.test("pygent discard ID refuses while another pygent works on the session", async () => {
+  await using at = await place();
+  const worktree = await at.session(FIRST, [{ "a.txt": "kept\n" }]);
+  const other = await holdLock(worktree.path, FIRST);
+  try {
+    const result = await at.pygent(["discard", FIRST]);
+    assert.equal(result.code, 1);
+    assert.match(
+      result.stderr,
+      new RegExp(`^pygent: Session ${FIRST} is running in another pygent \\(pid ${other.pid} `),
+    );
+    assert.ok(await exists(worktree.path));
+    assert.ok(await branchExists(at.repo, `pygent/${FIRST}`));
+  } finally {
+    other.kill("SIGKILL");
+    await other.status;
+  }
 });
 
 Deno.test("pygent discard ID removes the worktree and the branch, and says so", async () => {

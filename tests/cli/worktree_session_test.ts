@@ -1,7 +1,16 @@
 import assert from "node:assert/strict";
 import { dockerTest } from "../support/docker.ts";
 import { OpenAIServer, type ScriptedReply } from "../support/openai_server.ts";
-import { bashCall, cliEnv, eventsOf, jsonLines, MAIN, runCli } from "./cli_process.ts";
+import {
+  bashCall,
+  cliEnv,
+  eventsOf,
+  jsonLines,
+  MAIN,
+  readUntil,
+  runCli,
+  spawnCli,
+} from "./cli_process.ts";
 import { noTmuxReason, Terminal } from "./tmux.ts";
 
 /** A repository with one commit (a.txt), and a data folder of its own for the worktrees. */
@@ -233,4 +242,21 @@ Deno.test({
     assert.equal(await Deno.readTextFile(`${repo.repo}/b.txt`), "bee\n");
     assert.equal((await repo.git("log", "-1", "--format=%P")).split(" ").length, 2);
   },
+});
+
+Deno.test("SIGTERM mid-step ends a worktree session saying where its branch is", async () => {
+  await using repo = await fixture();
+  await using server = await OpenAIServer.start([
+    { kind: "message", toolCalls: [bashCall("echo made > made.txt; sleep 60")] },
+  ]);
+  const child = spawnCli(["--worktree", "--no-docker", "--approval", "never", "--json", "go"], {
+    server,
+    cwd: repo.repo,
+    env: repo.env,
+  });
+  await readUntil(child, (line) => line.includes('"type":"tool_call"'));
+  child.kill("SIGTERM");
+  const [status, stderr] = await Promise.all([child.status, new Response(child.stderr).text()]);
+  assert.equal(status.code, 143);
+  assert.match(stderr, /Kept the branch pygent\/\S+, checked out in /);
 });

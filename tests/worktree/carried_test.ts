@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import path from "node:path";
-import { GitCommandError, SessionWorktree } from "../../lib/worktree/mod.ts";
+import { GitCommandError, MergeStoppedError, SessionWorktree } from "../../lib/worktree/mod.ts";
 import { assertRejects, type Fixture, fixture } from "./fixture.ts";
 
 const ID = "20261202-120000-0c01";
@@ -61,4 +61,23 @@ Deno.test("merge() leaves carried files the user changed since to git, which ref
     "alpha, changed again by the user\n",
   );
   assert.equal(await repo.git(["status", "--porcelain"]), " M a.txt\n?? u.txt\n");
+});
+
+Deno.test("a merge that stops on a conflict names the carried files and how to get them back", async () => {
+  await using repo = await fixture();
+  const worktree = await carrying(repo);
+  await repo.write("b.txt", "bravo, the session's\n", worktree.path);
+  await worktree.checkpoint("Change b");
+  await repo.write("b.txt", "bravo, the user's\n");
+  await repo.git(["commit", "-q", "-m", "The user's b", "b.txt"]);
+  const error = await assertRejects(worktree.merge(), MergeStoppedError, /CONFLICT/);
+  assert.deepEqual(error.carried, ["a.txt", "u.txt"]);
+  await repo.git(["merge", "--abort"]);
+  await assert.rejects(Deno.stat(path.join(repo.root, "u.txt")), Deno.errors.NotFound);
+  await new Deno.Command("sh", { args: ["-c", error.restoreCommand], cwd: repo.root }).output();
+  assert.equal(await Deno.readTextFile(path.join(repo.root, "u.txt")), "untracked\n");
+  assert.equal(
+    await Deno.readTextFile(path.join(repo.root, "a.txt")),
+    "alpha, changed by the user\n",
+  );
 });

@@ -145,3 +145,28 @@ export async function assertRejects<E extends Error>(
   assert.match(error.message, pattern);
   return error;
 }
+
+const SESSION_LOCK = new URL("../../lib/worktree/session_lock.ts", import.meta.url).href;
+
+/**
+ * Another process that takes session `id`'s lock and lives until killed (as a second pygent
+ * working on the session would); resolves once it holds the lock.
+ */
+export async function holdLock(worktreePath: string, id: string): Promise<Deno.ChildProcess> {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: [
+      "eval",
+      `import { lockSession } from "${SESSION_LOCK}";
+       await lockSession(${JSON.stringify(worktreePath)}, ${JSON.stringify(id)});
+       console.log("locked");
+       setInterval(() => {}, 60_000);`,
+    ],
+    stdout: "piped",
+  }).spawn();
+  const reader = child.stdout.getReader();
+  const { value } = await reader.read();
+  assert.match(new TextDecoder().decode(value), /locked/);
+  reader.releaseLock();
+  await child.stdout.cancel();
+  return child;
+}

@@ -421,3 +421,36 @@ Deno.test("open() finds the worktree through a path with a symbolic link in it",
   await worktree.discard();
   await assert.rejects(Deno.stat(worktreePath), Deno.errors.NotFound);
 });
+
+Deno.test("a checkpoint keeps the submodules a new worktree has not checked out", async () => {
+  await using repo = await fixture();
+  const library = path.join(repo.dir, "library");
+  await Deno.mkdir(library);
+  await repo.git(["init", "-q", "-b", "main"], library);
+  await repo.git([
+    "-c",
+    "user.name=U",
+    "-c",
+    "user.email=u@x",
+    "commit",
+    "-q",
+    "--allow-empty",
+    "-m",
+    "lib",
+  ], library);
+  await repo.git([
+    "-c",
+    "protocol.file.allow=always",
+    "submodule",
+    "add",
+    "-q",
+    library,
+    "vendor/lib",
+  ]);
+  await repo.git(["commit", "-q", "-m", "Add the submodule"]);
+  const { worktree } = await start(repo);
+  await Deno.writeTextFile(path.join(worktree.path, "c.txt"), "sea\n");
+  const checkpoint = await worktree.checkpoint("Add c");
+  assert.deepEqual(checkpoint?.files, ["c.txt"]);
+  assert.match(await repo.git(["ls-tree", worktree.branch, "vendor/lib"]), /^160000 commit /);
+});

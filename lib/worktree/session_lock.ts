@@ -1,0 +1,95 @@
+/**
+ * One pygent at a time on a session's worktree: the session that works in it
+ * holds a lock file beside it (`worktrees/ID.lock`, where the sandbox cannot
+ * write), and another pygent (a second `--resume`, `pygent merge ID` from
+ * another terminal) is refused while that process lives. A lock left by a
+ * process that is gone is taken over.
+ *
+ * @module
+ */
+
+import { WorktreeError } from "./errors.ts";
+
+/** Who holds a session's lock. */
+export interface LockHolder {
+  /** Its process id. */
+  pid: number;
+  /** The machine it runs on. */
+  host: string;
+  /** When it took the lock (ISO 8601). */
+  since: string;
+}
+
+/**
+ * Takes the lock of the worktree at `worktreePath` for this process.
+ *
+ * @throws {WorktreeError} When another live process holds it.
+ */
+export async function lockSession(worktreePath: string, id: string): Promise<void> {
+  await refuseIfRunning(worktreePath, id);
+  const holder: LockHolder = {
+    pid: Deno.pid,
+    host: Deno.hostname(),
+    since: new Date().toISOString(),
+  };
+  await Deno.writeTextFile(lockFile(worktreePath), JSON.stringify(holder) + "\n");
+}
+
+/**
+ * Gives the lock back when this process holds it (or, with `anyHolder`, whoever does: the
+ * worktree is being removed); synchronous, for a process that is ending.
+ */
+export function unlockSession(worktreePath: string, anyHolder = false): void {
+  try {
+    const holder = readHolder(Deno.readTextFileSync(lockFile(worktreePath)));
+    if (anyHolder || (holder?.pid === Deno.pid && holder.host === Deno.hostname())) {
+      Deno.removeSync(lockFile(worktreePath));
+    }
+  } catch {
+    // No lock, or one that cannot be read: nothing of ours to give back.
+  }
+}
+
+/**
+ * Refuses when another live process works on session `id`'s worktree.
+ *
+ * @throws {WorktreeError} Naming the process, and what to do.
+ */
+export async function refuseIfRunning(worktreePath: string, id: string): Promise<void> {
+  const text = await Deno.readTextFile(lockFile(worktreePath)).catch(() => undefined);
+  const holder = text === undefined ? undefined : readHolder(text);
+  if (!holder || (holder.pid === Deno.pid && holder.host === Deno.hostname())) return;
+  if (holder.host === Deno.hostname() && !await alive(holder.pid)) return;
+  throw new WorktreeError(
+    `Session ${id} is running in another pygent (pid ${holder.pid} on ${holder.host}, since ` +
+      `${holder.since}): end it first, then try again.`,
+  );
+}
+
+function lockFile(worktreePath: string): string {
+  return `${worktreePath}.lock`;
+}
+
+function readHolder(text: string): LockHolder | undefined {
+  try {
+    const value = JSON.parse(text);
+    return typeof value?.pid === "number" && typeof value.host === "string" ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** True when process `pid` of this machine lives (on Windows, always assumed). */
+async function alive(pid: number): Promise<boolean> {
+  if (Deno.build.os === "linux") {
+    return await Deno.stat(`/proc/${pid}`).then(() => true, () => false);
+  }
+  if (Deno.build.os === "windows") return true;
+  const ps = await new Deno.Command("ps", {
+    args: ["-p", String(pid)],
+    stdout: "null",
+    stderr: "null",
+  })
+    .output().catch(() => undefined);
+  return ps === undefined || ps.success;
+}
