@@ -569,7 +569,12 @@ export class Agent implements AsyncDisposable {
       if (sandbox.kind === "docker") {
         const dir = this.#plannedWorkspace.dir;
         const instructions = dir === undefined ? undefined : await this.#instructions(dir);
-        return systemPrompt({ sandbox, workspace: sandbox.workdir, instructions });
+        return systemPrompt({
+          sandbox,
+          workspace: sandbox.workdir,
+          instructions,
+          worktree: this.#worktree !== undefined,
+        });
       }
     }
     const runtime = await started;
@@ -578,6 +583,7 @@ export class Agent implements AsyncDisposable {
       sandbox,
       workspace: sandbox.kind === "docker" ? sandbox.workdir : runtime.workspace,
       instructions: await this.#instructions(runtime.workspace),
+      worktree: this.#worktree !== undefined,
     });
   }
 

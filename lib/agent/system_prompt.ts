@@ -20,6 +20,8 @@ export interface PromptContext {
   workspace: string;
   /** The text of the workspace's `AGENTS.md`, when it has one. */
   instructions?: string;
+  /** The workspace is the session's git worktree, committed by Pygent after each step. */
+  worktree?: boolean;
 }
 
 /**
@@ -61,6 +63,15 @@ export function systemPrompt(context: PromptContext): string {
     "Work in small steps, check your work by running it, and fix what fails. When the task is " +
     "done, answer briefly with what you did and the result.",
   ];
+  if (context.worktree) {
+    lines.push(
+      "",
+      "The workspace is a git worktree of the user's repository, on a branch of this session's " +
+        "own. Pygent commits your changes after each of the user's messages, and the user may " +
+        "undo a step or merge the branch: do not commit, branch or push yourself" +
+        (sandbox.kind === "docker" ? " (git is not available in the container)." : "."),
+    );
+  }
   const instructions = context.instructions?.trim();
   if (instructions) {
     lines.push(

@@ -6,6 +6,7 @@
  */
 
 import {
+  type Checkpoint,
   findRepository,
   lockSession,
   SessionWorktree,
@@ -74,19 +75,24 @@ export class WorktreeSession {
   async checkpoint(message: string): Promise<void> {
     const made = this.#made;
     if (!made) return;
+    let checkpoint: Checkpoint | undefined;
     try {
-      const checkpoint = await this.#options.freeze(() => made.checkpoint(message));
-      if (!checkpoint) return;
-      const { commit, files } = checkpoint;
-      this.#options.emit({ type: "checkpoint", commit, message: checkpoint.message, files });
+      await this.#options.freeze(async () => {
+        checkpoint = await made.checkpoint(message);
+      });
     } catch (error) {
       const why = error instanceof Error ? error.message : String(error);
       this.#options.emit({
         type: "notice",
-        message: `No checkpoint was made of this step's changes (they are kept in the ` +
-          `worktree, and go into the next one): ${why}`,
+        message: checkpoint
+          ? `The step's changes were committed, but: ${why}`
+          : `No checkpoint was made of this step's changes (they are kept in the worktree, ` +
+            `and go into the next one): ${why}`,
       });
     }
+    if (!checkpoint) return;
+    const { commit, files } = checkpoint;
+    this.#options.emit({ type: "checkpoint", commit, message: checkpoint.message, files });
   }
 
   async #make(): Promise<SessionWorktree> {

@@ -33,7 +33,13 @@ import {
   type SessionWorktreeInfo,
   SessionWriter,
 } from "../sessions/mod.ts";
-import { BRANCH_PREFIX, findRepository, headCommit, worktreePath } from "../worktree/mod.ts";
+import {
+  BRANCH_PREFIX,
+  branchStates,
+  findRepository,
+  headCommit,
+  worktreePath,
+} from "../worktree/mod.ts";
 import {
   runApplyCommand,
   runDiffCommand,
@@ -82,7 +88,7 @@ export async function main(args: string[]): Promise<number> {
   let loadedSettings: LoadedSettings;
   let resumed: ResumedSession | undefined;
   /** With `--worktree`: the branch's id and where its work is. */
-  let worktree: { id: string; info: SessionWorktreeInfo } | undefined;
+  let worktree: { id: string; info: SessionWorktreeInfo; notice?: string } | undefined;
   const sessionId = newSessionId();
   const getEnv = (name: string) => Deno.env.get(name);
   try {
@@ -107,7 +113,7 @@ export async function main(args: string[]): Promise<number> {
     if (loadedSettings.settings.worktree.value || resumedBranch !== undefined) {
       const source = config.workspace ?? Deno.cwd();
       const id = resumedBranch?.slice(BRANCH_PREFIX.length) ?? sessionId;
-      worktree = { id, info: await worktreeInfo(source, id, resumedBranch !== undefined, getEnv) };
+      worktree = { id, ...await worktreeInfo(source, id, resumedBranch !== undefined, getEnv) };
       config = { ...config, workspace: source };
     }
   } catch (error) {
@@ -126,6 +132,7 @@ export async function main(args: string[]): Promise<number> {
   const style = createStyle(colorWanted(Deno.stdout));
   const view = makeView(config.json, style);
   for (const notice of loadedSettings.notices) view.event({ type: "notice", message: notice });
+  if (worktree?.notice) view.event({ type: "notice", message: worktree.notice });
   const keyVariable = settings.api_key_env;
   if (keyVariable.source !== "default" && !getEnv(keyVariable.value)?.trim()) {
     // Named on purpose, yet empty: most likely a variable not exported in this shell.
@@ -278,22 +285,35 @@ export async function main(args: string[]): Promise<number> {
 
 /**
  * Where a worktree session's work will be, checked before anything starts: the repository of
- * `source` (with a commit to start from, for a new branch).
+ * `source` (with a commit to start from, for a new branch); for a resumed session, a notice
+ * when its branch was merged or discarded since.
  *
  * @throws {WorktreeSetupError} Not a repository, no commit, no git: a usage error.
  */
 async function worktreeInfo(
   source: string,
   id: string,
-  reattach: boolean,
+  resumed: boolean,
   getEnv: (name: string) => string | undefined,
-): Promise<SessionWorktreeInfo> {
+): Promise<{ info: SessionWorktreeInfo; notice?: string }> {
   const repository = await findRepository(source);
-  if (!reattach) await headCommit(repository);
+  const branch = BRANCH_PREFIX + id;
+  const info = { repository: repository.root, branch, path: worktreePath(id, getEnv) };
+  const states = resumed ? await branchStates(repository.root) : undefined;
+  const state = states?.of(branch);
+  if (state === "merged") {
+    return {
+      info,
+      notice: `The session's branch ${branch} was merged into ${states?.current ?? "HEAD"} ` +
+        "already: it goes on from there, and what it does next can be merged again.",
+    };
+  }
+  await headCommit(repository);
+  if (state !== "discarded") return { info };
   return {
-    repository: repository.root,
-    branch: BRANCH_PREFIX + id,
-    path: worktreePath(id, getEnv),
+    info,
+    notice: `The session's branch ${branch} was discarded: it starts again from HEAD, and files ` +
+      "the conversation speaks of may be gone.",
   };
 }
 

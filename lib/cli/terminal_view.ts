@@ -201,7 +201,7 @@ export class TerminalView implements View {
         this.#o.out(
           s.dim(
             `✓ checkpoint ${event.commit.slice(0, 7)}: ${counted(event.files.length, "file")} ` +
-              "changed (/undo puts them back, /diff shows the session's changes)",
+              "changed",
           ) + "\n",
         );
         return;

@@ -18,6 +18,8 @@ import {
 import {
   BETWEEN_STEPS,
   BRANCH_PREFIX,
+  type BranchStates,
+  branchStates,
   currentBranch,
   findRepository,
   GitCommandError,
@@ -139,7 +141,8 @@ export async function mergeSession(
     return FAILURE_EXIT_CODE;
   }
   const count = (await worktree.checkpoints()).length;
-  const merged = `Merged ${worktree.branch} into ${into} (${counted(count, "checkpoint")}).`;
+  const merged = `Merged ${worktree.branch} into ${into} of ${worktree.repository.root} ` +
+    `(${counted(count, "checkpoint")}).`;
   if (!worktree.checkedOut) {
     io.out(reveal(merged) + "\n");
     return 0;
@@ -303,7 +306,12 @@ async function resolveTarget(ref: string, io: CommandIo): Promise<Target> {
   }
   const matches = [...byBranch.values()];
   if (matches.length === 1) return matches[0];
-  if (matches.length > 1) throw ambiguous(ref, matches);
+  if (matches.length > 1) {
+    // A discarded session's id still matches; the one whose branch is there is meant.
+    const there = await withBranches(matches);
+    if (there.length === 1) return there[0];
+    throw ambiguous(ref, there.length > 0 ? there : matches);
+  }
 
   let repository: Repository;
   try {
@@ -346,6 +354,19 @@ async function storedSessions(
   );
 }
 
+/** The targets whose branch is still in their repository. */
+async function withBranches(targets: Target[]): Promise<Target[]> {
+  const states = new Map<string, Promise<BranchStates | undefined>>();
+  for (const { repository } of targets) {
+    if (!states.has(repository)) states.set(repository, branchStates(repository));
+  }
+  const there = await Promise.all(targets.map(async (target) => {
+    const repository = await states.get(target.repository);
+    return repository?.of(BRANCH_PREFIX + target.id) !== "discarded";
+  }));
+  return targets.filter((_, i) => there[i]);
+}
+
 function ambiguous(ref: string, matches: Target[]): UsageError {
   const shown = matches.slice(0, 5).map((match) =>
     `${BRANCH_PREFIX}${match.id} in ${match.repository}`
@@ -384,15 +405,17 @@ function mergeAdvice(worktree: SessionWorktree, error: GitCommandError): string 
       ? ` Your uncommitted changes to ${error.carried.join(", ")} are part of this merge; ` +
         `after git merge --abort, get them back with: ${error.restoreCommand}`
       : "";
-    return `Resolve the conflicts and commit (or git merge --abort); ${kept}.${carried}`;
+    return `Resolve the conflicts and commit (or git merge --abort); ${kept}, and ` +
+      `pygent merge ${worktree.id} again then removes its worktree.${carried}`;
   }
   if (
     /would be overwritten by merge|commit your changes or stash them|untracked working tree files/i
       .test(output)
   ) {
-    return `Your checkout has uncommitted changes in the way (made since the session began, ` +
-      `perhaps): commit or stash them first, or run pygent apply ${worktree.id} to ` +
-      `get only the session's changes as uncommitted changes. Nothing was merged; ${kept}.`;
+    return `Your checkout has uncommitted changes in the way (made since the session began, or ` +
+      `staged): commit or stash them first; or run pygent apply ${worktree.id} to get only the ` +
+      "session's changes as uncommitted changes, which works where they and yours do not " +
+      `touch the same lines. Nothing was merged; ${kept}.`;
   }
   return `Nothing was merged; ${kept}.`;
 }

@@ -101,8 +101,8 @@ Deno.test("pygent merge ID merges the branch with its history and removes the wo
   assert.equal(result.code, 0, result.stderr);
   assert.equal(
     result.stdout,
-    `Merged pygent/${FIRST} into main (2 checkpoints). Removed its worktree ${worktree.path}; ` +
-      "the branch stays.\n",
+    `Merged pygent/${FIRST} into main of ${at.repo} (2 checkpoints). Removed its worktree ` +
+      `${worktree.path}; the branch stays.\n`,
   );
   const parents = (await at.git(["rev-list", "--parents", "-n", "1", "HEAD"])).trim().split(" ");
   assert.equal(parents.length, 3);
@@ -128,7 +128,7 @@ Deno.test("pygent merge stops on a conflict with git's message, the merge left t
     result.stderr,
     new RegExp(
       `Resolve the conflicts and commit \\(or git merge --abort\\); the branch pygent/${FIRST} ` +
-        "is kept\\.\n$",
+        `is kept, and pygent merge ${FIRST} again then removes its worktree\\.\n$`,
     ),
   );
   assert.ok(await exists(path.join(at.repo, ".git", "MERGE_HEAD")));
@@ -149,7 +149,7 @@ Deno.test("pygent merge refused by uncommitted changes made since the session be
   assert.match(
     result.stderr,
     new RegExp(
-      `commit or stash them first, or run pygent apply ${FIRST} to get only the session's ` +
+      `commit or stash them first; or run pygent apply ${FIRST} to get only the session's ` +
         "changes as uncommitted changes",
     ),
   );

@@ -237,7 +237,7 @@ Deno.test({
     await terminal.waitFor(/Merge into main \/ keep the branch \/ discard\? /);
     await terminal.send("m", "Enter");
     await terminal.waitFor(
-      /Merged pygent\/\S+ into main \(1 checkpoint\)\. Removed its worktree [\s\S]*EXITED 0/,
+      /Merged pygent\/\S+ into main of \S+ \(1 checkpoint\)\. Removed its worktree [\s\S]*EXITED 0/,
     );
     assert.equal(await Deno.readTextFile(`${repo.repo}/b.txt`), "bee\n");
     assert.equal((await repo.git("log", "-1", "--format=%P")).split(" ").length, 2);
@@ -259,4 +259,25 @@ Deno.test("SIGTERM mid-step ends a worktree session saying where its branch is",
   const [status, stderr] = await Promise.all([child.status, new Response(child.stderr).text()]);
   assert.equal(status.code, 143);
   assert.match(stderr, /Kept the branch pygent\/\S+, checked out in /);
+});
+
+Deno.test("resuming a session whose branch was discarded says it starts again", async () => {
+  await using repo = await fixture();
+  await using server = await OpenAIServer.start([writeB, done, done]);
+  const args = ["--worktree", "--no-docker", "--approval", "never"];
+  const first = await runCli([...args, "add b"], { server, cwd: repo.repo, env: repo.env });
+  assert.equal(first.code, 0, first.stderr);
+  const branch = await repo.git("for-each-ref", "--format=%(refname:short)", "refs/heads/pygent/");
+  const discard = await runCli(["discard", branch.slice("pygent/".length)], {
+    cwd: repo.repo,
+    env: repo.env,
+  });
+  assert.equal(discard.code, 0, discard.stderr);
+  const again = await runCli(["--continue", "--no-docker", "--approval", "never", "go on"], {
+    server,
+    cwd: repo.repo,
+    env: repo.env,
+  });
+  assert.equal(again.code, 0, again.stderr);
+  assert.match(again.stderr, new RegExp(`The session's branch ${branch} was discarded: it starts`));
 });
