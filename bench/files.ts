@@ -80,6 +80,7 @@ function hostSide(ws: Workspace, rt: Runtime): Runtime {
     readFile: (path) => ws.readFile(path),
     writeFile: (path, content) => ws.writeFile(path, content),
     reset: () => rt.reset(),
+    frozen: (work) => rt.frozen(work),
     cleanup: () => rt.cleanup(),
     [Symbol.asyncDispose]: () => rt.cleanup(),
   };
