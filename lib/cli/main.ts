@@ -264,13 +264,19 @@ export async function main(args: string[]): Promise<number> {
     const made = session.agent.worktree;
     const asker = prompt;
     if (made && !supervisor.ending) {
-      // No process of the sandbox may touch the worktree while git merges or removes it.
-      await runtime.cleanup().catch((error) => view.error(error));
+      // No process of the sandbox may touch the worktree while git merges or removes it: when
+      // the container could not be removed, the branch is kept, and nothing is asked.
+      const removed = await runtime.cleanup().then(() => true, (error) => {
+        view.error(error);
+        return false;
+      });
       await endWorktreeSession(made, {
         // One-shot and piped output is the answer: what was kept goes beside it, on stderr.
         info: (message) => config.json || interactive ? view.info(message) : err(`${message}\n`),
         error: (error) => view.error(error),
-        ...(asker ? { terminal: { ask: (question) => asker.ask(question), out, err } } : {}),
+        ...(asker && removed
+          ? { terminal: { ask: (question) => asker.ask(question), out, err } }
+          : {}),
       });
     }
   } catch (error) {

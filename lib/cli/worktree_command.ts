@@ -9,6 +9,7 @@
  */
 
 import { ConfigError } from "../errors.ts";
+import { chooseSandbox, reapStaleContainers } from "../runtime/mod.ts";
 import {
   listSessions,
   SessionError,
@@ -23,10 +24,11 @@ import {
   currentBranch,
   findRepository,
   GitCommandError,
+  lockSession,
   MergeStoppedError,
-  refuseIfRunning,
   type Repository,
   SessionWorktree,
+  unlockSession,
   WorktreeError,
   worktreePath,
   WorktreeSetupError,
@@ -265,10 +267,15 @@ async function runOnSession(
       return 0;
     }
     const target = await resolveTarget(parsed.args.id, io);
-    await refuseIfRunning(target.path, target.id);
-    const repository = await targetRepository(target);
-    const worktree = await SessionWorktree.open(repository, target.id, target.path);
-    return await action(worktree);
+    await removeOrphans(io.getEnv);
+    await lockSession(target.path, target.id);
+    try {
+      const repository = await targetRepository(target);
+      const worktree = await SessionWorktree.open(repository, target.id, target.path);
+      return await action(worktree);
+    } finally {
+      unlockSession(target.path);
+    }
   } catch (error) {
     if (error instanceof UsageError || error instanceof ConfigError) {
       failed(io, error.message);
@@ -352,6 +359,20 @@ async function storedSessions(
   return (await listSessions(dir)).flatMap(({ id, worktree }) =>
     worktree ? [{ id, worktree }] : []
   );
+}
+
+/**
+ * Removes the containers of pygents that ended without removing them (killed outright): one
+ * could still write the worktree while git works on it. Nothing when no engine answers.
+ */
+async function removeOrphans(getEnv: (name: string) => string | undefined): Promise<void> {
+  const choice = await chooseSandbox({ docker: true, getEnv }).catch(() => undefined);
+  if (choice?.kind !== "docker") return;
+  try {
+    await reapStaleContainers(choice.client).catch(() => 0);
+  } finally {
+    choice.client.close();
+  }
 }
 
 /** The targets whose branch is still in their repository. */

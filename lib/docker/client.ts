@@ -18,6 +18,7 @@ import type {
   ContainerCreateBody,
   ContainerInspect,
   ContainerSummary,
+  ContainerTop,
   EngineVersion,
   ExecCreateBody,
   ExecInspect,
@@ -249,6 +250,14 @@ export class DockerClient {
   /** `POST /containers/{id}/start`. */
   startContainer(id: string): Promise<void> {
     return this.#void("POST", `/containers/${id}/start`);
+  }
+
+  /**
+   * `GET /containers/{id}/top`: the container's processes as the engine's host sees them
+   * (`ps` run there, with `psArgs`), so nothing inside the container can make them up.
+   */
+  topContainer(id: string, psArgs: string): Promise<ContainerTop> {
+    return this.#json("GET", `/containers/${id}/top`, { query: { ps_args: psArgs } });
   }
 
   /** `GET /containers/{id}/json`. */

@@ -82,6 +82,12 @@ export interface ExecCreateBody {
   WorkingDir?: string;
 }
 
+/** `GET /containers/{id}/top`: `ps` columns, and one row of values per process. */
+export interface ContainerTop {
+  Titles: string[];
+  Processes: string[][];
+}
+
 /** `GET /exec/{id}/json`, the fields Pygent reads. */
 export interface ExecInspect {
   ID: string;

@@ -19,9 +19,9 @@
  * exec'd processes (the shells: their parent is outside the container) and
  * the shell; `__pygent_killed` says how many it killed. `__pygent_oom` prints
  * the memory cgroup's count of out-of-memory kills. `__pygent_freeze` stops
- * every process but init and the controller itself (`kill -STOP -1`, then
- * again each one that was not stopped yet, such as a child forked meanwhile,
- * until a pass finds none); `__pygent_thaw` lets them all go on.
+ * every process but init and the controller itself (`kill -STOP -1`, again
+ * until a pass over every process finds none running: a child forked
+ * meanwhile, one that another continued); `__pygent_thaw` lets them all go on.
  */
 export const CONTAINER_KILL_FUNCTION = `
 __pygent_stat() {
@@ -87,19 +87,17 @@ __pygent_oom() {
   printf unknown
 }
 __pygent_freeze() {
-  kill -STOP -1 2>/dev/null
-  __pygent_seen=" 1 $$ " __pygent_n=0
+  __pygent_n=0
   while [ "$__pygent_n" -lt 50 ]; do
-    __pygent_new=
+    kill -STOP -1 2>/dev/null
+    __pygent_running=
     for __pygent_d in /proc/[0-9]*; do
       __pygent_p=\${__pygent_d#/proc/}
-      case "$__pygent_seen" in *" $__pygent_p "*) continue ;; esac
+      case " 1 $$ " in *" $__pygent_p "*) continue ;; esac
       __pygent_stat "$__pygent_d" || continue
-      case "$__pygent_state" in T|t|Z|X) continue ;; esac
-      kill -STOP "$__pygent_p" 2>/dev/null
-      __pygent_seen="$__pygent_seen$__pygent_p " __pygent_new=1
+      case "$__pygent_state" in T|t|Z|X) ;; *) __pygent_running=1 ;; esac
     done
-    [ -z "$__pygent_new" ] && return 0
+    [ -z "$__pygent_running" ] && return 0
     __pygent_n=$((__pygent_n + 1))
   done
   return 1

@@ -133,6 +133,9 @@ function userSpec(policy: SandboxPolicy): string | undefined {
   return policy.hostUser && `${policy.hostUser.uid}:${policy.hostUser.gid}`;
 }
 
+/** How many times a freeze is tried before `frozen` gives up (processes kept running). */
+const FREEZE_ROUNDS = 5;
+
 /**
  * A session's container and its shell.
  *
@@ -152,6 +155,10 @@ export class DockerRuntime implements Runtime {
   #container: Promise<string> | undefined;
   /** The running container's id, once its creation has finished. */
   #containerId: string | undefined;
+  /** The controller shell's pid inside the container. */
+  #controllerPid: string | undefined;
+  /** The controller shell's exec, whose process a freeze spares. */
+  #controllerExec: { containerId: string; execId: string } | undefined;
   /** How many `frozen` calls hold the container's processes stopped. */
   #frozen = 0;
   /** How many times the container was replaced: a new one gets a name of its own. */
@@ -293,41 +300,95 @@ export class DockerRuntime implements Runtime {
   }
 
   /**
-   * Runs `work` with every process of the container stopped (SIGSTOP through the controller
-   * shell, background processes too), then lets them go on. Not the engine's pause: an engine
-   * may not support it (rootless cgroup v1), and Docker 20.10 can hang unpausing a container
-   * with an exec attached. Calls that overlap share one freeze. With no container, `work` just
-   * runs.
+   * Runs `work` with every process of the container stopped (background ones too), then lets
+   * them go on. The controller shell sends the signals (SIGSTOP), and the engine's own `ps` of
+   * the container checks the result, which nothing in the container can fake (a process that
+   * ptraces the controller to swallow its signals, or keeps continuing the others, is seen
+   * running). Not the engine's pause: an engine may not support it (rootless, cgroup v1), and
+   * Docker 20.10 can hang unpausing a container with an exec attached. Calls that overlap share
+   * one freeze. With no container, `work` just runs.
    *
    * @throws {RuntimeError} When the processes could not be stopped: `work` does not run.
    */
   async frozen<T>(work: () => Promise<T>): Promise<T> {
-    if (this.#containerId === undefined || this.#cleaned) return await work();
+    const id = this.#containerId;
+    if (id === undefined || this.#cleaned) return await work();
     if (this.#frozen++ === 0) {
       try {
-        await this.#controllerSays("__pygent_freeze", "stop the sandbox's processes");
+        await this.#freeze(id);
       } catch (error) {
         this.#frozen--;
-        await this.#controllerSays("__pygent_thaw", "let them go on").catch(() => {});
+        await this.#thaw(id).catch(() => {});
         throw error;
       }
     }
     try {
       return await work();
     } finally {
-      if (--this.#frozen === 0 && !this.#cleaned) {
-        await this.#controllerSays("__pygent_thaw", "let the sandbox's processes go on");
+      if (--this.#frozen === 0 && !this.#cleaned) await this.#thaw(id);
+    }
+  }
+
+  /** Stops every process of container `id` but init and the controller, as the engine sees. */
+  async #freeze(id: string): Promise<void> {
+    for (let round = 1;; round++) {
+      await this.#controllerSays("__pygent_freeze", "stop the sandbox's processes");
+      const running = await this.#runningProcesses(id);
+      if (running.length === 0) return;
+      if (round === FREEZE_ROUNDS) {
+        throw new RuntimeError(
+          `Could not stop the sandbox's processes: ${running.length} kept running (host pids ` +
+            `${running.slice(0, 5).join(", ")}), so nothing was done to the workspace's files.`,
+        );
       }
     }
   }
 
-  /** Runs a controller function; rejects when it fails, saying what it was for. */
+  /** The host pids of container `id`'s processes that run, init and the controller aside. */
+  async #runningProcesses(id: string): Promise<string[]> {
+    const controller = this.#controllerExec;
+    const [top, container, exec] = await Promise.all([
+      this.#client.topContainer(id, "-o pid,stat"),
+      this.#client.inspectContainer(id),
+      controller?.containerId === id ? this.#client.inspectExec(controller.execId) : undefined,
+    ]);
+    const pid = top.Titles.indexOf("PID");
+    const stat = top.Titles.indexOf("STAT");
+    const spared = new Set([String(container.State.Pid), String(exec?.Pid)]);
+    return top.Processes
+      .filter((row) => !spared.has(row[pid]) && !/^[TtZX]/.test(row[stat] ?? ""))
+      .map((row) => row[pid]);
+  }
+
+  /** Lets container `id`'s processes go on; when that fails, a new container replaces it. */
+  async #thaw(id: string): Promise<void> {
+    try {
+      await this.#controllerSays("__pygent_thaw", "let the sandbox's processes go on");
+    } catch (error) {
+      // Processes left stopped would hang the next command: a fresh container is better.
+      await this.#replaceContainer(id, "its processes could not be let go on").catch(() => {});
+      throw error;
+    }
+  }
+
+  /**
+   * Runs a controller function; rejects when it fails, saying what it was for. A controller
+   * that did not answer (stopped by the sandbox, say) is killed by a new one: resumed later, it
+   * would run what it was sent, such as a freeze that nothing then undoes.
+   */
   async #controllerSays(command: string, what: string): Promise<void> {
     try {
       await this.#readyController();
       const result = await this.#controller.run(command, { timeoutMs: 5_000 });
       if (result.exitCode !== 0) throw new Error(`exit code ${result.exitCode}`);
     } catch (cause) {
+      const stale = this.#controllerPid;
+      this.#controllerReady = undefined;
+      if (stale) {
+        await this.#readyController()
+          .then(() => this.#controller.run(`kill -KILL ${stale} 2>/dev/null`, { timeoutMs: 5_000 }))
+          .catch(() => {});
+      }
       throw new RuntimeError(
         `Could not ${what} in the container (${(cause as Error).message}).`,
         { cause },
@@ -509,6 +570,7 @@ export class DockerRuntime implements Runtime {
 
   async #spawnController(signal?: AbortSignal): Promise<ShellProcess> {
     const { containerId, execId, stream } = await this.#startExec(execBody(["/bin/sh"]), signal);
+    this.#controllerExec = { containerId, execId };
     await stream.write(CONTAINER_KILL_FUNCTION);
     return execShellProcess(
       stream,
@@ -525,7 +587,12 @@ export class DockerRuntime implements Runtime {
     const containerId = this.#containerId;
     const ready = this.#controllerReady;
     if (ready && ready.containerId === containerId) return ready.started;
-    const started = this.#controller.close().then(() => this.#controller.start());
+    const started = this.#controller.close().then(() => this.#controller.start()).then(
+      async () => {
+        this.#controllerPid = (await this.#controller.run("echo $$", { timeoutMs: 5_000 }))
+          .stdout.trim();
+      },
+    );
     this.#controllerReady = { containerId, started };
     started.catch(() => {
       if (this.#controllerReady?.started === started) this.#controllerReady = undefined;

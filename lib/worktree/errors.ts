@@ -84,9 +84,8 @@ export class MergeStoppedError extends GitCommandError {
 
   /** The command that puts the carried files back in the checkout, uncommitted. */
   get restoreCommand(): string {
-    const files = this.carried.map((file) =>
-      /^[\w./-]+$/.test(file) ? file : `'${file.replaceAll("'", `'\\''`)}'`
-    );
+    // Literal pathspecs: a name with * or ? names that file alone.
+    const files = this.carried.map((file) => `':(literal)${file.replaceAll("'", `'\\''`)}'`);
     return `git restore --source=${this.commit} -- ${files.join(" ")}`;
   }
 }

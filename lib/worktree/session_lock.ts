@@ -8,6 +8,8 @@
  * @module
  */
 
+import path from "node:path";
+import { processAlive } from "../runtime/mod.ts";
 import { WorktreeError } from "./errors.ts";
 
 /** Who holds a session's lock. */
@@ -26,13 +28,26 @@ export interface LockHolder {
  * @throws {WorktreeError} When another live process holds it.
  */
 export async function lockSession(worktreePath: string, id: string): Promise<void> {
-  await refuseIfRunning(worktreePath, id);
   const holder: LockHolder = {
     pid: Deno.pid,
     host: Deno.hostname(),
     since: new Date().toISOString(),
   };
-  await Deno.writeTextFile(lockFile(worktreePath), JSON.stringify(holder) + "\n");
+  await Deno.mkdir(path.dirname(worktreePath), { recursive: true });
+  for (let attempt = 0;; attempt++) {
+    try {
+      // Made anew or not at all: two pygents taking the lock at once cannot both have it.
+      await Deno.writeTextFile(lockFile(worktreePath), JSON.stringify(holder) + "\n", {
+        createNew: true,
+      });
+      return;
+    } catch (error) {
+      if (!(error instanceof Deno.errors.AlreadyExists) || attempt > 0) throw error;
+    }
+    await refuseIfRunning(worktreePath, id);
+    // Ours already, or left by a process that is gone: taken over.
+    await Deno.remove(lockFile(worktreePath)).catch(() => {});
+  }
 }
 
 /**
@@ -59,10 +74,10 @@ export async function refuseIfRunning(worktreePath: string, id: string): Promise
   const text = await Deno.readTextFile(lockFile(worktreePath)).catch(() => undefined);
   const holder = text === undefined ? undefined : readHolder(text);
   if (!holder || (holder.pid === Deno.pid && holder.host === Deno.hostname())) return;
-  if (holder.host === Deno.hostname() && !await alive(holder.pid)) return;
+  if (holder.host === Deno.hostname() && !await processAlive(holder.pid)) return;
   throw new WorktreeError(
     `Session ${id} is running in another pygent (pid ${holder.pid} on ${holder.host}, since ` +
-      `${holder.since}): end it first, then try again.`,
+      `${holder.since}): end it first, then try again. (Its lock is ${lockFile(worktreePath)}.)`,
   );
 }
 
@@ -77,19 +92,4 @@ function readHolder(text: string): LockHolder | undefined {
   } catch {
     return undefined;
   }
-}
-
-/** True when process `pid` of this machine lives (on Windows, always assumed). */
-async function alive(pid: number): Promise<boolean> {
-  if (Deno.build.os === "linux") {
-    return await Deno.stat(`/proc/${pid}`).then(() => true, () => false);
-  }
-  if (Deno.build.os === "windows") return true;
-  const ps = await new Deno.Command("ps", {
-    args: ["-p", String(pid)],
-    stdout: "null",
-    stderr: "null",
-  })
-    .output().catch(() => undefined);
-  return ps === undefined || ps.success;
 }

@@ -91,8 +91,8 @@ export class SessionWorktree {
   /**
    * Makes the session's branch from the checkout's `HEAD` and its worktree at `worktreePath`,
    * with the checkout's uncommitted changes carried over; or, when the branch exists already,
-   * checks it out there again (a resumed session). The user's checkout, index and stash are
-   * only read.
+   * checks it out there again (a resumed session; a branch merged since starts its base anew
+   * at its tip). The user's checkout, index and stash are only read.
    */
   static async start(
     repository: Repository,
@@ -104,8 +104,10 @@ export class SessionWorktree {
     const branch = BRANCH_PREFIX + id;
     if (await branchExists(git, branch)) {
       await refuseIfRunning(worktreePath, id);
-      const worktree = await SessionWorktree.open(repository, id, worktreePath);
-      if (worktree.checkedOut) return { worktree, start: { reattached: true, carried: [] } };
+      const found = await SessionWorktree.open(repository, id, worktreePath);
+      // Merged already: what the session does from now on is what a next merge brings.
+      if (await found.merged()) await git.run(["update-ref", baseRef(id), await found.tip()]);
+      if (found.checkedOut) return { worktree: found, start: { reattached: true, carried: [] } };
       await git.run(["worktree", "prune"]);
       await git.run(["worktree", "add", worktreePath, branch]);
       const again = await SessionWorktree.open(repository, id, worktreePath);
@@ -273,6 +275,7 @@ export class SessionWorktree {
       );
     }
     const git = this.repository.git;
+    await this.#refuseFiltered();
     const aside = await setAsideCarried(git, this.repository.root, await this.base());
     try {
       await git.run(["merge", "--no-ff", "--no-edit", this.branch], {
@@ -361,10 +364,40 @@ export class SessionWorktree {
       await this.base(),
       this.#ref,
     ]);
-    const touched = names.split("\0").some((name) =>
-      path.posix.basename(name) === ".gitattributes"
+    return names.split("\0").some(isAttributesFile) ? "off" : "user";
+  }
+
+  /**
+   * Refuses to merge files the session wrote where your `.gitattributes` names a filter
+   * (git-crypt, Git LFS): the branch holds them as the sandbox wrote them, and a merge would
+   * commit them so, unencrypted or in full. `apply` leaves them for your own `git add`.
+   */
+  async #refuseFiltered(): Promise<void> {
+    const git = this.repository.git;
+    const names = await git.text([
+      "diff",
+      "--name-only",
+      "-z",
+      "--no-renames",
+      "--diff-filter=AM",
+      await this.base(),
+      this.#ref,
+    ]);
+    if (!names) return;
+    const attributes = (await git.text(["check-attr", "-z", "--stdin", "filter"], {
+      input: names,
+    })).split("\0");
+    const filtered: string[] = [];
+    for (let i = 0; i + 2 < attributes.length; i += 3) {
+      if (!["unspecified", "unset"].includes(attributes[i + 2])) filtered.push(attributes[i]);
+    }
+    if (filtered.length === 0) return;
+    throw new WorktreeError(
+      `The session wrote ${filtered.slice(0, 5).join(", ")}${filtered.length > 5 ? ", …" : ""}, ` +
+        "which your .gitattributes sends through a filter (git-crypt, Git LFS…): a merge would " +
+        `commit them as the sandbox wrote them. Run pygent apply ${this.id}, then git add them ` +
+        "(your filter runs) and commit. Nothing was merged.",
     );
-    return touched ? "off" : "user";
   }
 
   /** Rejects when the branch's files are those of its base (no commit, or all undone by hand). */
@@ -405,6 +438,15 @@ export class SessionWorktree {
     await git.run(["add", "-A", "--", "."]);
     return await git.text(["write-tree"]);
   }
+}
+
+/**
+ * True for a path git may read as a `.gitattributes` file: that name in any case (a file system
+ * that ignores case opens it as one), with trailing dots or spaces, or an NTFS short name.
+ */
+function isAttributesFile(name: string): boolean {
+  const base = path.posix.basename(name).toLowerCase().replace(/[. ]+$/, "");
+  return base === ".gitattributes" || /^(gitatt|gi7d29)~\d+$/.test(base);
 }
 
 /** `git diff` as Pygent shows it: no external diff program, no textconv driver. */

@@ -1,8 +1,8 @@
 // The user's filter drivers: run on what comes from the user, never on what the sandbox chose.
 import assert from "node:assert/strict";
 import path from "node:path";
-import { SessionWorktree } from "../../lib/worktree/mod.ts";
-import { assertNoMarker, type Fixture, fixture, markersIn } from "./fixture.ts";
+import { SessionWorktree, WorktreeError } from "../../lib/worktree/mod.ts";
+import { assertNoMarker, assertRejects, type Fixture, fixture, markersIn } from "./fixture.ts";
 
 const ID = "20261202-130000-0d01";
 
@@ -58,4 +58,22 @@ Deno.test("applying a session that wrote a .gitattributes runs none of the user'
   // Control: plain git, which reads that file, runs the user's clean filter.
   await repo.git(["add", "-A"]);
   assert.ok((await markersIn(repo.markers)).includes("clean"));
+});
+
+Deno.test("merge() refuses files the session wrote where the user's attributes name a filter", async () => {
+  await using repo = await fixture();
+  await prefixFilter(repo);
+  const { worktree } = await start(repo);
+  await repo.write("new.secret", "API_KEY=plain\n", worktree.path);
+  await worktree.checkpoint("Add a secret");
+  const head = await repo.git(["rev-parse", "HEAD"]);
+  await assertRejects(
+    worktree.merge(),
+    WorktreeError,
+    /new\.secret, which your \.gitattributes sends through a filter/,
+  );
+  assert.equal(await repo.git(["rev-parse", "HEAD"]), head, "nothing was merged");
+  await worktree.apply();
+  await repo.git(["add", "new.secret"]);
+  assert.equal(await repo.git(["cat-file", "-p", ":new.secret"]), "SEALED:API_KEY=plain\n");
 });

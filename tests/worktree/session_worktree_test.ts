@@ -454,3 +454,16 @@ Deno.test("a checkpoint keeps the submodules a new worktree has not checked out"
   assert.deepEqual(checkpoint?.files, ["c.txt"]);
   assert.match(await repo.git(["ls-tree", worktree.branch, "vendor/lib"]), /^160000 commit /);
 });
+
+Deno.test("start() again after a merge makes the base the merged tip: only new work is the session's", async () => {
+  await using repo = await fixture();
+  const { worktree } = await start(repo);
+  await Deno.writeTextFile(path.join(worktree.path, "c.txt"), "merged\n");
+  await worktree.checkpoint("Merged step");
+  await worktree.merge();
+  await worktree.removeWorktree();
+  const again = await start(repo);
+  assert.equal(again.start.reattached, true);
+  assert.deepEqual(await again.worktree.checkpoints(), []);
+  assert.equal(await again.worktree.diff(), "");
+});
