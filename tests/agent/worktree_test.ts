@@ -4,31 +4,7 @@ import { WorktreeError, WorktreeSetupError } from "../../lib/worktree/mod.ts";
 import { dockerTest, TEST_IMAGE } from "../support/docker.ts";
 import { OpenAIServer, type ScriptedReply } from "../support/openai_server.ts";
 import { testAgent, testModel } from "./_helpers.ts";
-
-/** A repository with one commit, and a data folder for its worktrees; removed by `dispose`. */
-async function fixture() {
-  const root = await Deno.realPath(await Deno.makeTempDir({ prefix: "pygent-agent-wt-" }));
-  const repo = `${root}/repo`;
-  await Deno.mkdir(repo);
-  const git = async (...args: string[]) => {
-    const out = await new Deno.Command("git", { args, cwd: repo, stderr: "inherit" }).output();
-    assert.equal(out.code, 0, `git ${args.join(" ")}`);
-    return new TextDecoder().decode(out.stdout).trim();
-  };
-  await git("init", "-q", "-b", "main");
-  await git("config", "user.email", "me@example.com");
-  await git("config", "user.name", "Me");
-  await Deno.writeTextFile(`${repo}/a.txt`, "one\n");
-  await git("add", ".");
-  await git("commit", "-qm", "first");
-  const env: Record<string, string> = { XDG_DATA_HOME: `${root}/data` };
-  return {
-    repo,
-    git,
-    getEnv: (name: string) => env[name],
-    [Symbol.asyncDispose]: () => Deno.remove(root, { recursive: true }),
-  };
-}
+import { gitRepository } from "../support/git_repository.ts";
 
 const write = (path: string, content: string): ScriptedReply => ({
   kind: "message",
@@ -37,7 +13,7 @@ const write = (path: string, content: string): ScriptedReply => ({
 const say = (content: string): ScriptedReply => ({ kind: "message", content });
 
 Deno.test("agent with worktree works on branch pygent/ID, outside the checkout", async () => {
-  await using repo = await fixture();
+  await using repo = await gitRepository();
   await using server = await OpenAIServer.start([write("b.txt", "bee\n"), say("Done.")]);
   const events: AgentEvent[] = [];
   await using agent = testAgent(server, {
@@ -64,7 +40,7 @@ Deno.test("agent with worktree works on branch pygent/ID, outside the checkout",
 });
 
 Deno.test("agent with worktree emits one checkpoint event per step that changed files", async () => {
-  await using repo = await fixture();
+  await using repo = await gitRepository();
   await using server = await OpenAIServer.start([
     write("b.txt", "bee\n"),
     say("Added."),
@@ -92,7 +68,7 @@ Deno.test("agent with worktree emits one checkpoint event per step that changed 
 });
 
 Deno.test("agent.undo() puts the files back and the next request tells the model", async () => {
-  await using repo = await fixture();
+  await using repo = await gitRepository();
   await using server = await OpenAIServer.start([
     write("a.txt", "two\n"),
     say("Changed."),
@@ -115,7 +91,7 @@ Deno.test("agent.undo() puts the files back and the next request tells the model
 });
 
 Deno.test("agent.undo() with nothing to undo resolves undefined and tells the model nothing", async () => {
-  await using repo = await fixture();
+  await using repo = await gitRepository();
   await using server = await OpenAIServer.start([say("Hello.")]);
   await using agent = testAgent(server, {
     worktree: true,
@@ -128,7 +104,7 @@ Deno.test("agent.undo() with nothing to undo resolves undefined and tells the mo
 });
 
 Deno.test("agent.diff() shows the session's changes against where it started", async () => {
-  await using repo = await fixture();
+  await using repo = await gitRepository();
   await using server = await OpenAIServer.start([write("a.txt", "two\n"), say("Changed.")]);
   await using agent = testAgent(server, {
     worktree: true,
@@ -184,7 +160,7 @@ Deno.test("agent.undo() without worktree rejects with WorktreeError", async () =
 });
 
 dockerTest("agent.undo() is seen at once inside the container", async () => {
-  await using repo = await fixture();
+  await using repo = await gitRepository();
   await using server = await OpenAIServer.start([
     { kind: "message", toolCalls: [{ name: "bash", arguments: '{"cmd":"echo two > a.txt"}' }] },
     say("Changed."),

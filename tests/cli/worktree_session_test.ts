@@ -12,31 +12,7 @@ import {
   spawnCli,
 } from "./cli_process.ts";
 import { noTmuxReason, Terminal } from "./tmux.ts";
-
-/** A repository with one commit (a.txt), and a data folder of its own for the worktrees. */
-async function fixture() {
-  const root = await Deno.realPath(await Deno.makeTempDir({ prefix: "pygent-cli-wt-" }));
-  const repo = `${root}/repo`;
-  await Deno.mkdir(repo);
-  const git = async (...args: string[]) => {
-    const out = await new Deno.Command("git", { args, cwd: repo, stderr: "inherit" }).output();
-    assert.equal(out.code, 0, `git ${args.join(" ")}`);
-    return new TextDecoder().decode(out.stdout).trim();
-  };
-  await git("init", "-q", "-b", "main");
-  await git("config", "user.email", "me@example.com");
-  await git("config", "user.name", "Me");
-  await Deno.writeTextFile(`${repo}/a.txt`, "one\n");
-  await git("add", ".");
-  await git("commit", "-qm", "first");
-  return {
-    root,
-    repo,
-    git,
-    env: { XDG_DATA_HOME: `${root}/data` },
-    [Symbol.asyncDispose]: () => Deno.remove(root, { recursive: true }),
-  };
-}
+import { gitRepository } from "../support/git_repository.ts";
 
 const writeB: ScriptedReply = {
   kind: "message",
@@ -45,7 +21,7 @@ const writeB: ScriptedReply = {
 const done: ScriptedReply = { kind: "message", content: "Done." };
 
 Deno.test("pygent --worktree REQUEST keeps the branch and prints the commands on stderr", async () => {
-  await using repo = await fixture();
+  await using repo = await gitRepository();
   await using server = await OpenAIServer.start([writeB, done]);
   const result = await runCli(
     ["--worktree", "--no-docker", "--approval", "never", "add b"],
@@ -65,7 +41,7 @@ Deno.test("pygent --worktree REQUEST keeps the branch and prints the commands on
 });
 
 Deno.test("pygent --worktree --json prints worktree and checkpoint events", async () => {
-  await using repo = await fixture();
+  await using repo = await gitRepository();
   await using server = await OpenAIServer.start([writeB, done]);
   const result = await runCli(
     ["--worktree", "--json", "--no-docker", "--approval", "never", "add b"],
@@ -85,7 +61,7 @@ Deno.test("pygent --worktree --json prints worktree and checkpoint events", asyn
 });
 
 Deno.test("pygent --worktree carries uncommitted changes over and says so", async () => {
-  await using repo = await fixture();
+  await using repo = await gitRepository();
   await Deno.writeTextFile(`${repo.repo}/a.txt`, "changed\n");
   await Deno.writeTextFile(`${repo.repo}/new.txt`, "new\n");
   await using server = await OpenAIServer.start([
@@ -120,7 +96,7 @@ Deno.test("pygent --worktree outside a git repository exits 2 and says so", asyn
 });
 
 Deno.test("pygent --worktree without git on the host exits 2 and says so", async () => {
-  await using repo = await fixture();
+  await using repo = await gitRepository();
   const bin = `${repo.root}/bin`;
   await Deno.mkdir(bin);
   const result = await runCli(["--worktree", "--no-docker", "hello"], {
@@ -135,7 +111,7 @@ Deno.test("pygent --worktree without git on the host exits 2 and says so", async
 });
 
 Deno.test("worktree = true in the user's config file starts a worktree session", async () => {
-  await using repo = await fixture();
+  await using repo = await gitRepository();
   await Deno.mkdir(`${repo.root}/config/pygent`, { recursive: true });
   await Deno.writeTextFile(`${repo.root}/config/pygent/config.toml`, "worktree = true\n");
   await using server = await OpenAIServer.start([writeB, done]);
@@ -150,7 +126,7 @@ Deno.test("worktree = true in the user's config file starts a worktree session",
 });
 
 Deno.test("piped /undo and /diff work on the session's checkpoints", async () => {
-  await using repo = await fixture();
+  await using repo = await gitRepository();
   await using server = await OpenAIServer.start([writeB, done]);
   const result = await runCli(["--worktree", "--no-docker", "--approval", "never"], {
     server,
@@ -175,7 +151,7 @@ Deno.test("/undo without --worktree says what it needs", async () => {
 });
 
 Deno.test("a resumed worktree session goes on on its branch", async () => {
-  await using repo = await fixture();
+  await using repo = await gitRepository();
   await using server = await OpenAIServer.start([
     writeB,
     done,
@@ -201,7 +177,7 @@ Deno.test("a resumed worktree session goes on on its branch", async () => {
 });
 
 dockerTest("pygent --worktree in a container: the sandbox writes the worktree only", async () => {
-  await using repo = await fixture();
+  await using repo = await gitRepository();
   await using server = await OpenAIServer.start([
     { kind: "message", toolCalls: [bashCall("echo two > a.txt; touch .git/hooks/x; pwd")] },
     done,
@@ -223,7 +199,7 @@ Deno.test({
   name: "an interactive worktree session asks at the end, and m merges into the branch",
   ignore: noTmuxReason !== undefined && Deno.env.get("CI") !== "true",
   fn: async () => {
-    await using repo = await fixture();
+    await using repo = await gitRepository();
     await using server = await OpenAIServer.start([writeB, done]);
     await using terminal = await Terminal.start(
       [Deno.execPath(), "run", "-A", MAIN, "--worktree", "--no-docker", "--approval", "never"],
@@ -245,7 +221,7 @@ Deno.test({
 });
 
 Deno.test("SIGTERM mid-step ends a worktree session saying where its branch is", async () => {
-  await using repo = await fixture();
+  await using repo = await gitRepository();
   await using server = await OpenAIServer.start([
     { kind: "message", toolCalls: [bashCall("echo made > made.txt; sleep 60")] },
   ]);
@@ -262,7 +238,7 @@ Deno.test("SIGTERM mid-step ends a worktree session saying where its branch is",
 });
 
 Deno.test("resuming a session whose branch was discarded says it starts again", async () => {
-  await using repo = await fixture();
+  await using repo = await gitRepository();
   await using server = await OpenAIServer.start([writeB, done, done]);
   const args = ["--worktree", "--no-docker", "--approval", "never"];
   const first = await runCli([...args, "add b"], { server, cwd: repo.repo, env: repo.env });
