@@ -132,7 +132,9 @@ export async function checkSandbox(input: SandboxCheckInput): Promise<SandboxPro
 
   if (policy.user === "root") {
     facts.push("root with Docker's default capabilities (as configured)");
-  } else if (/^0+$/.test(found.capeff ?? "") && /^0+$/.test(found.capbnd ?? "")) {
+  } else if (/^0+$/.test(found.capeff ?? "") && onlyKill(found.capbnd ?? "")) {
+    // KILL stays in the bounding set for root's processes (the freeze's controller), never in
+    // the commands' effective set.
     facts.push("no capabilities");
   } else {
     problems.push(`capabilities remain (CapEff ${found.capeff}, CapBnd ${found.capbnd})`);
@@ -192,4 +194,9 @@ function mebibytes(bytes: number): string {
 
 function firstLine(error: unknown): string {
   return (error instanceof Error ? error.message : String(error)).split("\n")[0];
+}
+
+/** True for a capability mask that holds nothing but CAP_KILL (bit 5). */
+function onlyKill(mask: string): boolean {
+  return /^[0-9a-f]+$/i.test(mask) && (BigInt(`0x${mask}`) & ~0x20n) === 0n;
 }

@@ -83,7 +83,9 @@ export function containerConfig(
     Image: options.image,
     Entrypoint: [KEEP_ALIVE[0]],
     Cmd: KEEP_ALIVE.slice(1),
-    ...(policy.user === "root" ? { User: "0:0" } : host ? { User: host } : {}),
+    // Init, the keep-alive process and the controller run as root; the sandbox's commands run
+    // as the host user (set on each exec), who can then neither ptrace nor signal them.
+    ...(policy.user === "root" || host ? { User: "0:0" } : {}),
     Env: env,
     WorkingDir: CONTAINER_WORKDIR,
     OpenStdin: true,
@@ -103,8 +105,13 @@ export function containerConfig(
       MemorySwap: policy.memoryBytes,
       PidsLimit: policy.pidsLimit,
       ...(policy.cpus ? { NanoCpus: Math.round(policy.cpus * 1e9) } : {}),
-      // Root keeps Docker's default capabilities (apt-get needs chown, setuid…); others get none.
-      CapDrop: policy.user === "root" ? [] : ["ALL"],
+      // Root keeps Docker's default capabilities (apt-get needs chown, setuid…). Otherwise only
+      // root's processes (the controller among them) hold one, KILL, to stop the host user's
+      // processes for a freeze; the host user's processes get none. A host user that is root
+      // needs none: its commands share root's uid.
+      ...(policy.user === "root"
+        ? { CapDrop: [] }
+        : { CapDrop: ["ALL"], ...(policy.hostUser?.uid === 0 ? {} : { CapAdd: ["KILL"] }) }),
       SecurityOpt: ["no-new-privileges"],
       Privileged: false,
       Init: true,
@@ -377,10 +384,10 @@ export class DockerRuntime implements Runtime {
    * would run what it was sent, such as a freeze that nothing then undoes.
    */
   async #controllerSays(command: string, what: string): Promise<void> {
+    let result;
     try {
       await this.#readyController();
-      const result = await this.#controller.run(command, { timeoutMs: 5_000 });
-      if (result.exitCode !== 0) throw new Error(`exit code ${result.exitCode}`);
+      result = await this.#controller.run(command, { timeoutMs: 5_000 });
     } catch (cause) {
       const stale = this.#controllerPid;
       this.#controllerReady = undefined;
@@ -393,6 +400,11 @@ export class DockerRuntime implements Runtime {
         `Could not ${what} in the container (${(cause as Error).message}).`,
         { cause },
       );
+    }
+    // It answered: a failure is the function's own (processes that kept running), and the
+    // controller is sound.
+    if (result.exitCode !== 0) {
+      throw new RuntimeError(`Could not ${what} in the container (exit code ${result.exitCode}).`);
     }
   }
 
@@ -560,7 +572,10 @@ export class DockerRuntime implements Runtime {
   }
 
   async #spawnShell(signal?: AbortSignal): Promise<ShellProcess> {
-    const { containerId, execId, stream } = await this.#startExec(execBody(SHELL_CMD), signal);
+    const { containerId, execId, stream } = await this.#startExec(
+      execBody(SHELL_CMD, this.#commandsUser()),
+      signal,
+    );
     return execShellProcess(
       stream,
       () => this.#shellExitCode(containerId, execId),
@@ -568,8 +583,21 @@ export class DockerRuntime implements Runtime {
     );
   }
 
+  /**
+   * Who the sandbox's commands run as: root, or the host user (the container's own user is
+   * root); on a host with no uids, the image's user.
+   */
+  #commandsUser(): string | undefined {
+    const policy = this.#options.sandbox;
+    return policy.user === "root" ? "0:0" : userSpec(policy);
+  }
+
   async #spawnController(signal?: AbortSignal): Promise<ShellProcess> {
-    const { containerId, execId, stream } = await this.#startExec(execBody(["/bin/sh"]), signal);
+    // Root, which the sandbox's commands (the host user's) cannot ptrace to forge a freeze.
+    const { containerId, execId, stream } = await this.#startExec(
+      execBody(["/bin/sh"], "0:0"),
+      signal,
+    );
     this.#controllerExec = { containerId, execId };
     await stream.write(CONTAINER_KILL_FUNCTION);
     return execShellProcess(
@@ -652,9 +680,10 @@ export class DockerRuntime implements Runtime {
   }
 }
 
-function execBody(cmd: string[]) {
+function execBody(cmd: string[], user: string | undefined) {
   return {
     Cmd: cmd,
+    ...(user === undefined ? {} : { User: user }),
     AttachStdin: true,
     AttachStdout: true,
     AttachStderr: true,

@@ -42,7 +42,13 @@ export async function lockSession(worktreePath: string, id: string): Promise<voi
       });
       return;
     } catch (error) {
-      if (!(error instanceof Deno.errors.AlreadyExists) || attempt > 0) throw error;
+      if (!(error instanceof Deno.errors.AlreadyExists)) throw error;
+      if (attempt > 0) {
+        throw new WorktreeError(
+          `Session ${id} was just taken by another pygent (its lock is ` +
+            `${lockFile(worktreePath)}): try again in a moment.`,
+        );
+      }
     }
     await refuseIfRunning(worktreePath, id);
     // Ours already, or left by a process that is gone: taken over.

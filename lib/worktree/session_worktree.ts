@@ -379,7 +379,7 @@ export class SessionWorktree {
       "--name-only",
       "-z",
       "--no-renames",
-      "--diff-filter=AM",
+      "--diff-filter=d",
       await this.base(),
       this.#ref,
     ]);

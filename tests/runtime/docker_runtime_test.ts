@@ -41,6 +41,8 @@ dockerTest("the container is locked down by default", async () => {
   await using rt = await dockerRuntime();
   const { HostConfig: host, Config: config } = await inspect(rt);
   assert.deepEqual(host.CapDrop, ["ALL"]);
+  // KILL for root's processes (the freeze's controller) when the commands are another user's.
+  assert.deepEqual(host.CapAdd ?? [], Deno.uid() === 0 ? [] : ["KILL"]);
   assert.deepEqual(host.SecurityOpt, ["no-new-privileges"]);
   assert.equal(host.Privileged, false);
   assert.deepEqual(host.Devices ?? [], []);
@@ -52,7 +54,8 @@ dockerTest("the container is locked down by default", async () => {
   assert.ok(host.Tmpfs && "/tmp" in host.Tmpfs);
   assert.deepEqual(host.Binds, [`${rt.workspace}:/workspace`]);
   assert.ok(!(host.Binds ?? []).some((b) => b.includes("docker.sock")));
-  assert.equal(config.User, `${Deno.uid()}:${Deno.gid()}`);
+  assert.equal(config.User, "0:0", "init and the keep-alive process, out of the commands' reach");
+  assert.equal((await rt.bash("id -u; id -g")).stdout, `${Deno.uid()}\n${Deno.gid()}\n`);
   assert.equal(config.WorkingDir, "/workspace");
 });
 

@@ -1,5 +1,6 @@
 // Runtime.frozen: host-side work on the workspace with no process of the sandbox running.
 import assert from "node:assert/strict";
+import { sandboxPolicy } from "../../lib/policy/sandbox_policy.ts";
 import { createRuntime, type DockerRuntime, LazyRuntime } from "../../lib/runtime/mod.ts";
 import { dockerTest, TEST_IMAGE } from "../support/docker.ts";
 
@@ -152,5 +153,47 @@ dockerTest(
       /Could not stop the sandbox's processes/,
     );
     assert.equal(ran, false, "the work did not run beside the sandbox");
+  },
+);
+
+/** Tries to ptrace and to signal each of root's processes in the container: a row for each. */
+const PROBE = `import ctypes, os
+libc = ctypes.CDLL(None, use_errno=True)
+libc.ptrace.argtypes = [ctypes.c_long, ctypes.c_long, ctypes.c_void_p, ctypes.c_void_p]
+for p in sorted(int(d) for d in os.listdir("/proc") if d.isdigit()):
+    if os.stat(f"/proc/{p}").st_uid != 0: continue
+    traced = libc.ptrace(0x4206, p, None, None) == 0
+    try:
+        os.kill(p, 0); signalled = True
+    except PermissionError:
+        signalled = False
+    print(p, "ptrace" if traced else "-", "signal" if signalled else "-")
+`;
+
+dockerTest(
+  "the sandbox's commands can neither ptrace nor signal init, the keep-alive or the controller",
+  async () => {
+    // A user of its own, as for anyone who is not root (the tests may run as root).
+    await using rt = await createRuntime({
+      docker: true,
+      image: TEST_IMAGE,
+      sandbox: sandboxPolicy({
+        network: false,
+        user: "host",
+        hostUser: { uid: 4321, gid: 4321 },
+        memoryBytes: 512 * 1024 * 1024,
+        pidsLimit: 256,
+        cpus: undefined,
+        env: {},
+      }),
+    }) as DockerRuntime;
+    await rt.frozen(() => Promise.resolve()); // the controller starts
+    // In /tmp: the workspace is the test process's, which this user cannot write.
+    await rt.bash(`cat > /tmp/probe.py <<'PROBE'\n${PROBE}PROBE`);
+    const probe = await rt.bash("id -u; python3 /tmp/probe.py");
+    const [uid, ...rows] = probe.stdout.trim().split("\n");
+    assert.equal(uid, "4321", probe.stderr);
+    assert.ok(rows.length >= 3, `init, the keep-alive and the controller: ${probe.stdout}`);
+    for (const row of rows) assert.match(row, /^\d+ - -$/, `root's process ${row}`);
   },
 );
