@@ -34,7 +34,7 @@ export async function lockSession(worktreePath: string, id: string): Promise<voi
     since: new Date().toISOString(),
   };
   await Deno.mkdir(path.dirname(worktreePath), { recursive: true });
-  for (let attempt = 0;; attempt++) {
+  for (let attempt = 0; attempt < 3; attempt++) {
     try {
       // Made anew or not at all: two pygents taking the lock at once cannot both have it.
       await Deno.writeTextFile(lockFile(worktreePath), JSON.stringify(holder) + "\n", {
@@ -43,17 +43,14 @@ export async function lockSession(worktreePath: string, id: string): Promise<voi
       return;
     } catch (error) {
       if (!(error instanceof Deno.errors.AlreadyExists)) throw error;
-      if (attempt > 0) {
-        throw new WorktreeError(
-          `Session ${id} was just taken by another pygent (its lock is ` +
-            `${lockFile(worktreePath)}): try again in a moment.`,
-        );
-      }
     }
-    await refuseIfRunning(worktreePath, id);
-    // Ours already, or left by a process that is gone: taken over.
-    await Deno.remove(lockFile(worktreePath)).catch(() => {});
+    const stale = await takeable(worktreePath, id);
+    if (stale !== undefined) await moveAside(lockFile(worktreePath), stale);
   }
+  throw new WorktreeError(
+    `Session ${id} was just taken by another pygent (its lock is ${lockFile(worktreePath)}): ` +
+      "try again in a moment.",
+  );
 }
 
 /**
@@ -77,14 +74,42 @@ export function unlockSession(worktreePath: string, anyHolder = false): void {
  * @throws {WorktreeError} Naming the process, and what to do.
  */
 export async function refuseIfRunning(worktreePath: string, id: string): Promise<void> {
+  await takeable(worktreePath, id);
+}
+
+/**
+ * The lock's text when no live process of another pygent holds it (ours, or left by a process
+ * that is gone); undefined when there is none.
+ *
+ * @throws {WorktreeError} When another live process holds it.
+ */
+async function takeable(worktreePath: string, id: string): Promise<string | undefined> {
   const text = await Deno.readTextFile(lockFile(worktreePath)).catch(() => undefined);
   const holder = text === undefined ? undefined : readHolder(text);
-  if (!holder || (holder.pid === Deno.pid && holder.host === Deno.hostname())) return;
-  if (holder.host === Deno.hostname() && !await processAlive(holder.pid)) return;
+  if (!holder || (holder.pid === Deno.pid && holder.host === Deno.hostname())) return text;
+  if (holder.host === Deno.hostname() && !await processAlive(holder.pid)) return text;
   throw new WorktreeError(
     `Session ${id} is running in another pygent (pid ${holder.pid} on ${holder.host}, since ` +
       `${holder.since}): end it first, then try again. (Its lock is ${lockFile(worktreePath)}.)`,
   );
+}
+
+/**
+ * Moves the lock judged stale (`judged`, its text) out of the way, atomically: of two pygents
+ * taking it over at once, one moves it; the other, finding a fresh lock in its place, puts that
+ * one back.
+ */
+async function moveAside(lock: string, judged: string): Promise<void> {
+  const aside = `${lock}.${Deno.pid}-${crypto.randomUUID().slice(0, 8)}`;
+  try {
+    await Deno.rename(lock, aside);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return;
+    throw error;
+  }
+  const moved = await Deno.readTextFile(aside).catch(() => undefined);
+  if (moved !== judged) await Deno.link(aside, lock).catch(() => {});
+  await Deno.remove(aside).catch(() => {});
 }
 
 function lockFile(worktreePath: string): string {
