@@ -275,11 +275,12 @@ export class SessionWorktree {
       );
     }
     const git = this.repository.git;
-    await this.#refuseFiltered();
+    const changes = await this.#changes();
+    await this.#refuseFiltered(changes.written);
     const aside = await setAsideCarried(git, this.repository.root, await this.base());
     try {
       await git.run(["merge", "--no-ff", "--no-edit", this.branch], {
-        drivers: await this.#driversFor(),
+        drivers: driversFor(changes.files),
       });
     } catch (error) {
       if (!(error instanceof GitCommandError)) throw error;
@@ -303,13 +304,16 @@ export class SessionWorktree {
     await this.checkpoint(BETWEEN_STEPS);
     await this.#changedSomething("apply");
     const git = this.repository.git;
-    const base = await this.base();
-    const patch = await git.text([...DIFF, "--binary", "--full-index", base, this.#ref]);
-    await git.run(["apply", "--binary", "-"], {
-      input: patch + "\n",
-      drivers: await this.#driversFor(),
-    });
-    return await changedFiles(git, base, this.#ref);
+    const patch = await git.text([
+      ...DIFF,
+      "--binary",
+      "--full-index",
+      await this.base(),
+      this.#ref,
+    ]);
+    const { files } = await this.#changes();
+    await git.run(["apply", "--binary", "-"], { input: patch + "\n", drivers: driversFor(files) });
+    return files;
   }
 
   /** Removes the worktree's folder; the branch stays (as after a merge). */
@@ -349,22 +353,24 @@ export class SessionWorktree {
     );
   }
 
-  /**
-   * Whether the user's filter and merge drivers may run on the session's files in the user's
-   * checkout: only when the session changed no `.gitattributes`, so every attribute that picks a
-   * driver is the user's own. Otherwise a `.gitattributes` the sandbox wrote could hand its files
-   * to any of them, and they stay off.
-   */
-  async #driversFor(): Promise<"off" | "user"> {
-    const names = await this.repository.git.text([
-      "diff",
-      "--name-only",
+  /** The files the session changed against its base, and those of them it wrote (not deleted). */
+  async #changes(): Promise<{ files: string[]; written: string[] }> {
+    const fields = (await this.repository.git.text([
+      "diff-tree",
+      "-r",
       "-z",
+      "--name-status",
       "--no-renames",
       await this.base(),
       this.#ref,
-    ]);
-    return names.split("\0").some(isAttributesFile) ? "off" : "user";
+    ])).split("\0");
+    const files: string[] = [];
+    const written: string[] = [];
+    for (let i = 0; i + 1 < fields.length; i += 2) {
+      files.push(fields[i + 1]);
+      if (fields[i] !== "D") written.push(fields[i + 1]);
+    }
+    return { files, written };
   }
 
   /**
@@ -372,18 +378,10 @@ export class SessionWorktree {
    * (git-crypt, Git LFS): the branch holds them as the sandbox wrote them, and a merge would
    * commit them so, unencrypted or in full. `apply` leaves them for your own `git add`.
    */
-  async #refuseFiltered(): Promise<void> {
+  async #refuseFiltered(written: readonly string[]): Promise<void> {
+    if (written.length === 0) return;
     const git = this.repository.git;
-    const names = await git.text([
-      "diff",
-      "--name-only",
-      "-z",
-      "--no-renames",
-      "--diff-filter=d",
-      await this.base(),
-      this.#ref,
-    ]);
-    if (!names) return;
+    const names = written.join("\0") + "\0";
     const attributes = (await git.text(["check-attr", "-z", "--stdin", "filter"], {
       input: names,
     })).split("\0");
@@ -438,6 +436,16 @@ export class SessionWorktree {
     await git.run(["add", "-A", "--", "."]);
     return await git.text(["write-tree"]);
   }
+}
+
+/**
+ * Whether the user's filter and merge drivers may run on the session's files in the user's
+ * checkout: only when the session changed no `.gitattributes`, so every attribute that picks a
+ * driver is the user's own. Otherwise a `.gitattributes` the sandbox wrote could hand its files
+ * to any of them, and they stay off.
+ */
+function driversFor(changed: readonly string[]): "off" | "user" {
+  return changed.some(isAttributesFile) ? "off" : "user";
 }
 
 /**
