@@ -204,7 +204,7 @@ export class Session {
       const n = event.maxSteps;
       this.#view.event({
         type: "notice",
-        message: `Stopped after ${n} model request${n === 1 ? "" : "s"} without a final answer ` +
+        message: `Stopped after ${counted(n, "model request")} without a final answer ` +
           `(--max-steps ${n}); ` +
           (this.#oneShot
             ? "run again with a higher --max-steps."
@@ -301,7 +301,7 @@ export class Session {
       this.#view.event({
         type: "notice",
         message:
-          `${n} call${n === 1 ? "" : "s"} needed approval and ${
+          `${counted(n, "call")} needed approval and ${
             n === 1 ? "was" : "were"
           } not run: no one can answer here. Allow ${
             n === 1 ? "it" : "them"

@@ -16,6 +16,7 @@ import {
 import { parseSessionsArgs } from "./args.ts";
 import type { CommandIo } from "./command_io.ts";
 import { USAGE_EXIT_CODE, UsageError } from "./errors.ts";
+import { counted } from "./counted.ts";
 import { reveal, safeJson } from "./sanitize.ts";
 
 /** Characters of the first request shown in the list. */
@@ -85,8 +86,7 @@ function row(
   worktree: SessionWorktreeInfo | undefined,
   state: BranchState | undefined,
 ): string {
-  const n = session.messages;
-  const messages = `${n} message${n === 1 ? "" : "s"}`.padEnd(12);
+  const messages = counted(session.messages, "message").padEnd(12);
   const workspace = session.workspace ?? "(temporary)";
   const branch = worktree && state ? `  ${worktree.branch} ${stateText(state)}` : "";
   const request = session.firstRequest === undefined ? "" : `  ${oneLine(session.firstRequest)}`;
