@@ -3,8 +3,8 @@ import path from "node:path";
 import { runDiffCommand } from "../../lib/cli/worktree_command.ts";
 import { sessionsDir, SessionWriter } from "../../lib/sessions/mod.ts";
 import { runCli } from "./cli_process.ts";
-import { branchExists, exists, type Place, place, runGit } from "./worktree_sessions.ts";
-import { holdLock } from "../worktree/fixture.ts";
+import { branchExists, exists, type Place, place } from "./worktree_sessions.ts";
+import { holdLock, runGit } from "../worktree/fixture.ts";
 
 const FIRST = "20261202-101500-0a1b";
 const SECOND = "20261202-111500-0c2d";

@@ -10,6 +10,7 @@ import path from "node:path";
 import { sessionsDir, SessionWriter } from "../../lib/sessions/mod.ts";
 import { findRepository, SessionWorktree, worktreePath } from "../../lib/worktree/mod.ts";
 import { runCli } from "./cli_process.ts";
+import { runGit } from "../worktree/fixture.ts";
 
 /** A repository on `main` (one commit: `a.txt`), and a data folder of the test's own. */
 export interface Place extends AsyncDisposable {
@@ -88,29 +89,6 @@ export async function place(): Promise<Place> {
     pygent: (args, cwd = repo) => runCli(args, { env, cwd }),
     [Symbol.asyncDispose]: () => Deno.remove(root, { recursive: true }),
   };
-}
-
-/** Runs plain `git ARGS` in `cwd` with `input` on stdin; its stdout, or a throw with what it said. */
-export async function runGit(args: string[], cwd: string, input?: string): Promise<string> {
-  const child = new Deno.Command("git", {
-    args,
-    cwd,
-    stdin: input === undefined ? "null" : "piped",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  if (input !== undefined) {
-    const writer = child.stdin.getWriter();
-    await writer.write(new TextEncoder().encode(input));
-    await writer.close();
-  }
-  const result = await child.output();
-  const decoder = new TextDecoder();
-  const stdout = decoder.decode(result.stdout);
-  if (!result.success) {
-    throw new Error(`git ${args.join(" ")} failed: ${stdout}${decoder.decode(result.stderr)}`);
-  }
-  return stdout;
 }
 
 /** True when `file` is there (a link counts). */

@@ -13,6 +13,19 @@ async function lines(file: string): Promise<number> {
   return (await Deno.readTextFile(file)).split("\n").length;
 }
 
+/** Lines of `ticks` as a freeze began and `ms` later, inside it. */
+function ticksWhileFrozen(
+  rt: DockerRuntime,
+  ms: number,
+): Promise<{ first: number; second: number }> {
+  const ticks = `${rt.workspace}/ticks`;
+  return rt.frozen(async () => {
+    const first = await lines(ticks);
+    await sleep(ms);
+    return { first, second: await lines(ticks) };
+  });
+}
+
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
@@ -22,11 +35,7 @@ dockerTest("frozen() stops every process of the container, background ones too",
   await ticking(rt);
   await sleep(200);
   const ticks = `${rt.workspace}/ticks`;
-  const during = await rt.frozen(async () => {
-    const first = await lines(ticks);
-    await sleep(300);
-    return { first, second: await lines(ticks) };
-  });
+  const during = await ticksWhileFrozen(rt, 300);
   assert.equal(during.second, during.first, "nothing was written while frozen");
   await sleep(300);
   assert.ok(await lines(ticks) > during.second, "the loop goes on after");
@@ -48,12 +57,7 @@ dockerTest("frozen() stops a loop that forks all the time, its newest children t
   await using rt = await createRuntime({ docker: true, image: TEST_IMAGE }) as DockerRuntime;
   await rt.bash("(while true; do (echo t >> ticks); done) >/dev/null 2>&1 &");
   await sleep(200);
-  const ticks = `${rt.workspace}/ticks`;
-  const during = await rt.frozen(async () => {
-    const first = await lines(ticks);
-    await sleep(300);
-    return { first, second: await lines(ticks) };
-  });
+  const during = await ticksWhileFrozen(rt, 300);
   assert.equal(during.second, during.first);
 });
 
@@ -74,13 +78,8 @@ dockerTest("frozen() holds against processes that keep continuing the others", a
     "for i in 1 2 3; do (while true; do kill -CONT -1 2>/dev/null; done) >/dev/null 2>&1 & done",
   );
   await sleep(200);
-  const ticks = `${rt.workspace}/ticks`;
   for (let round = 0; round < 3; round++) {
-    const during = await rt.frozen(async () => {
-      const first = await lines(ticks);
-      await sleep(200);
-      return { first, second: await lines(ticks) };
-    }).catch((error: Error) => error);
+    const during = await ticksWhileFrozen(rt, 200).catch((error: Error) => error);
     // Stopped, or refused without running the work: never run beside the sandbox.
     if (during instanceof Error) assert.match(during.message, /Could not stop the sandbox's/);
     else assert.equal(during.second, during.first, `round ${round}`);

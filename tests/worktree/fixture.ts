@@ -63,9 +63,21 @@ export async function fixture(options: { commit?: boolean } = {}): Promise<Fixtu
   };
 }
 
-/** Runs plain `git ARGS` in `cwd`; rejects with what it printed when it fails. */
-export async function runGit(args: string[], cwd: string, env?: Record<string, string>) {
-  const result = await new Deno.Command("git", { args, cwd, env, stdin: "null" }).output();
+/** Runs plain `git ARGS` in `cwd` (with `input` on stdin); its stdout, or a throw with what it said. */
+export async function runGit(args: string[], cwd: string, input?: string): Promise<string> {
+  const child = new Deno.Command("git", {
+    args,
+    cwd,
+    stdin: input === undefined ? "null" : "piped",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  if (input !== undefined) {
+    const writer = child.stdin.getWriter();
+    await writer.write(new TextEncoder().encode(input));
+    await writer.close();
+  }
+  const result = await child.output();
   const decoder = new TextDecoder();
   const stdout = decoder.decode(result.stdout);
   if (!result.success) {
