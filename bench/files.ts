@@ -81,6 +81,7 @@ function hostSide(ws: Workspace, rt: Runtime): Runtime {
     writeFile: (path, content) => ws.writeFile(path, content),
     reset: () => rt.reset(),
     frozen: (work) => rt.frozen(work),
+    sync: () => rt.sync(),
     cleanup: () => rt.cleanup(),
     [Symbol.asyncDispose]: () => rt.cleanup(),
   };

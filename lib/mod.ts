@@ -76,6 +76,7 @@ export {
   RuntimeError,
   SandboxLostError,
   SandboxUnavailableError,
+  SyncLimitError,
 } from "./runtime/mod.ts";
 export type {
   BashOptions,
@@ -85,6 +86,8 @@ export type {
   RuntimeEvent,
   RuntimeOptions,
   SandboxInfo,
+  SyncMode,
+  SyncReport,
 } from "./runtime/mod.ts";
 export {
   DockerApiError,
@@ -119,4 +122,27 @@ export {
   WorktreeSetupError,
 } from "./worktree/mod.ts";
 export type { Checkpoint, Repository, WorktreeStart } from "./worktree/mod.ts";
+export {
+  BatchSetupError,
+  engineEndpoint,
+  findEngines,
+  NoEngineError,
+  readTasksFile,
+  ResultsFile,
+  ResultsFileError,
+  runBatch,
+  TaskFilesError,
+  TasksFileError,
+  TaskTimeoutError,
+} from "./batch/mod.ts";
+export type {
+  BatchEvent,
+  BatchOptions,
+  BatchSummary,
+  BatchTask,
+  EngineSpec,
+  PoolEngine,
+  TaskOutcome,
+  TaskResult,
+} from "./batch/mod.ts";
 export { VERSION } from "./version.ts";

@@ -327,6 +327,8 @@ export class Agent implements AsyncDisposable {
       if (this.#current) throw new AgentBusyError();
       this.#current = emit;
       try {
+        // Copy mode: the user's edits since the last step (an undo too) reach the sandbox.
+        await this.runtime.sync();
         return await this.#run(message, options.signal);
       } catch (error) {
         const name = error instanceof Error ? error.name : "Error";
@@ -334,7 +336,15 @@ export class Agent implements AsyncDisposable {
         this.#emit({ type: "error", name, message: text });
         throw error;
       } finally {
-        // Whatever the step's end, what it changed is kept: never lost, and undoable.
+        // Whatever the step's end, what it changed is kept: never lost, and undoable. In copy
+        // mode it is first brought back from the sandbox, so the checkpoint has it.
+        await this.runtime.sync().catch((error) =>
+          this.#emit({
+            type: "notice",
+            message: `The step's changes could not be copied back from the sandbox (they stay ` +
+              `there): ${(error as Error).message}`,
+          })
+        );
         await this.#worktree?.checkpoint(message);
         this.#current = undefined;
       }

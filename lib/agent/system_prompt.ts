@@ -43,7 +43,10 @@ export function systemPrompt(context: PromptContext): string {
       `${sandbox.shell}, ${
         sandbox.network ? "with" : "without"
       } network access. The workspace is ${workspace}, the shell's starting directory; ` +
-      "its files are shared with the user's machine."
+      (sandbox.sync === "copy"
+        ? "it is a copy of the user's files, and what you change in it is copied back to the " +
+          "user's machine after each step (except ignored files, .git and .pygent)."
+        : "its files are shared with the user's machine.")
     : `Your commands run directly on the user's machine (${osName(sandbox.os)}), not in a ` +
       `container, in ${sandbox.shell}${
         sandbox.shell === "cmd.exe" ? " (Windows commands and syntax, not bash)" : ""

@@ -57,6 +57,8 @@ export function agentOptions(settings: Settings, run: RunContext): AgentOptions 
       docker: sandbox === "auto" ? undefined : sandbox === "docker",
       image: settings.image.value,
       workspace: run.workspace,
+      ...(settings.sync.value === "auto" ? {} : { sync: settings.sync.value }),
+      syncLimitBytes: settings.sync_limit.value,
       sandbox: sandboxPolicy({
         network: settings.network.value,
         user: settings.root.value ? "root" : "host",

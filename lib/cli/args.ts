@@ -137,6 +137,8 @@ Commands:
   pygent merge ID            merge its branch pygent/ID into your current branch
   pygent apply ID            its changes as uncommitted changes in your checkout
   pygent discard ID          remove its branch and worktree
+  pygent batch TASKS.jsonl   run every task of the file, each in its own container, N at a
+                             time over a pool of engines (--parallel N, --out FILE, --engines)
 A command's name is one only as the first word: pygent -- sessions … sends it as a request.
 
 Session commands: /help, /reset, /save FILE, /undo, /diff, /exit, !COMMAND (runs in the
@@ -193,7 +195,16 @@ function withSettingFlags<Args extends unknown[]>(command: Command<Args>) {
       "--worktree",
       "work on a new branch pygent/ID in a git worktree, not in the checkout itself",
     )
-    .option("--no-worktree", "work in the workspace folder itself, whatever a config file says");
+    .option("--no-worktree", "work in the workspace folder itself, whatever a config file says")
+    .option(
+      "--sync <mode>",
+      "how the workspace reaches the container: bind (mounted), copy (copied in, changes " +
+        "copied back after each step; for a remote engine) or auto (the default)",
+    )
+    .option(
+      "--sync-limit <size>",
+      "copy mode: most bytes copied in or back at once, e.g. 1g (default 512m)",
+    );
 }
 
 /** What the setting flags parse into, as commander names them. */
@@ -523,6 +534,8 @@ function flagLayer(options: SettingOptions): FlagLayer {
     history: options.history,
     history_max_days: options.historyMaxDays,
     worktree: options.worktree,
+    sync: options.sync,
+    sync_limit: options.syncLimit,
     profile: options.profile,
   };
   return Object.fromEntries(
@@ -664,4 +677,83 @@ export function parseWorktreeCommandArgs(
     throw new UsageError(`Give the session: pygent ${name} ID (pygent sessions lists them).`);
   }
   return { kind: "worktree", args: { id } };
+}
+
+/** What `pygent batch` was asked. */
+export interface BatchArgs {
+  /** The tasks file, as given. */
+  tasksFile: string;
+  /** The setting flags (`--engines` among them), raw, for the settings loader. */
+  flags: FlagLayer;
+  /** `--parallel N`: tasks at a time over the pool; undefined: 2 per engine. */
+  parallel: number | undefined;
+  /** `--out FILE`: the results file; undefined: `TASKS.results.jsonl` beside the tasks file. */
+  out: string | undefined;
+  /** `--json`: events as JSON lines, not a progress bar. */
+  json: boolean;
+}
+
+function batchProgram() {
+  return withSettingFlags(
+    new Command()
+      .name("pygent batch")
+      .description(
+        "Runs every task of a JSONL file, each in its own container on its own copy of its " +
+          'files, N at a time over a pool of engines. Each line: {"id", "prompt", ' +
+          '"workspace"?, "repo"?, "ref"?, "image"?, "timeout"?, "max_steps"?}.\n' +
+          "Each result is appended to the results file as its task ends, and each task's " +
+          "changes written as RESULTS.diffs/ID.diff; running the same command again skips the " +
+          "ids already there. Exits 0 when every task is done, 1 when one is not, 2 for bad input.",
+      )
+      .argument("<tasks>", "the tasks file (JSON lines)"),
+  )
+    .option("--parallel <n>", "tasks at a time over the whole pool (default 2 per engine)")
+    .option("--out <file>", "the results file (default TASKS.results.jsonl beside TASKS)")
+    .option(
+      "--engines <urls>",
+      "the engines, separated by commas: unix:///path or tcp://HOST:PORT (default: config " +
+        "engines, else the engine a session would use)",
+    )
+    .option("--json", "print events as JSON lines instead of a progress bar")
+    .helpOption("-h, --help", "print this help");
+}
+
+/**
+ * Parses the arguments of `pygent batch` (those after `batch`).
+ *
+ * @throws {UsageError} On an unknown flag, no tasks file, or a `--parallel` that is not a whole
+ * number of at least 1.
+ *
+ * @example
+ * ```ts
+ * import { parseBatchArgs } from "./args.ts";
+ * const parsed = parseBatchArgs(["tasks.jsonl", "--parallel", "10"]);
+ * if (parsed.kind === "batch") console.log(parsed.args.parallel); // 10
+ * ```
+ */
+export function parseBatchArgs(
+  argv: string[],
+): { kind: "batch"; args: BatchArgs } | { kind: "print"; text: string } {
+  const parsed = run(batchProgram(), argv);
+  if (parsed.kind === "print") return parsed;
+  const options = parsed.command.opts();
+  const parallel = options.parallel === undefined ? undefined : Number(options.parallel);
+  if (parallel !== undefined && (!Number.isSafeInteger(parallel) || parallel < 1)) {
+    throw new UsageError(
+      `--parallel must be a whole number of at least 1; got ${JSON.stringify(options.parallel)}.`,
+    );
+  }
+  return {
+    kind: "batch",
+    args: {
+      tasksFile: parsed.command.processedArgs[0],
+      flags: {
+        ...flagLayer(options),
+        ...(options.engines !== undefined ? { engines: options.engines } : {}),
+      },
+      parallel,
+      out: options.out,
+      json: options.json ?? false,
+    },
+  };
 }

@@ -199,6 +199,10 @@ function shown(key: SettingKey, loaded: LoadedSettings, data: SettingsJson): str
       return `${settings.timeout.value}s`;
     case "env":
       return settings.env.specs.length > 0 ? settings.env.specs.join(" ") : "(none)";
+    case "engines":
+      return settings.engines.value.length > 0
+        ? settings.engines.value.map((engine) => engine.url).join(" ")
+        : "(the engine a session uses)";
     default:
       return String(settings[key].value);
   }

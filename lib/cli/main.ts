@@ -16,6 +16,7 @@ import { agentOptions } from "./agent_options.ts";
 import { createApprover } from "./approval_prompt.ts";
 import { type CliConfig, parseArgs } from "./args.ts";
 import type { CommandIo } from "./command_io.ts";
+import { runBatchCommand } from "./batch_command.ts";
 import { runConfigCommand } from "./config_command.ts";
 import { runDoctorCommand } from "./doctor.ts";
 import { runPolicyCommand } from "./policy_command.ts";
@@ -433,6 +434,7 @@ const SUBCOMMANDS = new Map<string, (argv: string[], io: CommandIo) => Promise<n
   ["merge", runMergeCommand],
   ["apply", runApplyCommand],
   ["discard", runDiscardCommand],
+  ["batch", runBatchCommand],
 ]);
 
 function commandIo(): CommandIo {

@@ -13,11 +13,12 @@ import {
   DEFAULT_IMAGE,
   DEFAULT_MEMORY_BYTES,
   DEFAULT_PIDS_LIMIT,
+  DEFAULT_SYNC_LIMIT_BYTES,
   MIN_CPUS,
   MIN_MEMORY_BYTES,
   MIN_PIDS_LIMIT,
 } from "../runtime/options.ts";
-import type { Origin } from "./origin.ts";
+import { describeOrigin, invalidValue, type Origin, originError } from "./origin.ts";
 import {
   readBoolean,
   readByteSize,
@@ -35,6 +36,12 @@ export const DEFAULT_HISTORY_MAX_DAYS = 30;
 
 /** Where commands run: Docker when an engine answers (`auto`), Docker or an error, the host. */
 export type SandboxMode = "auto" | "docker" | "host";
+
+/**
+ * How the workspace reaches the container: `auto` (a bind mount for an engine on this machine's
+ * socket, a copy for a `tcp://` one), `bind` or `copy`.
+ */
+export type SyncSetting = "auto" | "bind" | "copy";
 
 /** The sandbox modes, loosest first. */
 export const SANDBOX_MODES: readonly SandboxMode[] = ["host", "auto", "docker"];
@@ -60,6 +67,22 @@ export interface SettingValues {
   history: boolean;
   history_max_days: number;
   worktree: boolean;
+  engines: EngineSetting[];
+  sync: SyncSetting;
+  sync_limit: number;
+}
+
+/**
+ * One engine of `pygent batch`'s pool: a `DOCKER_HOST`-style URL and, for a `tcp://` one, its
+ * own TLS settings (`DOCKER_TLS_VERIFY` and `DOCKER_CERT_PATH` apply when it has none).
+ */
+export interface EngineSetting {
+  /** `unix:///path` or `tcp://host:port`. */
+  url: string;
+  /** The folder of its `ca.pem`, `cert.pem` and `key.pem`: TLS with these. */
+  certPath?: string;
+  /** `false`: plain tcp, whatever `DOCKER_TLS_VERIFY` says; `true`: TLS. */
+  tlsVerify?: boolean;
 }
 
 /** A key of {@linkcode SettingValues}: every setting but the rules. */
@@ -203,7 +226,93 @@ export const KEYS: { readonly [K in SettingKey]: KeySpec<SettingValues[K]> } = {
     // A project may put its sessions on a branch, never have them write into the checkout.
     guard: (next, current) => next || !current,
   },
+  engines: {
+    default: [],
+    read: readEngines,
+    // The pool receives every task's files: only the user chooses where they go.
+    guard: "never",
+  },
+  sync: {
+    variable: "PYGENT_SYNC",
+    default: "auto",
+    read: (raw, origin) => readChoice(raw, origin, ["auto", "bind", "copy"]),
+    // Either way the sandbox can change the workspace's files and nothing else of the host's:
+    // a bind mount shares them (its .git and .pygent read-only); a copy shares no host path at
+    // all and brings back only what passes the checks (no .git, .pygent, ignored paths, links
+    // written through). Neither is looser, so a project may choose.
+    guard: "any",
+  },
+  sync_limit: {
+    variable: "PYGENT_SYNC_LIMIT",
+    default: DEFAULT_SYNC_LIMIT_BYTES,
+    read: (raw, origin) => readByteSize(raw, origin, 1),
+    // What is copied is the user's memory and time: a project may lower it, never raise it.
+    guard: noHigher,
+  },
 };
+
+const ENGINE_EXAMPLE = 'engines = ["unix:///var/run/docker.sock", { url = "tcp://HOST:2376", ' +
+  'cert_path = "/certs/HOST" }]';
+
+/**
+ * `engines`: a list of URLs (a flag: separated by commas), or in a file of URLs and tables
+ * `{ url, cert_path?, tls_verify? }`.
+ */
+function readEngines(raw: unknown, origin: Origin): EngineSetting[] {
+  const list = typeof raw === "string" && origin.kind !== "file"
+    ? raw.split(",").map((url) => url.trim()).filter(Boolean)
+    : raw;
+  if (!Array.isArray(list) || list.length === 0) {
+    throw invalidValue(
+      origin,
+      raw,
+      origin.kind === "file" ? `write ${ENGINE_EXAMPLE}` : "give URLs separated by commas",
+    );
+  }
+  return list.map((entry, index) => {
+    const where = `engine ${index + 1} of ${describeOrigin(origin)}`;
+    const table = typeof entry === "string" ? { url: entry } : entry;
+    if (typeof table !== "object" || table === null || Array.isArray(table)) {
+      throw originError(origin, `${where} must be a URL or a table; ${ENGINE_EXAMPLE}.`);
+    }
+    const { url, cert_path: certPath, tls_verify: tlsVerify, ...rest } = table as Record<
+      string,
+      unknown
+    >;
+    const unknown = Object.keys(rest);
+    if (unknown.length > 0) {
+      throw originError(
+        origin,
+        `${where}: ${unknown.join(", ")} is not an engine's setting; use url, cert_path and ` +
+          "tls_verify.",
+      );
+    }
+    if (typeof url !== "string" || !/^(unix:\/\/\/|tcp:\/\/[^/]+)/.test(url)) {
+      throw originError(
+        origin,
+        `${where}: ${JSON.stringify(url ?? null)} is not an engine's URL; write ` +
+          "unix:///path/to/docker.sock or tcp://HOST:PORT.",
+      );
+    }
+    if ((certPath !== undefined || tlsVerify !== undefined) && !url.startsWith("tcp://")) {
+      throw originError(origin, `${where}: cert_path and tls_verify are for tcp:// engines only.`);
+    }
+    if (certPath !== undefined && (typeof certPath !== "string" || !certPath.trim())) {
+      throw originError(origin, `${where}: cert_path must be a folder's path.`);
+    }
+    if (tlsVerify !== undefined && typeof tlsVerify !== "boolean") {
+      throw originError(origin, `${where}: tls_verify must be true or false.`);
+    }
+    if (certPath !== undefined && tlsVerify === false) {
+      throw originError(origin, `${where}: cert_path with tls_verify = false; drop one.`);
+    }
+    return {
+      url,
+      ...(certPath !== undefined ? { certPath } : {}),
+      ...(tlsVerify !== undefined ? { tlsVerify } : {}),
+    };
+  });
+}
 
 /**
  * The keys, in the order of {@linkcode KEYS}.

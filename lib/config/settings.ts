@@ -6,7 +6,7 @@
  */
 
 import type { ApprovalMode } from "../policy/mod.ts";
-import type { SandboxMode } from "./keys.ts";
+import type { EngineSetting, SandboxMode, SyncSetting } from "./keys.ts";
 
 /** Where a setting's value came from, from the lowest precedence to the highest. */
 export type Source = "default" | "user" | "project" | "profile" | "env" | "flag";
@@ -81,6 +81,12 @@ export interface Settings {
   /** Days a session file is kept after it was last written. */
   history_max_days: Sourced<number>;
   worktree: Sourced<boolean>;
+  /** `pygent batch`'s pool; empty: the engine a session would use. */
+  engines: Sourced<EngineSetting[]>;
+  /** How the workspace reaches the container. */
+  sync: Sourced<SyncSetting>;
+  /** Copy mode: most bytes copied in one go, either way. */
+  sync_limit: Sourced<number>;
   /** Source: the highest layer that gave a rule, or `"default"` when none did. */
   rules: Sourced<RuleEntries>;
 }
@@ -113,6 +119,12 @@ export interface FlagLayer {
   history?: boolean;
   history_max_days?: string;
   worktree?: boolean;
+  /** `--engines URL,URL` (`pygent batch`). */
+  engines?: string;
+  /** `--sync auto|bind|copy`. */
+  sync?: string;
+  /** `--sync-limit SIZE`. */
+  sync_limit?: string;
   /** `--profile NAME`. */
   profile?: string;
 }

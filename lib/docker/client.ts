@@ -6,19 +6,30 @@
  * @module
  */
 
+import { X509Certificate } from "node:crypto";
 import {
   candidateEndpoints,
   type DockerEndpoint,
+  type DockerTls,
   type EnvLookup,
   formatEndpoint,
 } from "./endpoint.ts";
-import { apiError, DockerConnectionError, DockerError, DockerUnavailableError } from "./errors.ts";
+import {
+  apiError,
+  type ConnectionProblem,
+  DockerConnectionError,
+  DockerError,
+  DockerUnavailableError,
+} from "./errors.ts";
 import { type ExecStream, startExecStream } from "./exec_stream.ts";
 import type {
   ContainerCreateBody,
   ContainerInspect,
+  ContainerProcess,
   ContainerSummary,
   ContainerTop,
+  EngineInfo,
+  EngineIsolation,
   EngineVersion,
   ExecCreateBody,
   ExecInspect,
@@ -34,7 +45,7 @@ export const MIN_API_VERSION = "1.41";
 /** Options of one API request. */
 export interface RequestOptions {
   query?: Record<string, string | number | boolean | undefined>;
-  /** A JSON body, or raw bytes (tar archives). */
+  /** A JSON body, or raw bytes or a stream of them (tar archives, image archives). */
   body?: unknown;
   signal?: AbortSignal;
   /**
@@ -85,6 +96,7 @@ export class DockerClient {
   readonly requestTimeoutMs: number;
   readonly #http: Deno.HttpClient;
   readonly #base: string;
+  #isolation: Promise<EngineIsolation> | undefined;
   #closed = false;
 
   private constructor(
@@ -104,7 +116,10 @@ export class DockerClient {
   /**
    * Finds an engine (see {@linkcode candidateEndpoints}), asks its version and
    * negotiates the API version. Throws {@linkcode DockerUnavailableError}
-   * naming every endpoint tried when none answers.
+   * naming every endpoint tried when none answers, and a {@linkcode DockerConnectionError}
+   * when an engine is there but the TLS settings do not fit it (wrong or expired client
+   * certificate, an engine certificate from another CA, TLS on one side only): trying other
+   * endpoints would hide the one thing to fix.
    */
   static async connect(options: ConnectOptions = {}): Promise<DockerClient> {
     const endpoints = options.endpoint ? [options.endpoint] : candidateEndpoints(options.env);
@@ -128,7 +143,10 @@ export class DockerClient {
           signal: AbortSignal.timeout(options.timeoutMs ?? 5_000),
         });
         if (!response.ok) {
-          attempts.push(`${where}: answered ${response.status} ${await response.text()}`);
+          const text = await response.text();
+          const known = tlsProblem(endpoint, text);
+          if (known) throw new DockerConnectionError(where, new Error(text.trim()), known);
+          attempts.push(`${where}: answered ${response.status} ${text}`);
           http.close();
           continue;
         }
@@ -149,6 +167,8 @@ export class DockerClient {
       } catch (error) {
         http.close();
         if (error instanceof DockerError) throw error;
+        const known = tlsProblem(endpoint, errorMessages(error).join(": "));
+        if (known) throw new DockerConnectionError(where, error, known);
         attempts.push(`${where}: ${describeConnectFailure(error)}`);
       }
     }
@@ -169,8 +189,8 @@ export class DockerClient {
       client: this.#http,
       signal: signals.length ? AbortSignal.any(signals) : undefined,
     };
-    if (options.body instanceof Uint8Array) {
-      init.body = options.body as Uint8Array<ArrayBuffer>;
+    if (options.body instanceof Uint8Array || options.body instanceof ReadableStream) {
+      init.body = options.body as Uint8Array<ArrayBuffer> | ReadableStream<Uint8Array>;
       init.headers = { "content-type": "application/x-tar" };
     } else if (options.body !== undefined) {
       init.body = JSON.stringify(options.body);
@@ -187,7 +207,8 @@ export class DockerClient {
       throw new DockerConnectionError(formatEndpoint(this.endpoint), why);
     }
     if (response.ok || response.status === 304) return response;
-    throw apiError(response.status, await errorMessage(response));
+    const { message, cause } = await errorBody(response);
+    throw apiError(response.status, message, cause);
   }
 
   async #json<T>(method: string, path: string, options?: RequestOptions): Promise<T> {
@@ -209,6 +230,30 @@ export class DockerClient {
   /** `GET /version`. */
   version(): Promise<EngineVersion> {
     return this.#json("GET", "/version");
+  }
+
+  /** `GET /info`: the engine's settings (rootless, cgroup version, security options). */
+  info(): Promise<EngineInfo> {
+    return this.#json("GET", "/info");
+  }
+
+  /**
+   * How the engine isolates containers, asked once (`GET /info`): rootless Podman says so in
+   * its own `Rootless` field, rootless Docker with `name=rootless` among its security options.
+   */
+  isolation(): Promise<EngineIsolation> {
+    return this.#isolation ??= this.info().then((info) => {
+      const rootless = info.Rootless === true ||
+        (info.SecurityOptions ?? []).some((option) => option.split(",").includes("name=rootless"));
+      return {
+        podman: isPodman(this.engine),
+        rootless,
+        enforcesLimits: !rootless || info.CgroupVersion === "2",
+      };
+    }).catch((error) => {
+      this.#isolation = undefined;
+      throw error;
+    });
   }
 
   /** `GET /images/{name}/json`; throws `DockerNotFoundError` when the image is not here. */
@@ -253,11 +298,31 @@ export class DockerClient {
   }
 
   /**
-   * `GET /containers/{id}/top`: the container's processes as the engine's host sees them
-   * (`ps` run there, with `psArgs`), so nothing inside the container can make them up.
+   * `GET /containers/{id}/top`: the container's processes as the engine's host sees them, so
+   * nothing inside the container can make them up: each one's host pid and its state (`ps`'s
+   * STAT, e.g. `S`, `R`, `T` for stopped). Docker runs `ps -o pid,stat` on its host; Podman's
+   * compatible endpoint reads the processes itself and takes its own descriptors (`hpid,state`)
+   * instead of `ps` options. An answer without both columns (Podman answers an empty body when
+   * it cannot) throws a {@linkcode DockerError}: a check built on this fails closed.
    */
-  topContainer(id: string, psArgs: string): Promise<ContainerTop> {
-    return this.#json("GET", `/containers/${id}/top`, { query: { ps_args: psArgs } });
+  async containerProcesses(id: string): Promise<ContainerProcess[]> {
+    const podman = isPodman(this.engine);
+    const response = await this.request("GET", `/containers/${id}/top`, {
+      query: { ps_args: podman ? "hpid,state" : "-o pid,stat" },
+    });
+    const text = await response.text();
+    const top = text.trim() ? JSON.parse(text) as ContainerTop : undefined;
+    const pid = top?.Titles.indexOf(podman ? "HPID" : "PID") ?? -1;
+    const state = top?.Titles.indexOf(podman ? "STATE" : "STAT") ?? -1;
+    if (!top || pid < 0 || state < 0) {
+      const where = formatEndpoint(this.endpoint);
+      const answer = JSON.stringify(text.slice(0, 200));
+      throw new DockerError(
+        `The engine at ${where} did not list container ${id.slice(0, 12)}'s processes with ` +
+          `their host pids and states (it answered ${answer}).`,
+      );
+    }
+    return top.Processes.map((row) => ({ hostPid: row[pid], state: row[state] ?? "" }));
   }
 
   /** `GET /containers/{id}/json`. */
@@ -309,8 +374,15 @@ export class DockerClient {
     return this.#json("GET", `/exec/${execId}/json`);
   }
 
-  /** `PUT /containers/{id}/archive`: extracts a tar archive into `path` inside the container. */
-  putArchive(containerId: string, path: string, tar: Uint8Array): Promise<void> {
+  /**
+   * `PUT /containers/{id}/archive`: extracts a tar archive (whole, or streamed as it is made)
+   * into `path` inside the container.
+   */
+  putArchive(
+    containerId: string,
+    path: string,
+    tar: Uint8Array | ReadableStream<Uint8Array>,
+  ): Promise<void> {
     return this.#void("PUT", `/containers/${containerId}/archive`, { query: { path }, body: tar });
   }
 
@@ -324,7 +396,8 @@ export class DockerClient {
 
   /**
    * `POST /commit`: a new image of container `id`'s filesystem and settings, with `changes`
-   * (Dockerfile instructions, e.g. `LABEL a="b" c="d"`) applied. Returns the image's id.
+   * (Dockerfile instructions, one a line, e.g. `LABEL a="b"\nLABEL c="d"`: Podman takes only
+   * one pair per `LABEL`) applied. Returns the image's id.
    */
   async commitContainer(
     id: string,
@@ -332,8 +405,12 @@ export class DockerClient {
   ): Promise<string> {
     const created = await this.#json<{ Id: string }>("POST", "/commit", {
       query: { container: id, ...options },
+      // No settings beyond `changes`; Podman refuses a commit without a body.
+      body: {},
     });
-    return created.Id;
+    // Docker's form (`sha256:…`): Podman answers the bare digest, which its own image
+    // endpoints then take for a name (a 500, not a 404, once the image is removed).
+    return /^[0-9a-f]{64}$/.test(created.Id) ? `sha256:${created.Id}` : created.Id;
   }
 
   /** `DELETE /images/{name}`; throws `DockerNotFoundError` when the image is not here. */
@@ -386,9 +463,7 @@ function describeConnectFailure(error: unknown): string {
   if (error instanceof DOMException && error.name === "TimeoutError") {
     return "no answer within the timeout";
   }
-  // fetch wraps the socket's own error (e.g. EACCES) in its causes.
-  const messages: string[] = [];
-  for (let e: unknown = error; e instanceof Error; e = e.cause) messages.push(e.message);
+  const messages = errorMessages(error);
   const all = messages.join(": ");
   if (/permission denied/i.test(all)) {
     return "permission denied; add your user to the docker group " +
@@ -399,15 +474,109 @@ function describeConnectFailure(error: unknown): string {
   return messages.at(-1) ?? String(error);
 }
 
-async function errorMessage(response: Response): Promise<string> {
+/** The messages of an error and its causes, outermost first: fetch wraps the socket's own error. */
+function errorMessages(error: unknown): string[] {
+  const messages: string[] = [];
+  for (let e: unknown = error; e instanceof Error; e = e.cause) messages.push(e.message);
+  return messages;
+}
+
+/**
+ * What a failed first request to a `tcp://` engine says about the TLS settings, if anything.
+ * `failure` is the error chain's messages, or the body of an error answer. What Deno reports:
+ * a client certificate the engine does not trust (another CA, expired, none) ends in
+ * "received fatal alert: BadCertificate" (Go's TLS server sends that alert for each);
+ * an engine certificate our CA did not sign, "invalid peer certificate: UnknownIssuer";
+ * TLS against a plain port, "received corrupt message of type InvalidContentType"; and plain
+ * HTTP against a TLS port gets a 400 "Client sent an HTTP request to an HTTPS server.".
+ */
+function tlsProblem(endpoint: DockerEndpoint, failure: string): ConnectionProblem | undefined {
+  if (endpoint.transport !== "tcp") return undefined;
+  const { tls } = endpoint;
+  if (!tls) {
+    if (!/HTTP request to an HTTPS server/i.test(failure)) return undefined;
+    return {
+      problem: "it expects TLS on this port, and the client spoke plain HTTP",
+      remedy: "Set DOCKER_TLS_VERIFY=1 and DOCKER_CERT_PATH to the folder holding the " +
+        "engine's ca.pem and your cert.pem and key.pem.",
+    };
+  }
+  const dir = tls.certPath ?? "DOCKER_CERT_PATH";
+  const alert = /received fatal alert: (\w+)/i.exec(failure)?.[1];
+  if (alert) return refusedClientCertificate(tls, dir, alert);
+  const peer = /invalid peer certificate: (\w+)/i.exec(failure)?.[1];
+  if (peer === "UnknownIssuer") {
+    return {
+      problem: `its certificate is not signed by the CA in ${dir}/ca.pem`,
+      remedy: "Point DOCKER_CERT_PATH at this engine's certificates (the ca.pem that signed " +
+        "its --tlscert).",
+    };
+  }
+  if (peer) {
+    return {
+      problem: `its certificate is not accepted (${peer})`,
+      remedy: "Check that DOCKER_HOST names the host the engine's certificate was made for and " +
+        "that the certificate is still valid.",
+    };
+  }
+  if (/InvalidContentType|corrupt message/i.test(failure)) {
+    return {
+      problem: "it does not speak TLS on this port",
+      remedy: "Unset DOCKER_TLS_VERIFY for a plain port, or use the engine's TLS port " +
+        "(usually 2376).",
+    };
+  }
+  return undefined;
+}
+
+/** The engine sent a TLS alert: our client certificate is expired, not yet valid, or not trusted. */
+function refusedClientCertificate(tls: DockerTls, dir: string, alert: string): ConnectionProblem {
+  const { validFrom, validTo } = certificateValidity(tls.cert);
+  const now = new Date();
+  if (validTo && validTo < now) {
+    return {
+      problem: `it refused the client certificate ${dir}/cert.pem, which expired on ${
+        validTo.toISOString().slice(0, 10)
+      }`,
+      remedy: "Renew the certificate (a new cert.pem signed by the engine's CA) and put it in " +
+        "DOCKER_CERT_PATH.",
+    };
+  }
+  if (validFrom && validFrom > now) {
+    return {
+      problem:
+        `it refused the client certificate ${dir}/cert.pem, which is valid only from ${validFrom.toISOString()}`,
+      remedy: "Check this machine's clock, or wait until the certificate is valid.",
+    };
+  }
+  return {
+    problem: `it refused the client certificate ${dir}/cert.pem (TLS alert ${alert})`,
+    remedy: "Check that DOCKER_CERT_PATH holds the cert.pem and key.pem made for this engine, " +
+      "signed by the CA it trusts (its --tlscacert).",
+  };
+}
+
+/** When a PEM certificate is valid; nothing for one that cannot be parsed. */
+function certificateValidity(pem: string): { validFrom?: Date; validTo?: Date } {
+  try {
+    const cert = new X509Certificate(pem);
+    return { validFrom: new Date(cert.validFrom), validTo: new Date(cert.validTo) };
+  } catch {
+    // Not a certificate we can read: say what the engine said, without dates.
+    return {};
+  }
+}
+
+/** An error answer's message, and the `cause` Podman names beside it (`{cause, message, response}`). */
+async function errorBody(response: Response): Promise<{ message: string; cause?: string }> {
   const text = await response.text();
   try {
-    const parsed = JSON.parse(text) as { message?: string };
-    if (parsed.message) return parsed.message;
+    const parsed = JSON.parse(text) as { message?: string; cause?: string };
+    if (parsed.message) return { message: parsed.message, cause: parsed.cause };
   } catch {
     // Not JSON: fall through to the raw text.
   }
-  return text.trim() || `${response.status} ${response.statusText}`;
+  return { message: text.trim() || `${response.status} ${response.statusText}` };
 }
 
 /** Yields each JSON object of a newline-delimited JSON body. */
@@ -430,6 +599,14 @@ function hasTagOrDigest(image: string): boolean {
   if (image.includes("@")) return true;
   const lastSlash = image.lastIndexOf("/");
   return image.slice(lastSlash + 1).includes(":");
+}
+
+/**
+ * True when `GET /version` came from Podman's Docker-compatible API (it lists a "Podman Engine"
+ * component), for the few calls whose request must differ; answers are told apart by shape.
+ */
+export function isPodman(engine: EngineVersion): boolean {
+  return (engine.Components ?? []).some((component) => /podman/i.test(component.Name));
 }
 
 /** Compares dotted versions numerically: negative when `a` is older. */

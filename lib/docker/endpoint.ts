@@ -15,6 +15,8 @@ export interface DockerTls {
   cert: string;
   /** PEM client key. */
   key: string;
+  /** The folder the three were read from (`DOCKER_CERT_PATH`), so errors can name the files. */
+  certPath?: string;
 }
 
 /** Where an engine listens. */
@@ -126,5 +128,5 @@ function readTls(env: EnvLookup): DockerTls {
       );
     }
   };
-  return { caCert: read("ca.pem"), cert: read("cert.pem"), key: read("key.pem") };
+  return { caCert: read("ca.pem"), cert: read("cert.pem"), key: read("key.pem"), certPath: dir };
 }

@@ -70,7 +70,10 @@ export class ExecStream {
       try {
         n = await this.#conn.read(buf);
       } catch (cause) {
-        if (this.#closed) return;
+        // Podman ends the stream of an exec that exited without reading all of its stdin with a
+        // reset, after all of its output: an end like a close. Whether the engine is still there
+        // is for the caller's next call (the exec's inspect) to find, as after a close.
+        if (this.#closed || cause instanceof Deno.errors.ConnectionReset) return;
         throw new DockerConnectionError(this.#endpoint, cause);
       }
       if (n === null) return;

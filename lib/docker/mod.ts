@@ -12,3 +12,4 @@ export * from "./exec_stream.ts";
 export * from "./frames.ts";
 export * from "./tar.ts";
 export type * from "./types.ts";
+export { DEFAULT_CAPABILITIES, dropsAllCapabilities } from "./types.ts";

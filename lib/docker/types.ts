@@ -22,6 +22,8 @@ export interface HostConfig {
   ReadonlyRootfs?: boolean;
   Devices?: unknown[];
   AutoRemove?: boolean;
+  /** The user namespace; Podman's `keep-id` maps the host user to the same uid inside. */
+  UsernsMode?: string;
 }
 
 /** Body of `POST /containers/create`. */
@@ -88,6 +90,14 @@ export interface ContainerTop {
   Processes: string[][];
 }
 
+/** One process of a container, as the engine's host sees it (`DockerClient.containerProcesses`). */
+export interface ContainerProcess {
+  /** Its pid on the engine's host (as `State.Pid` and an exec's `Pid` give it). */
+  hostPid: string;
+  /** Its state as `ps` prints it: `R`, `S`, `D`, `T` (stopped), `t` (traced), `Z`… */
+  state: string;
+}
+
 /** `GET /exec/{id}/json`, the fields Pygent reads. */
 export interface ExecInspect {
   ID: string;
@@ -103,6 +113,37 @@ export interface EngineVersion {
   MinAPIVersion?: string;
   Os: string;
   Arch: string;
+  /** What the engine is made of; Podman lists a "Podman Engine" component here. */
+  Components?: { Name: string; Version: string }[];
+  /** The engine's platform, e.g. "Docker Engine - Community" or Podman's "linux/amd64/debian-12". */
+  Platform?: { Name: string };
+}
+
+/** How an engine isolates its containers: `DockerClient.isolation()`. */
+export interface EngineIsolation {
+  /** Podman's Docker-compatible API rather than Docker. */
+  podman: boolean;
+  /** The engine runs as a user, not root: a container's root is that user outside. */
+  rootless: boolean;
+  /**
+   * Whether the engine enforces memory and pids limits. A rootless engine on cgroup v1 cannot
+   * (Podman ignores them there, and still says it supports them in `GET /info`).
+   */
+  enforcesLimits: boolean;
+}
+
+/** `GET /info`, the fields Pygent reads: how the engine runs, and what it can enforce. */
+export interface EngineInfo {
+  /** e.g. `name=seccomp,profile=default`; rootless Docker lists `name=rootless`. */
+  SecurityOptions?: string[] | null;
+  /** Whether the engine can limit a container's memory; rootless on cgroup v1 cannot. */
+  MemoryLimit?: boolean;
+  /** Whether the engine can limit a container's number of processes. */
+  PidsLimit?: boolean;
+  /** `"1"` or `"2"`. */
+  CgroupVersion?: string;
+  /** Podman's own field: true for a rootless Podman. */
+  Rootless?: boolean;
 }
 
 /** One line of `POST /images/create` progress. */
@@ -112,4 +153,40 @@ export interface PullProgress {
   progressDetail?: { current?: number; total?: number };
   error?: string;
   errorDetail?: { message?: string };
+}
+
+/**
+ * The capabilities an engine gives a container by default (Docker's and Podman's set, without
+ * the `CAP_` prefix): what `CapDrop: ["ALL"]` takes away.
+ */
+export const DEFAULT_CAPABILITIES: readonly string[] = [
+  "AUDIT_WRITE",
+  "CHOWN",
+  "DAC_OVERRIDE",
+  "FOWNER",
+  "FSETID",
+  "KILL",
+  "MKNOD",
+  "NET_BIND_SERVICE",
+  "NET_RAW",
+  "SETFCAP",
+  "SETGID",
+  "SETPCAP",
+  "SETUID",
+  "SYS_CHROOT",
+];
+
+/**
+ * Whether a container's `HostConfig.CapDrop`, as an inspect reads it back, drops every
+ * capability: Docker keeps `["ALL"]`, Podman answers the expanded list of its defaults.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_CAPABILITIES, dropsAllCapabilities } from "./types.ts";
+ * console.log(dropsAllCapabilities(["ALL"]), dropsAllCapabilities([...DEFAULT_CAPABILITIES]));
+ * ```
+ */
+export function dropsAllCapabilities(capDrop: readonly string[] | null | undefined): boolean {
+  const dropped = new Set((capDrop ?? []).map((c) => c.toUpperCase().replace(/^CAP_/, "")));
+  return dropped.has("ALL") || DEFAULT_CAPABILITIES.every((c) => dropped.has(c));
 }

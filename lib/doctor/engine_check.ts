@@ -8,6 +8,7 @@
 import {
   candidateEndpoints,
   DockerClient,
+  DockerConnectionError,
   type DockerEndpoint,
   DockerError,
   DockerUnavailableError,
@@ -94,6 +95,9 @@ export async function checkEngine(input: EngineCheckInput): Promise<EngineProbe>
         failed.push({ endpoint, problem });
         continue;
       }
+      if (error instanceof DockerConnectionError) {
+        return { outcome: tlsMismatch(input.sandbox, error), failed };
+      }
       if (!(error instanceof DockerError)) throw error;
       // An engine answered, but too old to use.
       return { outcome: noEngine(input.sandbox, error.message, "Upgrade the engine"), failed };
@@ -113,6 +117,21 @@ export async function checkEngine(input: EngineCheckInput): Promise<EngineProbe>
           "at its socket (unix:///path or tcp://host:port)",
     ),
     failed,
+  };
+}
+
+/**
+ * An engine is there but the TLS settings do not fit it. A session stops on this in auto mode
+ * too (see `chooseSandbox`): a `DOCKER_HOST` the user set is theirs to fix, not a reason to run
+ * on the host.
+ */
+function tlsMismatch(sandbox: SandboxMode, error: DockerConnectionError): CheckOutcome {
+  const found = `${error.endpoint}: ${error.problem}`;
+  if (sandbox === "host") return noEngine(sandbox, found, error.remedy.replace(/\.$/, ""));
+  return {
+    status: "fail",
+    summary: `${found}; a session cannot start`,
+    remediation: `${error.remedy} Or pass --no-docker to run on the host on purpose.`,
   };
 }
 

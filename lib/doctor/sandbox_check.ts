@@ -69,6 +69,7 @@ export async function checkSandbox(input: SandboxCheckInput): Promise<SandboxPro
   let containerId: string | undefined;
   let startMs = 0;
   let output: string;
+  let enforcesLimits = true;
   try {
     client = await DockerClient.connect({
       endpoint: input.endpoint,
@@ -85,6 +86,7 @@ export async function checkSandbox(input: SandboxCheckInput): Promise<SandboxPro
     }
     startMs = performance.now() - started;
     containerId = runtime.containerId;
+    enforcesLimits = (await client.isolation()).enforcesLimits;
     const result = await runtime.bash(PROBE, { timeoutMs: input.timeoutMs });
     output = result.stdout;
   } catch (error) {
@@ -155,8 +157,11 @@ export async function checkSandbox(input: SandboxCheckInput): Promise<SandboxPro
       outcome: {
         status: "fail",
         summary: `${problems.join("; ")} (${facts.join(", ")})`,
-        remediation: "The engine did not apply the sandbox's settings: check docker info's " +
-          "warnings (cgroups, user namespaces) or use another engine.",
+        remediation: enforcesLimits
+          ? "The engine did not apply the sandbox's settings: check docker info's " +
+            "warnings (cgroups, user namespaces) or use another engine."
+          : "This engine is rootless on cgroup v1, where memory and pids limits cannot be " +
+            "enforced: use a rootful engine, or cgroup v2, for them.",
       },
       workspaceWritable: writable,
       uid,

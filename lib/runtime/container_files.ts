@@ -143,6 +143,9 @@ if [ "$op" = r ]; then
     say too-big "$((pos + \${rest:-0}))"
   fi
 else
+  # The content is sent only once this line is out: on Podman, an exec that ends without
+  # reading the input already sent loses its output (a refusal's status line with it).
+  echo go
   cat >/dev/fd/3 || say io "cat failed"
 fi
 say ok
@@ -178,9 +181,10 @@ export interface ContainerFilesOptions {
   /**
    * Who the operations run as (`uid:gid`): the host user, so what they make belongs to them
    * whoever the sandbox runs as (root with `--root`); unset for the container's own user (a host
-   * with no uids, such as Windows).
+   * with no uids, such as Windows). A function is asked at each operation: which uid is the
+   * host user's may be known only once the container is made (root's, in a rootless engine).
    */
-  user?: string;
+  user?: string | (() => string | undefined);
   /**
    * How long one operation may take, all of it (starting the exec, writing the
    * content, reading the output), before it fails with a `RuntimeError` naming
@@ -254,7 +258,10 @@ export class ContainerFiles {
   async #run(op: "r" | "w", given: string, input?: Uint8Array): Promise<Outcome> {
     const parts = this.#options.workspace.relativeParts(given);
     if (parts.length === 0) throw refusalError(given, { kind: "workspace-folder" });
-    const { workdir, user } = this.#options;
+    const { workdir } = this.#options;
+    const user = typeof this.#options.user === "function"
+      ? this.#options.user()
+      : this.#options.user;
     const body: ExecCreateBody = {
       Cmd: ["/bin/sh", "-c", SCRIPT, "pygent-file", workdir, op, `${MAX_READ_BYTES}`, ...parts],
       AttachStdin: input !== undefined,
@@ -303,10 +310,12 @@ export class ContainerFiles {
     try {
       // Past the deadline already (a start that did not heed the signal): the caller has its error.
       signal.throwIfAborted();
-      // Fed while the output is read: a big file fills the pipe before the script reads it.
-      const fed = (input === undefined ? Promise.resolve() : feed(stream, input))
-        .then(() => undefined, (error: unknown) => error);
-      const { stdout, stderr } = await collect(stream);
+      // Fed while the output is read (a big file fills the pipe before the script reads it),
+      // from the script's first output on, once its checks have passed.
+      let fed: Promise<unknown> = Promise.resolve(undefined);
+      const { stdout, stderr } = await collect(stream, () => {
+        if (input !== undefined) fed = feed(stream, input).then(() => undefined, (e) => e);
+      });
       // Cut short by the deadline: what was collected is not the script's answer.
       signal.throwIfAborted();
       const status = parseStatus(stderr);
@@ -409,13 +418,24 @@ async function feed(stream: ExecStream, input: Uint8Array): Promise<void> {
   }
 }
 
-/** Gathers stdout (at most one byte past the read limit) and the end of stderr. */
-async function collect(stream: ExecStream): Promise<{ stdout: Uint8Array; stderr: string }> {
+/**
+ * Gathers stdout (at most one byte past the read limit) and the end of stderr; `onOutput` is
+ * called once, at the first stdout.
+ */
+async function collect(
+  stream: ExecStream,
+  onOutput: () => void,
+): Promise<{ stdout: Uint8Array; stderr: string }> {
+  let first = true;
   const chunks: Uint8Array[] = [];
   let size = 0;
   let stderr = "";
   const decoder = new TextDecoder();
   for await (const frame of stream.frames()) {
+    if (frame.stream === 1 && first) {
+      first = false;
+      onOutput();
+    }
     if (frame.stream === 1 && size <= MAX_READ_BYTES) {
       const take = frame.data.subarray(0, MAX_READ_BYTES + 1 - size);
       chunks.push(take.slice());

@@ -34,6 +34,7 @@ export async function chooseSandbox(options: RuntimeOptions = {}): Promise<Sandb
   try {
     const client = await DockerClient.connect({
       env: resolved.getEnv,
+      endpoint: resolved.endpoint,
       requestTimeoutMs: resolved.engineTimeoutMs,
     });
     return { kind: "docker", client, options: resolved };

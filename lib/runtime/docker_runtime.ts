@@ -1,7 +1,8 @@
 /**
  * The Docker runtime: one locked-down container per session, the workspace
- * bind-mounted at `/workspace`, every command through one long-lived shell
- * on a hijacked exec stream.
+ * bind-mounted at `/workspace` (or, in copy mode, copied there and back: see
+ * `copy_sync.ts`), every command through one long-lived shell on a hijacked
+ * exec stream.
  *
  * @module
  */
@@ -13,18 +14,21 @@ import {
   DockerConflictError,
   DockerConnectionError,
   DockerNotFoundError,
+  type EngineIsolation,
   type ExecCreateBody,
   type ExecStream,
   formatEndpoint,
 } from "../docker/mod.ts";
 import { CONTAINER_WORKDIR, type SandboxPolicy } from "../policy/sandbox_policy.ts";
 import { ContainerFiles } from "./container_files.ts";
+import { CopySync, emptySyncReport } from "./copy_sync.ts";
 import { asSandboxError, RuntimeError, SandboxLostError } from "./errors.ts";
-import type { ResolvedRuntimeOptions } from "./options.ts";
+import { type ResolvedRuntimeOptions, type SyncMode, syncModeFor } from "./options.ts";
 import { CONTAINER_KILL_FUNCTION, containerPidsGuard } from "./container_sweep.ts";
-import type { BashOptions, BashResult, Runtime, SandboxInfo } from "./runtime.ts";
+import type { BashOptions, BashResult, Runtime, SandboxInfo, SyncReport } from "./runtime.ts";
 import { type RunningCommand, Shell, type ShellChunk, type ShellProcess } from "./shell.ts";
 import type { Workspace } from "./workspace.ts";
+import { type OpenedChannel, RootChannel } from "./root_channel.ts";
 import { VERSION } from "../version.ts";
 
 export { CONTAINER_WORKDIR };
@@ -59,22 +63,28 @@ const SANDBOX_HOME = "/tmp";
  * The container settings for a session: its sandbox policy, turned into the engine's terms.
  *
  * @param sessionId Hex id that names and labels the container.
+ * @param sync `"copy"`: no bind mount at all, the workspace is copied in instead.
+ * @param isolation How the engine isolates containers; rootless Podman gets `keep-id`.
  */
 export function containerConfig(
   options: ResolvedRuntimeOptions,
   workspace: Workspace,
   sessionId: string,
+  sync: SyncMode = "bind",
+  isolation?: EngineIsolation,
 ): ContainerCreateBody {
   const policy = options.sandbox;
   const host = userSpec(policy);
   const asRoot = policy.user === "root" || host === undefined;
   const env = Object.entries(policy.env).map(([k, v]) => `${k}=${v}`);
   if (!asRoot) env.unshift(`HOME=${SANDBOX_HOME}`);
-  const binds = policy.mounts.filter((m) => m.kind === "workspace").flatMap((m) => [
-    `${workspace.path}:${m.target}${m.readOnly ? ":ro" : ""}`,
-    ...readOnlyEntries(workspace.path, policy.readOnlyPaths)
-      .map((path) => `${workspace.path}/${path}:${m.target}/${path}:ro`),
-  ]);
+  const binds = sync === "copy"
+    ? []
+    : policy.mounts.filter((m) => m.kind === "workspace").flatMap((m) => [
+      `${workspace.path}:${m.target}${m.readOnly ? ":ro" : ""}`,
+      ...readOnlyEntries(workspace.path, policy.readOnlyPaths)
+        .map((path) => `${workspace.path}/${path}:${m.target}/${path}:ro`),
+    ]);
   const tmpfs = Object.fromEntries(
     policy.mounts.filter((m) => m.kind === "tmpfs")
       .map((m) => [m.target, `${m.readOnly ? "ro" : "rw"},exec,nosuid,nodev,mode=1777`]),
@@ -116,6 +126,10 @@ export function containerConfig(
       Privileged: false,
       Init: true,
       Tmpfs: tmpfs,
+      // Rootless Podman maps its own user to the container's root; `keep-id` maps it to the same
+      // uid inside, so the files the commands write are the host user's. With --root, none:
+      // root inside is then that user outside.
+      ...(isolation?.podman && isolation.rootless && !asRoot ? { UsernsMode: "keep-id" } : {}),
     },
   };
 }
@@ -158,6 +172,12 @@ export class DockerRuntime implements Runtime {
   readonly #sessionId: string;
   readonly #shell: Shell;
   readonly #controller: Shell;
+  /** How the workspace reaches the container. */
+  readonly #mode: SyncMode;
+  /** Copy mode's two-way copy; undefined in bind mode. */
+  readonly #copy: CopySync | undefined;
+  /** Copy mode's commands in the container. */
+  readonly #rootShell = new RootChannel((id) => this.#openRootShell(id));
   /** The container's creation, which every caller awaits: there is never more than one. */
   #container: Promise<string> | undefined;
   /** The running container's id, once its creation has finished. */
@@ -173,6 +193,8 @@ export class DockerRuntime implements Runtime {
   /** The controller's start, and the container it was started for. */
   #controllerReady: { containerId: string | undefined; started: Promise<void> } | undefined;
   #oomKills = "0";
+  /** Who the file tools run as in the container: the uid that is the host user outside. */
+  #filesUser: string | undefined;
   #cleaned = false;
 
   private constructor(
@@ -184,16 +206,32 @@ export class DockerRuntime implements Runtime {
     this.#client = client;
     this.#options = options;
     this.#workspace = workspace;
+    this.#filesUser = userSpec(options.sandbox);
     this.#files = new ContainerFiles({
       workspace,
       workdir: CONTAINER_WORKDIR,
-      user: userSpec(options.sandbox),
+      user: () => this.#filesUser,
       // A file call that finds the container gone goes on in a new one, as a command does.
       startExec: (body, signal) => this.#startExec(body, signal),
       deadlineMs: client.requestTimeoutMs,
       assertRunning: (id) => this.#assertRunning(id),
     });
     this.#sessionId = sessionId;
+    this.#mode = syncModeFor(options.sync, client.endpoint);
+    this.#copy = this.#mode === "copy"
+      ? new CopySync({
+        workspace: workspace.path,
+        workdir: CONTAINER_WORKDIR,
+        readOnlyPaths: options.sandbox.readOnlyPaths,
+        owner: options.sandbox.hostUser,
+        limitBytes: options.syncLimitBytes,
+        target: {
+          run: (id, script) => this.#rootShell.run(id, script),
+          putArchive: (id, tar) => client.putArchive(id, "/", tar),
+        },
+        onEvent: options.onEvent,
+      })
+      : undefined;
     const startDeadline = {
       ms: client.requestTimeoutMs,
       error: () =>
@@ -261,6 +299,7 @@ export class DockerRuntime implements Runtime {
       workdir: CONTAINER_WORKDIR,
       shell: this.#shell.kind ?? "sh",
       network: this.#options.sandbox.network,
+      sync: this.#mode,
     };
   }
 
@@ -319,7 +358,8 @@ export class DockerRuntime implements Runtime {
    */
   async frozen<T>(work: () => Promise<T>): Promise<T> {
     const id = this.#containerId;
-    if (id === undefined || this.#cleaned) return await work();
+    // In copy mode the sandbox cannot reach a host file: nothing it runs can race host work.
+    if (id === undefined || this.#cleaned || this.#copy) return await work();
     if (this.#frozen++ === 0) {
       try {
         await this.#freeze(id);
@@ -354,17 +394,15 @@ export class DockerRuntime implements Runtime {
   /** The host pids of container `id`'s processes that run, init and the controller aside. */
   async #runningProcesses(id: string): Promise<string[]> {
     const controller = this.#controllerExec;
-    const [top, container, exec] = await Promise.all([
-      this.#client.topContainer(id, "-o pid,stat"),
+    const [processes, container, exec] = await Promise.all([
+      this.#client.containerProcesses(id),
       this.#client.inspectContainer(id),
       controller?.containerId === id ? this.#client.inspectExec(controller.execId) : undefined,
     ]);
-    const pid = top.Titles.indexOf("PID");
-    const stat = top.Titles.indexOf("STAT");
     const spared = new Set([String(container.State.Pid), String(exec?.Pid)]);
-    return top.Processes
-      .filter((row) => !spared.has(row[pid]) && !/^[TtZX]/.test(row[stat] ?? ""))
-      .map((row) => row[pid]);
+    return processes
+      .filter((p) => !spared.has(p.hostPid) && !/^[TtZX]/.test(p.state))
+      .map((p) => p.hostPid);
   }
 
   /** Lets container `id`'s processes go on; when that fails, a new container replaces it. */
@@ -408,9 +446,29 @@ export class DockerRuntime implements Runtime {
     }
   }
 
+  /**
+   * Copy mode: brings the container's changes since the last sync to the host and the host's
+   * to the container (see {@linkcode CopySync}). Bind mode: nothing to do.
+   */
+  async sync(): Promise<SyncReport> {
+    if (!this.#copy) return emptySyncReport();
+    return await this.#copy.sync(await this.#ensureContainer()).catch(asSandboxError);
+  }
+
   /** Removes the container (one forced delete) and the temporary workspace. */
   async cleanup(): Promise<void> {
     if (this.#cleaned) return;
+    // Copy mode: the container's last changes come home before it goes.
+    if (this.#copy && this.#containerId) {
+      await this.#copy.sync(this.#containerId).catch((error) =>
+        this.#options.onEvent({
+          type: "notice",
+          message: `The sandbox's last changes could not be copied back: ${
+            (error as Error).message
+          }`,
+        })
+      );
+    }
     this.#cleaned = true;
     // A container still being made is waited for, so that it does not outlive the session.
     const id = this.#containerId ?? await this.#container?.catch(() => undefined);
@@ -422,6 +480,7 @@ export class DockerRuntime implements Runtime {
     } finally {
       // Even when the engine refused or hung: the exec connections are ours to close.
       await Promise.all([this.#shell.close(), this.#controller.close()]);
+      this.#rootShell.close();
       this.#client.close();
       await this.#workspace.dispose();
     }
@@ -453,7 +512,10 @@ export class DockerRuntime implements Runtime {
       this.#replacements++;
       this.#shell.noteForNextResult(
         `The sandbox container was gone (${why}); a new one was started. ` +
-          "Files in the workspace are kept; installed packages and the shell's state were lost.",
+          (this.#copy
+            ? "The workspace was copied into it as of the last sync (changes since were lost); "
+            : "Files in the workspace are kept; ") +
+          "installed packages and the shell's state were lost.",
       );
       const removed = this.#client.removeContainer(goneId).catch(() => {});
       this.#container = this.#forgetOnFailure(removed.then(() => this.#createContainer()));
@@ -472,7 +534,26 @@ export class DockerRuntime implements Runtime {
   async #createContainer(): Promise<string> {
     // A replacement queued behind a removal may come after cleanup: nothing is made then.
     if (this.#cleaned) throw new SandboxLostError("the session was cleaned up");
-    const config = containerConfig(this.#options, this.#workspace, this.#sessionId);
+    const isolation = await this.#client.isolation();
+    if (!isolation.enforcesLimits && this.#replacements === 0) {
+      this.#options.onEvent({
+        type: "notice",
+        message: "This engine is rootless on cgroup v1: it cannot enforce the sandbox's memory " +
+          "and pids limits, so a command can use all the memory and processes its user may. " +
+          "Use a rootful engine or cgroup v2 for those limits.",
+      });
+    }
+    const config = containerConfig(
+      this.#options,
+      this.#workspace,
+      this.#sessionId,
+      this.#mode,
+      isolation,
+    );
+    // In a rootless engine's own user namespace, the host user is root inside.
+    this.#filesUser = isolation.rootless && config.HostConfig?.UsernsMode !== "keep-id"
+      ? "0:0"
+      : userSpec(this.#options.sandbox);
     const name = this.containerName;
     let id: string;
     try {
@@ -489,6 +570,7 @@ export class DockerRuntime implements Runtime {
     }
     try {
       await this.#client.startContainer(id);
+      await this.#copy?.upload(id);
       if (this.#cleaned) throw new SandboxLostError("the session was cleaned up");
     } catch (error) {
       await this.#client.removeContainer(id).catch(() => {});
@@ -546,6 +628,15 @@ export class DockerRuntime implements Runtime {
       execId = await this.#client.createExec(containerId, body, signal);
     }
     return { containerId, execId, stream: await this.#client.startExec(execId, signal) };
+  }
+
+  /**
+   * Starts a root shell in container `id` for copy mode's commands (not through `#startExec`:
+   * it serves the container's creation too).
+   */
+  async #openRootShell(id: string): Promise<OpenedChannel> {
+    const execId = await this.#client.createExec(id, execBody(["/bin/sh"], "0:0"));
+    return { containerId: id, stream: await this.#client.startExec(execId) };
   }
 
   /** Throws {@linkcode SandboxLostError} when container `id` is gone, stopped or being removed. */

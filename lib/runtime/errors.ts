@@ -101,3 +101,26 @@ export function asSandboxError(error: unknown): never {
   }
   throw error;
 }
+
+/** Copy mode: the workspace (or what a step changed) is larger than the sync limit. */
+export class SyncLimitError extends RuntimeError {
+  /**
+   * Creates a `SyncLimitError`.
+   * @param what What was to be copied, e.g. "The workspace".
+   * @param bytes Its size.
+   * @param limit The limit.
+   */
+  constructor(what: string, bytes: number, limit: number) {
+    super(
+      `${what} is ${mib(bytes)} MiB, over the copy mode limit of ${mib(limit)} MiB. List what ` +
+        "the sandbox does not need in a .pygentignore file at the workspace's root (gitignore " +
+        "syntax), raise the limit (--sync-limit, sync_limit in a config file, syncLimitBytes in " +
+        "the API), or use --sync bind with an engine on this machine.",
+    );
+    this.name = "SyncLimitError";
+  }
+}
+
+function mib(bytes: number): string {
+  return (bytes / 1024 / 1024).toFixed(1);
+}

@@ -9,8 +9,9 @@ import { chooseSandbox, type SandboxChoice, startRuntime } from "./create_runtim
 import { CONTAINER_WORKDIR } from "./docker_runtime.ts";
 import { RuntimeError } from "./errors.ts";
 import { hostShell } from "./local_runtime.ts";
-import type { RuntimeOptions } from "./options.ts";
-import type { BashOptions, BashResult, Runtime, SandboxInfo } from "./runtime.ts";
+import { type RuntimeOptions, syncModeFor } from "./options.ts";
+import { emptySyncReport } from "./copy_sync.ts";
+import type { BashOptions, BashResult, Runtime, SandboxInfo, SyncReport } from "./runtime.ts";
 
 /**
  * A {@linkcode Runtime} that chooses and starts its sandbox on first use.
@@ -104,6 +105,12 @@ export class LazyRuntime implements Runtime {
     return runtime ? await runtime.frozen(work) : await work();
   }
 
+  /** Syncs the started runtime's workspace (see `Runtime.sync`); nothing to do before it starts. */
+  async sync(): Promise<SyncReport> {
+    const runtime = this.#runtime && await this.#runtime.catch(() => undefined);
+    return runtime ? await runtime.sync() : emptySyncReport();
+  }
+
   /** Removes whatever was started; a no-op when nothing was. Safe to call twice. */
   async cleanup(): Promise<void> {
     this.#cleaned = true;
@@ -155,5 +162,6 @@ function describeChoice(choice: SandboxChoice): SandboxInfo {
     // The image's shell is known once the container runs; nearly every image has bash.
     shell: "bash",
     network: options.sandbox.network,
+    sync: syncModeFor(options.sync, choice.client.endpoint),
   };
 }

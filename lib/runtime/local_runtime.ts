@@ -9,7 +9,8 @@
 
 import type { ResolvedRuntimeOptions } from "./options.ts";
 import { killSessionCommands, sendSignal } from "./process_tree.ts";
-import type { BashOptions, BashResult, Runtime, SandboxInfo } from "./runtime.ts";
+import { emptySyncReport } from "./copy_sync.ts";
+import type { BashOptions, BashResult, Runtime, SandboxInfo, SyncReport } from "./runtime.ts";
 import { ABANDON_SIGNAL, Shell, type ShellChunk, type ShellProcess } from "./shell.ts";
 import { WindowsCommands } from "./windows_commands.ts";
 import type { Workspace } from "./workspace.ts";
@@ -123,6 +124,11 @@ export class LocalRuntime implements Runtime {
   /** Runs `work`: on the host nothing is isolated, so nothing is paused. */
   frozen<T>(work: () => Promise<T>): Promise<T> {
     return work();
+  }
+
+  /** Nothing to do: commands work on the host's files themselves. */
+  sync(): Promise<SyncReport> {
+    return Promise.resolve(emptySyncReport());
   }
 
   /** Ends the shell and removes the temporary workspace. Safe to call twice. */

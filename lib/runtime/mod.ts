@@ -14,6 +14,7 @@
  * @module
  */
 
+export { CONFLICT_SUFFIX, emptySyncReport, IGNORE_FILE } from "./copy_sync.ts";
 export * from "./create_runtime.ts";
 export * from "./docker_runtime.ts";
 export * from "./errors.ts";

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { REQUEST_TIMEOUT_MS } from "../docker/mod.ts";
+import { type DockerEndpoint, REQUEST_TIMEOUT_MS } from "../docker/mod.ts";
 import { ConfigError } from "../errors.ts";
 import { type SandboxPolicy, sandboxPolicy } from "../policy/sandbox_policy.ts";
 import type { RuntimeEvent } from "./runtime.ts";
@@ -16,6 +16,14 @@ export const DEFAULT_IMAGE = "python:3.12-slim";
 export const DEFAULT_MEMORY_BYTES = 512 * 1024 * 1024;
 /** Default limit on processes in the container. */
 export const DEFAULT_PIDS_LIMIT = 256;
+/** Default most bytes of workspace copied into (and back from) a container in copy mode: 512 MiB. */
+export const DEFAULT_SYNC_LIMIT_BYTES = 512 * 1024 * 1024;
+/**
+ * How the workspace reaches the container: `"bind"` mounts the host folder (the engine must run
+ * on this machine); `"copy"` uploads it at the start and brings changes back after each step
+ * (any engine, a remote one too).
+ */
+export type SyncMode = "bind" | "copy";
 /** The smallest memory limit the engine accepts: 6 MiB. */
 export const MIN_MEMORY_BYTES = 6 * 1024 * 1024;
 /** The smallest pids limit that still leaves room for the shell and its helpers. */
@@ -70,6 +78,18 @@ export interface RuntimeOptions {
   /** Receives notices (e.g. the fallback to the host) and image pull progress. */
   onEvent?: (event: RuntimeEvent) => void;
   /**
+   * The engine to use, skipping the usual lookup (`DOCKER_HOST`, then the sockets); for callers
+   * that already know it, such as a batch spreading sessions over several engines.
+   */
+  endpoint?: DockerEndpoint;
+  /**
+   * How the workspace reaches the container (see {@linkcode SyncMode}). Default: `"bind"` for an
+   * engine on a unix socket, `"copy"` for a `tcp://` one.
+   */
+  sync?: SyncMode;
+  /** Copy mode: the most bytes of workspace copied in, or brought back at once. Default 512 MiB. */
+  syncLimitBytes?: number;
+  /**
    * Where Docker's own variables (`DOCKER_HOST`, `DOCKER_TLS_VERIFY`, `DOCKER_CERT_PATH`) are read
    * from, to find the engine; defaults to `Deno.env`.
    */
@@ -87,6 +107,10 @@ export interface ResolvedRuntimeOptions {
   sandbox: SandboxPolicy;
   outputLimit: number;
   engineTimeoutMs: number;
+  endpoint: DockerEndpoint | undefined;
+  /** Undefined until the engine is known: see {@linkcode syncModeFor}. */
+  sync: SyncMode | undefined;
+  syncLimitBytes: number;
   onEvent: (event: RuntimeEvent) => void;
   getEnv: (name: string) => string | undefined;
   os: typeof Deno.build.os;
@@ -109,6 +133,9 @@ export function resolveRuntimeOptions(options: RuntimeOptions = {}): ResolvedRun
     }),
     outputLimit: options.outputLimit ?? 1024 * 1024,
     engineTimeoutMs: options.engineTimeoutMs ?? REQUEST_TIMEOUT_MS,
+    endpoint: options.endpoint,
+    sync: options.sync,
+    syncLimitBytes: options.syncLimitBytes ?? DEFAULT_SYNC_LIMIT_BYTES,
     onEvent: options.onEvent ?? (() => {}),
     getEnv: options.getEnv ?? ((name: string) => Deno.env.get(name)),
     os: options.os ?? Deno.build.os,
@@ -129,6 +156,10 @@ export function resolveRuntimeOptions(options: RuntimeOptions = {}): ResolvedRun
   positive("pidsLimit", sandbox.pidsLimit, MIN_PIDS_LIMIT);
   positive("outputLimit", resolved.outputLimit, 1024);
   positive("engineTimeoutMs", resolved.engineTimeoutMs, 1);
+  positive("syncLimitBytes", resolved.syncLimitBytes, 1);
+  if (resolved.sync !== undefined && resolved.sync !== "bind" && resolved.sync !== "copy") {
+    throw new ConfigError(`sync must be "bind" or "copy"; got ${JSON.stringify(resolved.sync)}.`);
+  }
   if (sandbox.cpus !== undefined) positive("cpus", sandbox.cpus, MIN_CPUS);
   if (!resolved.image.trim()) throw new ConfigError("The image name is empty.");
   for (const name of Object.keys(sandbox.env)) {
@@ -137,6 +168,14 @@ export function resolveRuntimeOptions(options: RuntimeOptions = {}): ResolvedRun
     }
   }
   return resolved;
+}
+
+/**
+ * The sync mode for an engine: the one asked for, else a bind mount for an engine on this
+ * machine's socket and a copy for a `tcp://` one (whose file system is, in general, elsewhere).
+ */
+export function syncModeFor(asked: SyncMode | undefined, endpoint: DockerEndpoint): SyncMode {
+  return asked ?? (endpoint.transport === "unix" ? "bind" : "copy");
 }
 
 function positive(name: string, value: number, min: number): void {

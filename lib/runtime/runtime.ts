@@ -60,6 +60,18 @@ export interface BashResult {
   notice?: string;
 }
 
+/** What one {@linkcode Runtime.sync} did. Paths are relative to the workspace, `/`-separated. */
+export interface SyncReport {
+  /** Host changes copied (or deletions applied) into the container. */
+  toContainer: string[];
+  /** Container changes copied (or deletions applied) into the host workspace. */
+  toHost: string[];
+  /** Paths changed on both sides: the host's version stayed, the container's is beside it. */
+  conflicts: string[];
+  /** Container entries not brought back (a device, a fifo, an unsafe name, over the limit). */
+  refused: string[];
+}
+
 /** Where commands run, as the system prompt and the CLI describe it. */
 export type SandboxInfo =
   | {
@@ -72,6 +84,8 @@ export type SandboxInfo =
     shell: string;
     /** Whether the container has a network. */
     network: boolean;
+    /** How the workspace reaches the container: mounted (`bind`) or copied (`copy`). */
+    sync: "bind" | "copy";
   }
   | {
     kind: "local";
@@ -134,9 +148,18 @@ export interface Runtime extends AsyncDisposable {
    * it (background ones too) and go on after, whatever `work` did. For host-side work on the workspace
    * that the sandbox must not race, such as git reading and writing its files (a process swapping
    * a folder for a symbolic link between git's checks and its writes would send them elsewhere
-   * on the host). On the host, and before the sandbox starts, `work` just runs.
+   * on the host). On the host, in copy mode (the container has no host file to race: host git
+   * works on the host's copy, and the next sync brings its changes in) and before the sandbox
+   * starts, `work` just runs.
    */
   frozen<T>(work: () => Promise<T>): Promise<T>;
+  /**
+   * Brings the sandbox's copy of the workspace and the host's in step: in copy mode, what
+   * changed on either side since the last sync goes to the other (a file changed on both keeps
+   * the host's version, the sandbox's beside it as `FILE.pygent-conflict`). A no-op where the
+   * sandbox works on the host's files (the host runtime, bind mode) and before the sandbox starts.
+   */
+  sync(): Promise<SyncReport>;
   /** Remove the container and the temporary workspace. Safe to call more than once. */
   cleanup(): Promise<void>;
 }

@@ -9,6 +9,7 @@ Deno.test("the system prompt for a container names the image, the network and /w
       workdir: "/workspace",
       shell: "bash",
       network: false,
+      sync: "bind",
     },
     workspace: "/workspace",
   });

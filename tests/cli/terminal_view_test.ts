@@ -236,7 +236,14 @@ Deno.test("TerminalView's first line marks a temporary workspace as removed at e
   terminal.session({
     version: "1.2.3",
     model: "m",
-    sandbox: { kind: "docker", image: "img", workdir: "/workspace", shell: "bash", network: false },
+    sandbox: {
+      kind: "docker",
+      image: "img",
+      workdir: "/workspace",
+      shell: "bash",
+      network: false,
+      sync: "bind",
+    },
     workspace: "/tmp/pygent-x",
     temporaryWorkspace: true,
   });
@@ -280,6 +287,7 @@ Deno.test("describeSandbox() names the image and the network of a container", ()
       workdir: "/workspace",
       shell: "bash",
       network: false,
+      sync: "bind",
     }),
     "container img, no network",
   );

@@ -72,7 +72,7 @@ dockerTest("a missing image is a typed not-found error with the engine's message
 dockerTest("a missing container is a typed not-found error", async () => {
   const client = await DockerClient.connect();
   try {
-    await assert.rejects(client.inspectContainer("pygent-no-such-container"), /No such container/);
+    await assert.rejects(client.inspectContainer("pygent-no-such-container"), /No such container/i);
     await assert.rejects(client.removeContainer("pygent-no-such-container"), DockerNotFoundError);
   } finally {
     client.close();

@@ -30,7 +30,7 @@ Deno.test("DOCKER_TLS_VERIFY reads ca, cert and key from DOCKER_CERT_PATH", asyn
       transport: "tcp",
       hostname: "engine.example",
       port: 2376,
-      tls: { caCert: "ca.pem", cert: "cert.pem", key: "key.pem" },
+      tls: { caCert: "ca.pem", cert: "cert.pem", key: "key.pem", certPath: dir },
     });
   } finally {
     await Deno.remove(dir, { recursive: true });

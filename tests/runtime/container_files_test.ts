@@ -7,6 +7,7 @@ import {
   type DockerRuntime,
   MAX_READ_BYTES,
   PathOutsideWorkspaceError,
+  type Runtime,
   RuntimeError,
   SandboxLostError,
   Workspace,
@@ -18,6 +19,26 @@ const asUserScript = new URL("./container_files_as_user_script.ts", import.meta.
 
 async function dockerRuntime(options: Parameters<typeof createRuntime>[0] = {}) {
   return await createRuntime({ docker: true, image: TEST_IMAGE, ...options }) as DockerRuntime;
+}
+
+/**
+ * A file-tool test, run in both sync modes (`make` starts a runtime in the one at hand): the
+ * tools work inside the container, with or without the workspace mounted.
+ */
+function filesTest(name: string, fn: (make: typeof dockerRuntime) => Promise<void>): void {
+  for (const sync of ["bind", "copy"] as const) {
+    dockerTest(`${sync}: ${name}`, () => fn((options = {}) => dockerRuntime({ sync, ...options })));
+  }
+}
+
+/** A workspace file as the host has it once the sandbox's changes are back (copy mode: a sync). */
+async function hostBytes(rt: Runtime, path: string): Promise<Uint8Array> {
+  await rt.sync();
+  return await Deno.readFile(`${rt.workspace}/${path}`);
+}
+
+async function hostText(rt: Runtime, path: string): Promise<string> {
+  return new TextDecoder().decode(await hostBytes(rt, path));
 }
 
 /** A workspace folder with an `outside` folder beside it, which nothing may ever reach. */
@@ -32,6 +53,7 @@ async function entries(dir: string): Promise<string[]> {
   return (await Array.fromAsync(Deno.readDir(dir))).map((e) => e.name);
 }
 
+// Bind mode only: in copy mode no host path is in the container to be led to.
 dockerTest("a folder swapped for a symlink in a race never leads a write out", async () => {
   const { base, workspace, outside } = await besideOutside();
   try {
@@ -78,17 +100,18 @@ while time.time() < end:
   }
 });
 
-dockerTest(
+filesTest(
   "a symlink is resolved as the container sees it: /workspace is the workspace",
-  async () => {
-    await using rt = await dockerRuntime();
+  async (make) => {
+    await using rt = await make();
     await rt.bash("printf inside > real.txt; ln -s /workspace/real.txt link");
     assert.equal(await rt.readFile("link"), "inside");
     await rt.writeFile("link", "through the link");
-    assert.equal(await Deno.readTextFile(`${rt.workspace}/real.txt`), "through the link");
+    assert.equal(await hostText(rt, "real.txt"), "through the link");
   },
 );
 
+// Bind mode only: copy mode's files come back written by Pygent (copy_sync_test.ts).
 dockerTest("files written through the sandbox belong to the host user, even as root", async () => {
   assert.equal(noUserReason, undefined, noUserReason);
   const user = await ensureUser("pygent-tester", true);
@@ -113,29 +136,32 @@ dockerTest("files written through the sandbox belong to the host user, even as r
   }
 });
 
-dockerTest("edit_file reads and writes through the sandbox, a byte-order mark kept", async () => {
-  await using rt = await dockerRuntime();
-  await rt.bash(
-    "mkdir src; printf '\\357\\273\\277print(1)\\n' > src/real.py; ln -s /workspace/src/real.py app.py",
-  );
-  const result = await editFileTool.run({ path: "app.py", old: "print(1)", new: "print(2)" }, {
-    runtime: rt,
-    timeoutMs: 30_000,
-  });
-  assert.equal(result, "Edited app.py at line 1.");
-  const bytes = await Deno.readFile(`${rt.workspace}/src/real.py`);
-  assert.deepEqual([...bytes.subarray(0, 3)], [0xef, 0xbb, 0xbf]);
-  assert.equal(new TextDecoder().decode(bytes.subarray(3)), "print(2)\n");
-});
+filesTest(
+  "edit_file reads and writes through the sandbox, a byte-order mark kept",
+  async (make) => {
+    await using rt = await make();
+    await rt.bash(
+      "mkdir src; printf '\\357\\273\\277print(1)\\n' > src/real.py; ln -s /workspace/src/real.py app.py",
+    );
+    const result = await editFileTool.run({ path: "app.py", old: "print(1)", new: "print(2)" }, {
+      runtime: rt,
+      timeoutMs: 30_000,
+    });
+    assert.equal(result, "Edited app.py at line 1.");
+    const bytes = await hostBytes(rt, "src/real.py");
+    assert.deepEqual([...bytes.subarray(0, 3)], [0xef, 0xbb, 0xbf]);
+    assert.equal(new TextDecoder().decode(bytes.subarray(3)), "print(2)\n");
+  },
+);
 
-dockerTest("a file that is not UTF-8 is refused, not altered", async () => {
-  await using rt = await dockerRuntime();
+filesTest("a file that is not UTF-8 is refused, not altered", async (make) => {
+  await using rt = await make();
   await rt.bash("printf 'caf\\351\\n' > latin1.txt");
   await assert.rejects(rt.readFile("latin1.txt"), /latin1\.txt is not UTF-8 text/);
 });
 
-dockerTest("a file over 16 MiB is refused with its size", async () => {
-  await using rt = await dockerRuntime();
+filesTest("a file over 16 MiB is refused with its size", async (make) => {
+  await using rt = await make();
   await rt.bash(
     `head -c ${MAX_READ_BYTES + 1} /dev/zero > exact; head -c 17000000 /dev/zero > big`,
   );
@@ -145,26 +171,26 @@ dockerTest("a file over 16 MiB is refused with its size", async () => {
   assert.equal((await rt.readFile("limit")).length, MAX_READ_BYTES);
 });
 
-dockerTest("a FIFO is refused without blocking, for reads and writes", async () => {
-  await using rt = await dockerRuntime();
+filesTest("a FIFO is refused without blocking, for reads and writes", async (make) => {
+  await using rt = await make();
   await rt.bash("mkfifo pipe");
   await assert.rejects(rt.readFile("pipe"), /pipe is not a regular file \(a pipe, socket/);
   await assert.rejects(rt.writeFile("pipe", "x"), /pipe is not a regular file; only regular files/);
 });
 
-dockerTest("a folder is neither read nor written as a file", async () => {
-  await using rt = await dockerRuntime();
+filesTest("a folder is neither read nor written as a file", async (make) => {
+  await using rt = await make();
   await rt.bash("mkdir -p src/lib");
   await assert.rejects(rt.readFile("src"), /src is a folder, not a file/);
   await assert.rejects(rt.writeFile("src/lib", "x"), /src\/lib is not a regular file/);
   await assert.rejects(rt.readFile("."), /is the workspace folder, not a file/);
 });
 
-dockerTest("a missing file is named, and a write makes its parent folders", async () => {
-  await using rt = await dockerRuntime();
+filesTest("a missing file is named, and a write makes its parent folders", async (make) => {
+  await using rt = await make();
   await assert.rejects(rt.readFile("nope/app.py"), /No such file: nope\/app\.py/);
   await rt.writeFile("nope/deeper/app.py", "print(1)\n");
-  assert.equal(await Deno.readTextFile(`${rt.workspace}/nope/deeper/app.py`), "print(1)\n");
+  assert.equal(await hostText(rt, "nope/deeper/app.py"), "print(1)\n");
   await rt.bash("printf x > plain");
   await assert.rejects(
     rt.writeFile("plain/app.py", "x"),
@@ -172,22 +198,24 @@ dockerTest("a missing file is named, and a write makes its parent folders", asyn
   );
 });
 
-dockerTest("symlinks that lead to one another are refused", async () => {
-  await using rt = await dockerRuntime();
+filesTest("symlinks that lead to one another are refused", async (make) => {
+  await using rt = await make();
   await rt.bash("ln -s a b; ln -s b a");
   await assert.rejects(rt.readFile("a"), PathOutsideWorkspaceError);
   await assert.rejects(rt.writeFile("a/x", "x"), PathOutsideWorkspaceError);
 });
 
-dockerTest("a big write refused before its content is read ends promptly", async () => {
-  await using rt = await dockerRuntime();
+filesTest("a big write refused before its content is read ends promptly", async (make) => {
+  await using rt = await make();
   await rt.bash("ln -s /etc/passwd pw");
   const big = new Uint8Array(20_000_000).fill(0x61);
   await assert.rejects(rt.writeFile("pw", big), PathOutsideWorkspaceError);
   await rt.writeFile("big.txt", big);
-  assert.equal((await Deno.stat(`${rt.workspace}/big.txt`)).size, big.length);
+  assert.equal((await hostBytes(rt, "big.txt")).length, big.length);
 });
 
+// Bind mode only: copy mode's replacement gets the host's files as of the last sync
+// (copy_sync_test.ts).
 dockerTest(
   "a container removed from outside: the next file call goes on in a new one",
   async () => {
@@ -203,15 +231,15 @@ dockerTest(
   },
 );
 
-dockerTest("after cleanup the file tools fail with SandboxLostError", async () => {
-  const rt = await dockerRuntime();
+filesTest("after cleanup the file tools fail with SandboxLostError", async (make) => {
+  const rt = await make();
   await rt.cleanup();
   await assert.rejects(rt.readFile("a.txt"), SandboxLostError);
   await assert.rejects(rt.writeFile("a.txt", "x"), SandboxLostError);
 });
 
-dockerTest("a read opens the file read-only: watchers see no close-write", async () => {
-  await using rt = await dockerRuntime();
+filesTest("a read opens the file read-only: watchers see no close-write", async (make) => {
+  await using rt = await make();
   // inotify through ctypes: the image has Python but no inotify-tools. "done" is written after
   // the read, so the watcher has seen every event of the read when it sees that one.
   const watcher = `
@@ -237,8 +265,8 @@ print(" ".join(n for n in names if n != "ready"))
   assert.equal(r.stdout.trim(), "done");
 });
 
-dockerTest("a running executable is read, not reported missing", async () => {
-  await using rt = await dockerRuntime();
+filesTest("a running executable is read, not reported missing", async (make) => {
+  await using rt = await make();
   // Opening a running binary for writing fails with ETXTBSY; a read must not try to.
   await rt.bash(
     "cp /bin/sleep app; ./app 30 >/dev/null 2>&1 &\n" +

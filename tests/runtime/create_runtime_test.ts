@@ -183,3 +183,19 @@ dockerTest("a lazy runtime that failed to start tries again on the next call", a
     await rt.cleanup();
   }
 });
+
+Deno.test("an endpoint given as an option is the one tried, whatever DOCKER_HOST says", async () => {
+  await assert.rejects(
+    createRuntime({
+      docker: true,
+      endpoint: { transport: "unix", path: "/nonexistent/pygent-endpoint.sock" },
+      getEnv: envWith({ DOCKER_HOST: "unix:///var/run/docker.sock" }),
+    }),
+    (error: Error) => {
+      assert.ok(error instanceof SandboxUnavailableError);
+      assert.match(error.message, /pygent-endpoint\.sock/);
+      assert.doesNotMatch(error.message, /var\/run\/docker\.sock/);
+      return true;
+    },
+  );
+});

@@ -82,10 +82,12 @@ async function reapImageLabelled(workspace: string): Promise<void> {
     [WORKSPACE_LABEL]: workspace,
     [TEMPORARY_WORKSPACE_LABEL]: "true",
   };
-  const change = Object.entries(labels).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(" ");
+  // One pair per LABEL: Podman reads the rest of the line as the first pair's value.
+  const changes = Object.entries(labels).map(([k, v]) => `LABEL ${k}=${JSON.stringify(v)}`)
+    .join("\n");
   await withClient(async (c) => {
     const source = await c.createContainer({ Image: TEST_IMAGE });
-    const image = await c.commitContainer(source, { changes: `LABEL ${change}` })
+    const image = await c.commitContainer(source, { changes })
       .finally(() => c.removeContainer(source));
     try {
       const id = await c.createContainer({ Image: image }, `pygent-${SESSION}`);

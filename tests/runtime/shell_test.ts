@@ -3,12 +3,17 @@ import assert from "node:assert/strict";
 import { createRuntime, type Runtime } from "../../lib/runtime/mod.ts";
 import { dockerTest, TEST_IMAGE } from "../support/docker.ts";
 
-type Kind = "docker" | "local";
+/** `docker-copy`: Docker in copy mode, the workspace copied in rather than mounted. */
+type Kind = "docker" | "docker-copy" | "local";
 
 function shellTest(name: string, fn: (rt: Runtime, kind: Kind) => Promise<void>): void {
-  for (const kind of ["docker", "local"] as const) {
+  for (const kind of ["docker", "docker-copy", "local"] as const) {
     const body = async () => {
-      const rt = await createRuntime({ docker: kind === "docker", image: TEST_IMAGE });
+      const rt = await createRuntime({
+        docker: kind !== "local",
+        image: TEST_IMAGE,
+        sync: kind === "docker-copy" ? "copy" : "bind",
+      });
       try {
         await fn(rt, kind);
       } finally {
@@ -16,7 +21,7 @@ function shellTest(name: string, fn: (rt: Runtime, kind: Kind) => Promise<void>)
       }
     };
     const title = `${kind}: ${name}`;
-    if (kind === "docker") dockerTest(title, body);
+    if (kind !== "local") dockerTest(title, body);
     else Deno.test(title, body);
   }
 }

@@ -43,8 +43,13 @@ export class EngineProxy {
     this.#accept(target);
   }
 
-  /** Listens in a new temporary folder, forwarding to `target` (the engine's socket). */
-  static async start(target = "/var/run/docker.sock"): Promise<EngineProxy> {
+  /**
+   * Listens in a new temporary folder, forwarding to `target` (the engine's socket): by default
+   * the one a `unix://` `DOCKER_HOST` names (Podman's, for `deno task test:podman`).
+   */
+  static async start(
+    target = Deno.env.get("DOCKER_HOST")?.match(/^unix:\/\/(\/.*)$/)?.[1] ?? "/var/run/docker.sock",
+  ): Promise<EngineProxy> {
     const path = `${await Deno.makeTempDir({ prefix: "pygent-proxy-" })}/engine.sock`;
     return new EngineProxy(path, Deno.listen({ transport: "unix", path }), target);
   }

@@ -1,0 +1,37 @@
+/**
+ * What a batch reports as it goes: the terminal's progress bar and `--json` render the same
+ * events.
+ *
+ * @module
+ */
+
+import type { TaskResult } from "./results_file.ts";
+
+/** One event of a batch. */
+export type BatchEvent =
+  /** The batch starts: the tasks to run (those already in the results file are skipped). */
+  | {
+    type: "batch_start";
+    tasks: number;
+    skipped: number;
+    parallel: number;
+    engines: string[];
+    results: string;
+  }
+  /** A task starts on an engine (`attempt` 2: its retry after its engine stopped answering). */
+  | { type: "task_start"; id: string; engine: string; attempt: number }
+  /** A task ended; its line was written to the results file. */
+  | ({ type: "task_end" } & TaskResult)
+  /** An engine stopped answering and was taken out of the pool. */
+  | { type: "engine_removed"; engine: string; reason: string }
+  /** Something the user should know (an engine left out at the start, a container not removed). */
+  | { type: "notice"; message: string }
+  /** The batch ended: what ended how; `cancelled` after Ctrl-C (the rest resumes next time). */
+  | {
+    type: "batch_end";
+    done: number;
+    failed: number;
+    skipped: number;
+    cancelled: boolean;
+    durationMs: number;
+  };

@@ -1,0 +1,606 @@
+/**
+ * Copy mode: the workspace goes into a container that has no bind mount (an engine on another
+ * machine, say) as one tar archive, and each side's changes go to the other between steps.
+ *
+ * Change detection is by manifest: the host side is a walk of the workspace (`lstat` of each
+ * entry), the container side one `find -printf` listing (run, like the `tar` that copies files
+ * out, in a root shell kept open in the container: see `root_channel.ts`); each is compared with
+ * the same side's manifest at the last sync, so only what changed since is copied (one archive
+ * each way). Files that changed on both sides keep the host's version; the container's is
+ * written beside it (`FILE.pygent-conflict`), so nothing is lost.
+ *
+ * Writing on the host is the part that must be safe: the container decides every name and
+ * every byte that comes back. Names are checked (relative, no `..`), every parent folder is
+ * checked with `lstat` (a symbolic link, whoever made it, is never written through: it is
+ * replaced), only files, folders and symbolic links are written, never `.git` or `.pygent`.
+ * The sandbox cannot race these checks: in copy mode it has no access to any host file.
+ *
+ * @module
+ */
+
+import ignore, { type Ignore } from "ignore";
+import { readTar, type TarEntry, tarStream } from "../docker/mod.ts";
+import { RuntimeError, SyncLimitError } from "./errors.ts";
+import { shellQuote } from "./shell.ts";
+import type { RuntimeEvent, SyncReport } from "./runtime.ts";
+
+/** A report of a sync that did nothing. */
+export function emptySyncReport(): SyncReport {
+  return { toContainer: [], toHost: [], conflicts: [], refused: [] };
+}
+
+/** The suffix of the file a conflict's container version is written to. */
+export const CONFLICT_SUFFIX = ".pygent-conflict";
+/** The ignore file read at the workspace's root, besides every `.gitignore`. */
+export const IGNORE_FILE = ".pygentignore";
+
+type EntryType = "file" | "directory" | "symlink" | "other";
+
+/** One entry of a manifest: what a change is detected by. */
+interface Stat {
+  type: EntryType;
+  /** Permission bits. */
+  mode: number;
+  size: number;
+  /** Modification time, in milliseconds (only compared with the same side's). */
+  mtime: number;
+  /** A symbolic link's target. */
+  link: string;
+}
+
+type Manifest = Map<string, Stat>;
+
+/** What copy mode needs of the container: running a command, and extracting an archive at `/`. */
+export interface CopyTarget {
+  /** Runs shell text as root in the container; resolves to its stdout when it exits 0, else throws. */
+  run(id: string, script: string): Promise<Uint8Array>;
+  /** `PUT /containers/{id}/archive?path=/`, the archive streamed as it is made. */
+  putArchive(id: string, tar: ReadableStream<Uint8Array>): Promise<void>;
+}
+
+/** What {@linkcode CopySync} is made with. */
+export interface CopySyncOptions {
+  /** Host path of the workspace (real path). */
+  workspace: string;
+  /** The workspace inside the container, e.g. `/workspace`. */
+  workdir: string;
+  /** Top-level paths never copied either way (the policy's `readOnlyPaths`). */
+  readOnlyPaths: readonly string[];
+  /** The owner of the files in the container: the host user. */
+  owner: { uid: number; gid: number } | undefined;
+  /** Most bytes copied in one go, either way. */
+  limitBytes: number;
+  target: CopyTarget;
+  onEvent: (event: RuntimeEvent) => void;
+}
+
+/**
+ * Keeps a container's copy of the workspace and the host's in step.
+ *
+ * @example
+ * ```ts ignore
+ * const sync = new CopySync({ workspace, workdir: "/workspace", readOnlyPaths: [".git"],
+ *   owner: { uid: 1000, gid: 1000 }, limitBytes: 512 << 20, target, onEvent });
+ * await sync.upload(containerId); // at the container's start
+ * await sync.sync(containerId); // between steps
+ * ```
+ */
+export class CopySync {
+  readonly #options: CopySyncOptions;
+  /** Each side as it was at the last sync; empty before the first upload. */
+  #host: Manifest = new Map();
+  #container: Manifest = new Map();
+  /** One sync at a time: two would both see, and copy, the same changes. */
+  #queue: Promise<unknown> = Promise.resolve();
+
+  /** Creates a `CopySync`; nothing is copied until {@linkcode CopySync.upload}. */
+  constructor(options: CopySyncOptions) {
+    this.#options = options;
+  }
+
+  /**
+   * Copies the whole workspace into a new container (a replacement too: what the previous one
+   * changed since the last sync is gone with it).
+   * @throws {SyncLimitError} When the workspace is larger than the limit.
+   */
+  upload(id: string): Promise<SyncReport> {
+    return this.#serial(async () => {
+      this.#host = new Map();
+      this.#container = new Map();
+      return await this.#sync(id, true);
+    });
+  }
+
+  /** Brings each side's changes since the last sync to the other. */
+  sync(id: string): Promise<SyncReport> {
+    return this.#serial(() => this.#sync(id, false));
+  }
+
+  #serial<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.#queue.then(work, work);
+    this.#queue = run.catch(() => {});
+    return run;
+  }
+
+  /** @param fresh True for a new container: everything goes, its workspace folder too. */
+  async #sync(id: string, fresh: boolean): Promise<SyncReport> {
+    const report = emptySyncReport();
+    const { manifest: host, rules } = await this.#scanHost();
+    const container = this.#filter(await this.#scanContainer(id), rules, report);
+    const hostChanged = changedPaths(this.#host, host);
+    const containerChanged = changedPaths(this.#container, container);
+    const push = new Set<string>();
+    const pull = new Set<string>();
+    const conflicts: string[] = [];
+    for (const path of new Set([...hostChanged, ...containerChanged])) {
+      const onHost = hostChanged.has(path);
+      const inContainer = containerChanged.has(path);
+      if (onHost && inContainer) {
+        const h = host.get(path);
+        const c = container.get(path);
+        if (h?.type === "directory" && c?.type === "directory") push.add(path);
+        else if (!c) push.add(path);
+        else if (c.type === "file" || c.type === "symlink") {
+          if (sameContent(h, c)) continue;
+          conflicts.push(path);
+          push.add(path);
+        } else if (c.type === "directory" && h) {
+          // A folder made in the sandbox where the host changed a file: neither replaces the
+          // other (the folder's files are refused, and say so), so nothing is lost.
+          report.refused.push(path);
+        } else if (c.type === "directory") pull.add(path);
+        else push.add(path);
+      } else if (onHost) push.add(path);
+      else pull.add(path);
+    }
+    const newHost = new Map(host);
+    if (pull.size > 0 || conflicts.length > 0) {
+      await this.#pull(id, pull, conflicts, container, newHost, report);
+    }
+    if (push.size > 0 || fresh) {
+      await this.#push(
+        id,
+        push,
+        host,
+        report,
+        fresh ? "The workspace" : "What changed on the host",
+      );
+      this.#container = this.#filter(await this.#scanContainer(id), rules, emptySyncReport());
+    } else {
+      this.#container = container;
+    }
+    this.#host = newHost;
+    if (report.refused.length > 0) {
+      this.#options.onEvent({
+        type: "notice",
+        message: `Not brought back from the sandbox (they stay in the container): ${
+          report.refused.join(", ")
+        }.`,
+      });
+    }
+    return report;
+  }
+
+  /** Runs `script` in the container, a failure saying what it was for. */
+  async #run(id: string, script: string): Promise<Uint8Array> {
+    try {
+      return await this.#options.target.run(id, script);
+    } catch (cause) {
+      throw new RuntimeError(
+        `Copying the workspace to or from the sandbox failed (${(cause as Error).message}). ` +
+          "Copy mode needs find, xargs and GNU tar in the image.",
+        { cause },
+      );
+    }
+  }
+
+  /** The host's workspace, ignored paths and the read-only ones left out. */
+  async #scanHost(): Promise<{ manifest: Manifest; rules: IgnoreRules }> {
+    const manifest: Manifest = new Map();
+    const rules = new IgnoreRules();
+    // Each folder's entries are looked at together, and its subfolders walked together: the
+    // file system's latency is paid per level, not per entry.
+    const walk = async (dir: string, prefix: string): Promise<void> => {
+      await rules.read(dir, prefix.slice(0, -1));
+      const items = await Array.fromAsync(Deno.readDir(dir));
+      const found = await Promise.all(items.map(async ({ name }) => {
+        const full = `${dir}/${name}`;
+        const info = await Deno.lstat(full).catch(() => undefined);
+        const link = info?.isSymlink ? await Deno.readLink(full).catch(() => "") : "";
+        return { name, info, link };
+      }));
+      const folders: Promise<void>[] = [];
+      for (const { name, info, link } of found) {
+        const path = prefix + name;
+        if (!info || this.#excluded(path) || rules.ignores(path, info.isDirectory)) continue;
+        manifest.set(path, statOf(info, link));
+        if (info.isDirectory) folders.push(walk(`${dir}/${name}`, `${path}/`));
+      }
+      await Promise.all(folders);
+    };
+    await walk(this.#options.workspace, "");
+    return { manifest, rules };
+  }
+
+  /** The container's workspace, from one `find` (name, type, mode, size, mtime, link target). */
+  async #scanContainer(id: string): Promise<Manifest> {
+    const { workdir, readOnlyPaths } = this.#options;
+    // The read-only paths are left out here already: a large .git costs nothing.
+    const prune = readOnlyPaths.map((p) => `-path ${shellQuote(`${workdir}/${p}`)}`).join(" -o ");
+    const out = await this.#run(
+      id,
+      `find ${shellQuote(workdir)} -mindepth 1 ${prune ? `\\( ${prune} \\) -prune -o ` : ""}` +
+        "-printf '%y %m %s %T@ %P\\0%l\\0'",
+    );
+    const fields = new TextDecoder().decode(out).split("\0");
+    const manifest: Manifest = new Map();
+    for (let i = 0; i + 1 < fields.length; i += 2) {
+      const match = /^(\S) ([0-7]+) (\d+) ([\d.]+) (.*)$/s.exec(fields[i]);
+      if (!match) throw new RuntimeError(`The sandbox's file list could not be read: ${fields[i]}`);
+      const [, y, mode, size, mtime, path] = match;
+      const type: EntryType = y === "f"
+        ? "file"
+        : y === "d"
+        ? "directory"
+        : y === "l"
+        ? "symlink"
+        : "other";
+      manifest.set(path, {
+        type,
+        mode: parseInt(mode, 8),
+        size: Number(size),
+        mtime: Number(mtime) * 1000,
+        link: fields[i + 1],
+      });
+    }
+    return manifest;
+  }
+
+  /**
+   * Leaves out of a container manifest what is never brought back: unsafe names (`report`ed),
+   * `.git` and `.pygent` (what the host's git and Pygent trust), and ignored paths. Ignored
+   * paths were not uploaded, so the container's are its own (build output, `node_modules`):
+   * bringing them back would cost, and could overwrite host files that were never compared.
+   */
+  #filter(manifest: Manifest, rules: IgnoreRules, report: SyncReport): Manifest {
+    const kept: Manifest = new Map();
+    for (const [path, stat] of manifest) {
+      if (!safeName(path)) {
+        report.refused.push(path);
+        continue;
+      }
+      if (this.#excluded(path)) continue;
+      if (ancestorsOf(path).some((dir) => rules.ignores(dir, true))) continue;
+      if (rules.ignores(path, stat.type === "directory")) continue;
+      kept.set(path, stat);
+    }
+    return kept;
+  }
+
+  /** The read-only paths and anything in them, and a `.git` at any depth (a nested repository's hooks). */
+  #excluded(path: string): boolean {
+    const top = path.split("/")[0];
+    return this.#options.readOnlyPaths.includes(top) || path.split("/").includes(".git");
+  }
+
+  /** Copies the host's version of `paths` into the container; a path gone from the host is deleted there. */
+  async #push(
+    id: string,
+    paths: Set<string>,
+    host: Manifest,
+    report: SyncReport,
+    what: string,
+  ): Promise<void> {
+    const { workspace, workdir, owner } = this.#options;
+    const gone = [...paths].filter((p) => !host.has(p));
+    if (gone.length > 0) {
+      await this.#run(id, `cd ${shellQuote(workdir)} && ${nulList(gone)} | xargs -0 -r rm -rf --`);
+    }
+    const sent = [...paths].filter((p) => host.has(p) && host.get(p)!.type !== "other").sort();
+    // Refused before anything is read: a workspace far over the limit costs nothing.
+    const bytes = sent.reduce((sum, p) => sum + host.get(p)!.size, 0);
+    if (bytes > this.#options.limitBytes) {
+      throw new SyncLimitError(what, bytes, this.#options.limitBytes);
+    }
+    const root = await Deno.stat(workspace);
+    const base = workdir.replace(/^\/+/, "");
+    async function* entries(): AsyncGenerator<TarEntry> {
+      // The workspace folder itself first, so that the container's belongs to the host user.
+      yield { name: base, type: "directory", mode: (root.mode ?? 0o755) & 0o7777, ...owner };
+      // Read 64 at a time, as the archive is sent: the file system's latency is not paid per
+      // file, the open files stay far below the process's limit, and the archive is never
+      // whole in memory.
+      for (let i = 0; i < sent.length; i += 64) {
+        const batch = sent.slice(i, i + 64);
+        const read = await Promise.all(
+          batch.map((path) =>
+            host.get(path)!.type === "file" ? Deno.readFile(`${workspace}/${path}`) : undefined
+          ),
+        );
+        for (const [j, path] of batch.entries()) {
+          const stat = host.get(path)!;
+          yield {
+            name: `${base}/${path}`,
+            type: stat.type as TarEntry["type"],
+            content: read[j],
+            linkName: stat.link,
+            mode: stat.mode,
+            mtime: stat.mtime / 1000,
+            ...owner,
+          };
+        }
+      }
+    }
+    await this.#options.target.putArchive(id, tarStream(entries()));
+    report.toContainer.push(...[...paths].sort());
+  }
+
+  /**
+   * Brings the container's version of `paths` to the host, and of `conflicts` beside the host's
+   * file. `host` is updated with what was written, as the next sync's starting point.
+   */
+  async #pull(
+    id: string,
+    paths: Set<string>,
+    conflicts: string[],
+    container: Manifest,
+    host: Manifest,
+    report: SyncReport,
+  ): Promise<void> {
+    const { workspace, workdir } = this.#options;
+    const wanted = [...paths, ...conflicts].filter((p) => {
+      const type = container.get(p)?.type;
+      return type === "file" || type === "symlink";
+    });
+    for (const path of paths) {
+      if (container.get(path)?.type === "other") report.refused.push(path);
+    }
+    const bytes = wanted.reduce((sum, p) => sum + (container.get(p)?.size ?? 0), 0);
+    if (bytes > this.#options.limitBytes) {
+      report.refused.push(...wanted);
+      this.#options.onEvent({
+        type: "notice",
+        message: new SyncLimitError("What the sandbox changed", bytes, this.#options.limitBytes)
+          .message,
+      });
+      return;
+    }
+    const fetched = new Map<string, { content: Uint8Array; linkName: string }>();
+    if (wanted.length > 0) {
+      // A file gone since the listing is left out (--ignore-failed-read), and so not written.
+      const tar = await this.#run(
+        id,
+        `${nulList(wanted)} | tar -c -f - -C ${shellQuote(workdir)} --null --no-recursion ` +
+          "--hard-dereference --ignore-failed-read -T - 2>/dev/null",
+      );
+      const names = new Set(wanted);
+      for (const entry of readTar(tar)) {
+        // Only what was asked for, by its exact name: the archive comes from the sandbox.
+        if (names.has(entry.name) && (entry.type === "file" || entry.type === "symlink")) {
+          fetched.set(entry.name, entry);
+        }
+      }
+    }
+    const writer = new HostWriter(workspace);
+    const saved: string[] = [];
+    for (const path of conflicts) {
+      const got = fetched.get(path);
+      if (!got) continue;
+      // A free name: an earlier conflict's copy is not replaced.
+      let name = path + CONFLICT_SUFFIX;
+      const taken = (name: string) =>
+        Deno.lstat(`${workspace}/${name}`).then(() => true, () => false);
+      for (let n = 2; await taken(name); n++) {
+        name = `${path}${CONFLICT_SUFFIX}-${n}`;
+      }
+      try {
+        await writer.put(name, container.get(path)!, got);
+        saved.push(name);
+        report.conflicts.push(path);
+      } catch {
+        report.refused.push(path);
+      }
+    }
+    if (saved.length > 0) {
+      this.#options.onEvent({
+        type: "notice",
+        message:
+          `Changed both on the host and in the sandbox since the last sync: ${
+            report.conflicts.join(", ")
+          }. The host's version was kept (and copied into the sandbox); the sandbox's is beside ` +
+          `it as ${saved.join(", ")}.`,
+      });
+    }
+    // Deletions deepest first, then the rest parents first.
+    const order = [...paths].sort();
+    for (const path of order.filter((p) => !container.has(p)).reverse()) {
+      if (await writer.remove(path)) {
+        host.delete(path);
+        report.toHost.push(path);
+      } else report.refused.push(path);
+    }
+    for (const path of order.filter((p) => container.has(p))) {
+      const stat = container.get(path)!;
+      if (stat.type === "other") continue;
+      const got = fetched.get(path);
+      if (stat.type !== "directory" && !got) {
+        report.refused.push(path);
+        continue;
+      }
+      try {
+        await writer.put(path, stat, got);
+        const info = await Deno.lstat(`${workspace}/${path}`);
+        host.set(path, statOf(info, stat.link));
+        report.toHost.push(path);
+      } catch {
+        report.refused.push(path);
+      }
+    }
+  }
+}
+
+/**
+ * Writes container entries into the host workspace without ever leaving it: names are
+ * relative with no `..`, each parent is a real folder (checked with `lstat`, made when
+ * missing), and the entry itself is replaced (a symlink there is removed, not followed).
+ */
+class HostWriter {
+  readonly #root: string;
+
+  constructor(root: string) {
+    this.#root = root;
+  }
+
+  /** Writes a file, folder or symlink at `path`, replacing what is there. */
+  async put(
+    path: string,
+    stat: Stat,
+    got: { content: Uint8Array; linkName: string } | undefined,
+  ): Promise<void> {
+    const full = await this.#target(path);
+    const existing = await Deno.lstat(full).catch(() => undefined);
+    const mode = stat.mode & 0o777;
+    if (stat.type === "directory") {
+      if (existing?.isDirectory) return await chmod(full, mode);
+      if (existing) await Deno.remove(full);
+      await Deno.mkdir(full);
+      return await chmod(full, mode);
+    }
+    // Never over a folder: it may hold ignored files the container never saw.
+    if (existing?.isDirectory) await Deno.remove(full);
+    const temporary = `${full}.pygent-sync-${crypto.randomUUID().slice(0, 8)}`;
+    try {
+      if (stat.type === "symlink") {
+        await Deno.symlink(got!.linkName, temporary);
+      } else {
+        await Deno.writeFile(temporary, got!.content, { createNew: true, mode });
+        await chmod(temporary, mode);
+      }
+      // A rename replaces the name itself: a symlink there is replaced, not written through.
+      await Deno.rename(temporary, full);
+    } catch (error) {
+      await Deno.remove(temporary).catch(() => {});
+      throw error;
+    }
+  }
+
+  /** Removes `path` (a folder only when empty); false when it could not be. */
+  async remove(path: string): Promise<boolean> {
+    try {
+      await Deno.remove(await this.#target(path));
+      return true;
+    } catch (error) {
+      return error instanceof Deno.errors.NotFound;
+    }
+  }
+
+  /** The host path of `path`, once every parent is checked to be a real folder (made when missing). */
+  async #target(path: string): Promise<string> {
+    if (!safeName(path)) throw new RuntimeError(`Unsafe name from the sandbox: ${path}`);
+    const parts = path.split("/");
+    let dir = this.#root;
+    for (const part of parts.slice(0, -1)) {
+      dir = `${dir}/${part}`;
+      const info = await Deno.lstat(dir).catch(() => undefined);
+      if (!info) await Deno.mkdir(dir);
+      else if (!info.isDirectory) {
+        throw new RuntimeError(`${path}: a parent is not a folder on the host`);
+      }
+    }
+    return `${dir}/${parts.at(-1)}`;
+  }
+}
+
+/** `.gitignore` files at every level, and `.pygentignore` at the root. */
+class IgnoreRules {
+  /** Folder (relative, "" for the root) to its rules. */
+  readonly #levels = new Map<string, Ignore>();
+
+  /**
+   * Reads the ignore files of folder `dir` (host path), `relative` to the workspace ("" for
+   * the root, which has `.pygentignore` too). A folder's are read before what is in it is
+   * looked at; an ignored folder is not walked, so its own are never read (as in git).
+   */
+  async read(dir: string, relative: string): Promise<void> {
+    const texts = await Promise.all(
+      [".gitignore", ...(relative ? [] : [IGNORE_FILE])].map((name) =>
+        Deno.readTextFile(`${dir}/${name}`).catch(() => "")
+      ),
+    );
+    if (texts.some((t) => t.trim())) this.#levels.set(relative, ignore().add(texts.join("\n")));
+  }
+
+  /** Whether `path` is ignored: the deepest rule that speaks of it decides, as in git. */
+  ignores(path: string, isDirectory: boolean): boolean {
+    let ignored = false;
+    for (const dir of ["", ...ancestorsOf(path)]) {
+      const level = this.#levels.get(dir);
+      if (!level) continue;
+      const relative = dir ? path.slice(dir.length + 1) : path;
+      const result = level.test(isDirectory ? `${relative}/` : relative);
+      if (result.ignored) ignored = true;
+      else if (result.unignored) ignored = false;
+    }
+    return ignored;
+  }
+}
+
+/** Sets permission bits, where the host has them (not on Windows). */
+async function chmod(path: string, mode: number): Promise<void> {
+  if (Deno.build.os !== "windows") await Deno.chmod(path, mode);
+}
+
+/** `a`, `a/b` for `a/b/c`. */
+function ancestorsOf(path: string): string[] {
+  const parts = path.split("/");
+  return parts.slice(0, -1).map((_, i) => parts.slice(0, i + 1).join("/"));
+}
+
+/** A shell pipeline's start that prints `names`, each ended by a NUL (a builtin: no length limit). */
+function nulList(names: readonly string[]): string {
+  return `printf '%s\\0' ${names.map(shellQuote).join(" ")}`;
+}
+
+/** A relative name with no empty, `.` or `..` part. */
+function safeName(path: string): boolean {
+  return path !== "" && !path.startsWith("/") && !path.includes("\0") &&
+    path.split("/").every((part) => part !== "" && part !== "." && part !== "..");
+}
+
+function statOf(info: Deno.FileInfo, link: string): Stat {
+  return {
+    type: info.isFile
+      ? "file"
+      : info.isDirectory
+      ? "directory"
+      : info.isSymlink
+      ? "symlink"
+      : "other",
+    mode: (info.mode ?? 0) & 0o7777,
+    size: info.isFile ? info.size : 0,
+    mtime: info.mtime?.getTime() ?? 0,
+    link,
+  };
+}
+
+/** The paths added, removed or changed between two manifests of one side. */
+function changedPaths(before: Manifest, now: Manifest): Set<string> {
+  const changed = new Set<string>();
+  for (const [path, stat] of now) {
+    const old = before.get(path);
+    if (!old || !sameStat(old, stat)) changed.add(path);
+  }
+  for (const path of before.keys()) if (!now.has(path)) changed.add(path);
+  return changed;
+}
+
+function sameStat(a: Stat, b: Stat): boolean {
+  // A folder's time changes with what is in it, which is compared on its own.
+  return a.type === b.type && a.mode === b.mode && a.link === b.link &&
+    (a.type === "directory" || (a.size === b.size && a.mtime === b.mtime));
+}
+
+/** Two symlinks with the same target: the same on both sides, so no conflict. */
+function sameContent(host: Stat | undefined, container: Stat): boolean {
+  return host?.type === "symlink" && container.type === "symlink" && host.link === container.link;
+}
