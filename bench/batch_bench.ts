@@ -5,7 +5,7 @@
  * copy of its files (an empty folder and its starting point), its own container, one step.
  *
  * ```sh
- * deno run -A bench/batch_bench.ts [--tasks 50] [--parallel 10]
+ * deno run -A bench/batch_bench.ts [--tasks 50] [--parallel 10] [--model-latency MS]
  * ```
  *
  * Prints the wall time of each run and their ratio, and where the time goes: each task's median
@@ -20,7 +20,7 @@
 import { type BatchTask, type PoolEngine, ResultsFile, runBatch } from "../lib/batch/mod.ts";
 import { DockerClient } from "../lib/docker/mod.ts";
 import { createRuntime } from "../lib/runtime/mod.ts";
-import { OpenAIServer } from "../tests/support/openai_server.ts";
+import { OpenAIServer, type ScriptedReply } from "../tests/support/openai_server.ts";
 import { batchScript } from "../tests/batch/_script.ts";
 import { median, ms } from "./compare.ts";
 
@@ -29,6 +29,14 @@ const args = new Map<string, string>();
 for (let i = 0; i < Deno.args.length; i += 2) args.set(Deno.args[i], Deno.args[i + 1]);
 const count = Number(args.get("--tasks") ?? 50);
 const wide = Number(args.get("--parallel") ?? 10);
+/** How long the scripted model takes to answer each request, as a real one takes seconds. */
+const latencyMs = Number(args.get("--model-latency") ?? 0);
+
+/** The batch script, each answer after the model's latency. */
+function slowScript(...request: Parameters<typeof batchScript>): ScriptedReply {
+  const reply = batchScript(...request);
+  return reply.kind === "message" ? { ...reply, delayMs: latencyMs } : reply;
+}
 
 /** The machine's busy and total CPU time so far, in clock ticks (Linux `/proc/stat`). */
 function cpuTicks(): { busy: number; total: number } {
@@ -56,7 +64,7 @@ async function run(
   parallel: number,
   n = count,
 ): Promise<{ wallMs: number; taskMs: number[]; busy: number; ownCpu: number }> {
-  await using server = await OpenAIServer.start(batchScript);
+  await using server = await OpenAIServer.start(slowScript);
   const dir = await Deno.makeTempDir({ prefix: "pygent-bench-batch-" });
   const tasks: BatchTask[] = Array.from({ length: n }, (_, i) => ({
     id: `t${i}`,
@@ -141,7 +149,7 @@ if (import.meta.main) {
   console.log(
     `${count} tasks, one tool call each, one engine, ${navigator.hardwareConcurrency} CPUs`,
   );
-  console.log(`load average before the runs: ${load}`);
+  console.log(`load average before the runs: ${load}; model latency ${latencyMs} ms a request`);
   report("--parallel 1 ", serial);
   report(`--parallel ${wide}`, parallel);
   console.log(`ratio: ${(serial.wallMs / parallel.wallMs).toFixed(2)}x`);

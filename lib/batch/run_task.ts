@@ -169,9 +169,10 @@ async function writeDiff(id: string, diff: string, dir: string): Promise<string 
  */
 function engineFailure(error: unknown): string | undefined {
   for (let cause = error; cause instanceof Error; cause = cause.cause) {
-    if (cause instanceof DockerConnectionError || cause instanceof DockerUnavailableError) {
-      return cause.message;
-    }
+    // What was tried, not the whole message: its advice (start Docker, --no-docker) is a
+    // session's, and batch never runs on the host.
+    if (cause instanceof DockerUnavailableError) return cause.attempts.join("; ");
+    if (cause instanceof DockerConnectionError) return cause.message;
   }
   return undefined;
 }

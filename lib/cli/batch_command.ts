@@ -25,6 +25,7 @@ import { SessionError, sessionsDir } from "../sessions/mod.ts";
 import { agentOptions } from "./agent_options.ts";
 import { parseBatchArgs } from "./args.ts";
 import type { CommandIo } from "./command_io.ts";
+import { counted } from "./counted.ts";
 import { USAGE_EXIT_CODE, UsageError } from "./errors.ts";
 import { progressBar } from "./progress_bar.ts";
 import { safeJson, sanitize } from "./sanitize.ts";
@@ -34,7 +35,8 @@ import { colorWanted, createStyle, type Style } from "./style.ts";
 /**
  * Runs `pygent batch` with the arguments after `batch`; resolves to the exit code: 0 when every
  * task is done, 1 when one failed (or hit its step limit or timeout) or no engine answers, 2 for
- * bad input (flags, the tasks file, an engine's settings, host mode), 130 after Ctrl-C.
+ * bad input (flags, the tasks file, an engine's settings, host mode), 130 after Ctrl-C, 141
+ * when what reads stdout stops reading (`| head`): the batch then stops as after Ctrl-C.
  *
  * @example
  * ```ts ignore
@@ -73,7 +75,20 @@ export async function runBatchCommand(argv: string[], io: CommandIo): Promise<nu
   const { args, settings, tasks, results, getEnv } = setup;
   const live = !args.json && Deno.stdout.isTerminal();
   const view = live ? new ProgressView(io, createStyle(colorWanted(Deno.stdout))) : undefined;
-  const show = (event: BatchEvent) => view ? view.event(event) : io.out(`${safeJson(event)}\n`);
+  const controller = new AbortController();
+  let stoppedBy: number | undefined;
+  const show = (event: BatchEvent) => {
+    if (stoppedBy === BROKEN_PIPE_EXIT_CODE) return;
+    try {
+      view ? view.event(event) : io.out(`${safeJson(event)}\n`);
+    } catch (error) {
+      if (!(error instanceof Deno.errors.BrokenPipe)) throw error;
+      // No one reads the events any more (`| head`): stop as Ctrl-C does, so that no container
+      // outlives the batch and the results file resumes, instead of dying mid-task.
+      stoppedBy ??= BROKEN_PIPE_EXIT_CODE;
+      controller.abort();
+    }
+  };
   let engines;
   try {
     engines = await findEngines(
@@ -96,8 +111,6 @@ export async function runBatchCommand(argv: string[], io: CommandIo): Promise<nu
       show({ type: "notice", message: `The tasks' sessions are not kept: ${error.message}` });
     }
   }
-  const controller = new AbortController();
-  let stoppedBy: ReturnType<typeof signalExitCode> | undefined;
   const removeSignals = onSignals((signal) => {
     stoppedBy ??= signalExitCode(signal);
     controller.abort();
@@ -131,7 +144,7 @@ async function prepare(argv: string[], io: CommandIo) {
   const { settings } = await loadSettings({ flags: args.flags, getEnv, cwd: io.cwd });
   if (settings.sandbox.value === "host") {
     throw new BatchSetupError(
-      "pygent batch runs each task in a container, never on the host " +
+      "every task runs in a container, never on the host " +
         `(${settings.sandbox.source === "flag" ? "the flag" : "the setting"} sandbox = host); ` +
         "drop --no-docker, or set sandbox to auto or docker.",
     );
@@ -154,6 +167,9 @@ function defaultResults(tasksFile: string): string {
 function diffsDirOf(resultsFile: string): string {
   return resultsFile.replace(/(\.jsonl?)?$/, ".diffs");
 }
+
+/** The exit code after stdout was closed by its reader: 128 + SIGPIPE, as a shell reports it. */
+const BROKEN_PIPE_EXIT_CODE = 141;
 
 /** Cells of the progress bar. */
 const BAR_WIDTH = 20;
@@ -184,10 +200,14 @@ class ProgressView {
         this.#total = event.tasks;
         for (const engine of event.engines) this.#running.set(sanitize(engine), 0);
         this.#line(
-          `${event.tasks} tasks over ${event.engines.length} engine(s), ${event.parallel} at a ` +
-            `time${
-              event.skipped ? `; ${event.skipped} already in ${sanitize(event.results)}` : ""
-            }.`,
+          event.tasks === 0 && event.skipped > 0
+            // A second run of a finished batch: say why nothing runs, and how to run it again.
+            ? `Nothing to run: every task is already in ${sanitize(event.results)} (delete ` +
+              "it, or give another --out, to run them again)."
+            : `${counted(event.tasks, "task")} over ${counted(event.engines.length, "engine")}, ` +
+              `${event.parallel} at a time${
+                event.skipped ? `; ${event.skipped} already in ${sanitize(event.results)}` : ""
+              }.`,
         );
         break;
       case "task_start": {

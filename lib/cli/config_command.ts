@@ -193,6 +193,13 @@ function shown(key: SettingKey, loaded: LoadedSettings, data: SettingsJson): str
       return settings.base_url.value ?? "(OpenAI's API)";
     case "memory":
       return showBytes(settings.memory.value);
+    case "sync_limit":
+      return showBytes(settings.sync_limit.value);
+    case "sync":
+      // "auto" alone does not say what a session gets; the engine decides, as README says.
+      return settings.sync.value === "auto"
+        ? "auto (copy for tcp://, else bind)"
+        : settings.sync.value;
     case "cpus":
       return settings.cpus.value === undefined ? "(no limit)" : String(settings.cpus.value);
     case "timeout":

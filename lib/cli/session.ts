@@ -316,7 +316,10 @@ export class Session {
     return outcome;
   }
 
-  /** Runs `!COMMAND` with the model's own `bash` tool, shown as a tool call with a `user_` id. */
+  /**
+   * Runs `!COMMAND` with the model's own `bash` tool, shown as a tool call with a `user_` id.
+   * In copy mode it is synced as a step is: your edits go in before, its changes come back after.
+   */
   async #shell(command: string, signal: AbortSignal): Promise<InputOutcome> {
     const id = `user_${++this.#shellRuns}`;
     const args = JSON.stringify({ cmd: command });
@@ -324,12 +327,21 @@ export class Session {
     this.#view.event({ type: "tool_call", id, name: bashTool.name, arguments: args });
     let output;
     try {
+      await this.runtime.sync();
       output = await bashTool.run({ cmd: command }, {
         runtime: this.runtime,
         signal,
         timeoutMs: this.#timeoutMs,
         onOutput: (chunk) => this.#view.event({ type: "tool_output", id, ...chunk }),
-      });
+      }).finally(() =>
+        this.runtime.sync().catch((error) =>
+          this.#view.event({
+            type: "notice",
+            message: `The command's changes could not be copied back from the sandbox (they ` +
+              `stay there): ${(error as Error).message}`,
+          })
+        )
+      );
     } catch (error) {
       if (signal.aborted) {
         this.#view.stepEnd({ outcome: "cancelled", durationMs: Date.now() - since });

@@ -67,9 +67,10 @@ export interface TerminalViewOptions {
  * ```
  */
 export function describeSandbox(sandbox: SandboxInfo): string {
-  return sandbox.kind === "docker"
-    ? `container ${sandbox.image}, ${sandbox.network ? "with network" : "no network"}`
-    : `this host (${sandbox.os}, ${sandbox.shell})`;
+  if (sandbox.kind === "local") return `this host (${sandbox.os}, ${sandbox.shell})`;
+  // Copy mode is said, since files then come back only after each step; a mount is the usual.
+  return `container ${sandbox.image}, ${sandbox.network ? "with network" : "no network"}` +
+    (sandbox.sync === "copy" ? ", files copied (--sync copy)" : "");
 }
 
 /**

@@ -9,6 +9,7 @@
 
 import { DockerClient, type DockerEndpoint, DockerNotFoundError } from "../docker/mod.ts";
 import { DockerRuntime, newSessionId } from "../runtime/docker_runtime.ts";
+import { SyncLimitError } from "../runtime/errors.ts";
 import type { ResolvedRuntimeOptions } from "../runtime/options.ts";
 import { Workspace } from "../runtime/workspace.ts";
 import type { CheckOutcome } from "./check.ts";
@@ -96,8 +97,12 @@ export async function checkSandbox(input: SandboxCheckInput): Promise<SandboxPro
       outcome: {
         status: "fail",
         summary: `a container with the session's settings did not start: ${firstLine(error)}`,
-        remediation: "Run docker info and check its warnings; try a container by hand " +
-          `(docker run --rm ${options.image} true).`,
+        // A workspace too big to copy is not the engine's fault: docker info would not help.
+        remediation: error instanceof SyncLimitError
+          ? "Leave out what the sandbox does not need in a .pygentignore file, raise " +
+            "--sync-limit, or use --sync bind with an engine on this machine."
+          : "Run docker info and check its warnings; try a container by hand " +
+            `(docker run --rm ${options.image} true).`,
       },
     };
   }
@@ -111,7 +116,12 @@ export async function checkSandbox(input: SandboxCheckInput): Promise<SandboxPro
     }),
   );
   const problems: string[] = [];
-  const facts: string[] = [`started in ${(startMs / 1000).toFixed(1)} s`];
+  const facts: string[] = [
+    `started in ${(startMs / 1000).toFixed(1)} s`,
+    runtime.sandbox.kind === "docker" && runtime.sandbox.sync === "copy"
+      ? "workspace copied in (sync copy)"
+      : "workspace mounted (sync bind)",
+  ];
 
   const expectedUid = policy.user === "root" ? 0 : policy.hostUser?.uid;
   const uid = Number(found.uid);

@@ -12,8 +12,15 @@
  * Writing on the host is the part that must be safe: the container decides every name and
  * every byte that comes back. Names are checked (relative, no `..`), every parent folder is
  * checked with `lstat` (a symbolic link, whoever made it, is never written through: it is
- * replaced), only files, folders and symbolic links are written, never `.git` or `.pygent`.
- * The sandbox cannot race these checks: in copy mode it has no access to any host file.
+ * replaced), only files, folders and symbolic links are written, never a `.git` or `.pygent`
+ * at any depth. The sandbox cannot race these checks: in copy mode it has no access to any host
+ * file.
+ *
+ * In the container, root only reads (`find`, `tar`), and what it read is kept only when it is
+ * what the listing saw (same owner, same size): a folder swapped for a link between the two
+ * would otherwise bring a file only root may read to the host. Writes there (host edits, host
+ * deletions) run as the sandbox's user, who can reach nothing it could not reach itself; only
+ * the first upload, into a container where nothing has run yet, goes through the engine.
  *
  * @module
  */
@@ -21,6 +28,7 @@
 import ignore, { type Ignore } from "ignore";
 import { readTar, type TarEntry, tarStream } from "../docker/mod.ts";
 import { RuntimeError, SyncLimitError } from "./errors.ts";
+import { ChannelOutputLimitError } from "./root_channel.ts";
 import { shellQuote } from "./shell.ts";
 import type { RuntimeEvent, SyncReport } from "./runtime.ts";
 
@@ -28,6 +36,15 @@ import type { RuntimeEvent, SyncReport } from "./runtime.ts";
 export function emptySyncReport(): SyncReport {
   return { toContainer: [], toHost: [], conflicts: [], refused: [] };
 }
+
+/**
+ * The most bytes of the container's file list read (a few hundred thousand files): a sandbox
+ * that makes millions of files, or names thousands of bytes long, cannot fill the host's memory.
+ */
+const MAX_LISTING_BYTES = 128 << 20;
+
+/** Names never copied either way, at any depth. */
+const NEVER_SYNCED = new Set([".git", ".pygent"]);
 
 /** The suffix of the file a conflict's container version is written to. */
 export const CONFLICT_SUFFIX = ".pygent-conflict";
@@ -46,16 +63,31 @@ interface Stat {
   mtime: number;
   /** A symbolic link's target. */
   link: string;
+  /** The owner's uid, in the container's manifest (-1 in the host's). */
+  uid: number;
+  /** The host's `DEVICE:INODE` of the entry ("" in the container's manifest). */
+  inode: string;
 }
 
 type Manifest = Map<string, Stat>;
 
-/** What copy mode needs of the container: running a command, and extracting an archive at `/`. */
+/** What copy mode needs of the container: running commands, and extracting an archive at `/`. */
 export interface CopyTarget {
-  /** Runs shell text as root in the container; resolves to its stdout when it exits 0, else throws. */
-  run(id: string, script: string): Promise<Uint8Array>;
-  /** `PUT /containers/{id}/archive?path=/`, the archive streamed as it is made. */
+  /**
+   * Runs shell text as root in the container, to read; resolves to its stdout when it exits 0,
+   * else throws (a `ChannelOutputLimitError` when it printed more than `maxBytes`).
+   */
+  run(id: string, script: string, maxBytes?: number): Promise<Uint8Array>;
+  /**
+   * `PUT /containers/{id}/archive?path=/`, the archive streamed as it is made: only for the first
+   * upload, before the sandbox has run anything (the engine writes as root, through links).
+   */
   putArchive(id: string, tar: ReadableStream<Uint8Array>): Promise<void>;
+  /**
+   * Runs shell text as the sandbox's user, `input` on its stdin; rejects unless it exits 0, and
+   * when it makes no progress for a while (the sandbox can stop its user's processes).
+   */
+  runAsUser(id: string, script: string, input?: ReadableStream<Uint8Array>): Promise<void>;
 }
 
 /** What {@linkcode CopySync} is made with. */
@@ -158,13 +190,8 @@ export class CopySync {
       await this.#pull(id, pull, conflicts, container, newHost, report);
     }
     if (push.size > 0 || fresh) {
-      await this.#push(
-        id,
-        push,
-        host,
-        report,
-        fresh ? "The workspace" : "What changed on the host",
-      );
+      // What could not be read is sent again next time.
+      for (const path of await this.#push(id, push, host, report, fresh)) newHost.delete(path);
       this.#container = this.#filter(await this.#scanContainer(id), rules, emptySyncReport());
     } else {
       this.#container = container;
@@ -186,12 +213,16 @@ export class CopySync {
     try {
       return await this.#options.target.run(id, script);
     } catch (cause) {
-      throw new RuntimeError(
-        `Copying the workspace to or from the sandbox failed (${(cause as Error).message}). ` +
-          "Copy mode needs find, xargs and GNU tar in the image.",
-        { cause },
-      );
+      throw this.#failed(cause);
     }
+  }
+
+  #failed(cause: unknown): RuntimeError {
+    return new RuntimeError(
+      `Copying the workspace to or from the sandbox failed (${(cause as Error).message}). ` +
+        "Copy mode needs find, xargs and GNU tar in the image.",
+      { cause },
+    );
   }
 
   /** The host's workspace, ignored paths and the read-only ones left out. */
@@ -227,17 +258,26 @@ export class CopySync {
     const { workdir, readOnlyPaths } = this.#options;
     // The read-only paths are left out here already: a large .git costs nothing.
     const prune = readOnlyPaths.map((p) => `-path ${shellQuote(`${workdir}/${p}`)}`).join(" -o ");
-    const out = await this.#run(
+    const out = await this.#options.target.run(
       id,
       `find ${shellQuote(workdir)} -mindepth 1 ${prune ? `\\( ${prune} \\) -prune -o ` : ""}` +
-        "-printf '%y %m %s %T@ %P\\0%l\\0'",
-    );
+        "-printf '%y %m %s %U %T@ %P\\0%l\\0'",
+      MAX_LISTING_BYTES,
+    ).catch((error) => {
+      if (!(error instanceof ChannelOutputLimitError)) throw this.#failed(error);
+      throw new RuntimeError(
+        `The sandbox's workspace holds more than ${MAX_LISTING_BYTES >> 20} MiB of file names, ` +
+          "too many to compare and copy back. Remove what it does not need there (a build's " +
+          "output, say), or use a bind mount (--sync bind).",
+        { cause: error },
+      );
+    });
     const fields = new TextDecoder().decode(out).split("\0");
     const manifest: Manifest = new Map();
     for (let i = 0; i + 1 < fields.length; i += 2) {
-      const match = /^(\S) ([0-7]+) (\d+) ([\d.]+) (.*)$/s.exec(fields[i]);
+      const match = /^(\S) ([0-7]+) (\d+) (\d+) ([\d.]+) (.*)$/s.exec(fields[i]);
       if (!match) throw new RuntimeError(`The sandbox's file list could not be read: ${fields[i]}`);
-      const [, y, mode, size, mtime, path] = match;
+      const [, y, mode, size, uid, mtime, path] = match;
       const type: EntryType = y === "f"
         ? "file"
         : y === "d"
@@ -251,6 +291,8 @@ export class CopySync {
         size: Number(size),
         mtime: Number(mtime) * 1000,
         link: fields[i + 1],
+        uid: Number(uid),
+        inode: "",
       });
     }
     return manifest;
@@ -277,24 +319,44 @@ export class CopySync {
     return kept;
   }
 
-  /** The read-only paths and anything in them, and a `.git` at any depth (a nested repository's hooks). */
+  /**
+   * The read-only paths and anything in them, and a `.git` or `.pygent` at any depth (a nested
+   * repository's hooks, the settings Pygent trusts when started in a subfolder).
+   */
   #excluded(path: string): boolean {
-    const top = path.split("/")[0];
-    return this.#options.readOnlyPaths.includes(top) || path.split("/").includes(".git");
+    const parts = path.split("/");
+    return this.#options.readOnlyPaths.includes(parts[0]) ||
+      parts.some((part) => NEVER_SYNCED.has(part));
   }
 
-  /** Copies the host's version of `paths` into the container; a path gone from the host is deleted there. */
+  /**
+   * Copies the host's version of `paths` into the container; a path gone from the host is
+   * deleted there. Into a `fresh` container through the engine; else as the sandbox's user, and
+   * what that user cannot do (the sandbox made a folder read-only, or a link of it leads out
+   * of its reach) is left undone, with a notice.
+   * @returns The files that could not be read on the host (each named in a notice).
+   */
   async #push(
     id: string,
     paths: Set<string>,
     host: Manifest,
     report: SyncReport,
-    what: string,
-  ): Promise<void> {
+    fresh: boolean,
+  ): Promise<string[]> {
     const { workspace, workdir, owner } = this.#options;
+    const what = fresh ? "The workspace" : "What changed on the host";
+    const failed: string[] = [];
+    const asUser = (script: string, input: ReadableStream<Uint8Array>) =>
+      this.#options.target.runAsUser(id, script, input).catch((error: Error) => {
+        failed.push(error.message);
+      });
     const gone = [...paths].filter((p) => !host.has(p));
     if (gone.length > 0) {
-      await this.#run(id, `cd ${shellQuote(workdir)} && ${nulList(gone)} | xargs -0 -r rm -rf --`);
+      // The names on stdin: no limit on their number or length.
+      await asUser(
+        `cd ${shellQuote(workdir)} && xargs -0 -r rm -rfv --`,
+        ReadableStream.from([new TextEncoder().encode(gone.map((p) => `${p}\0`).join(""))]),
+      );
     }
     const sent = [...paths].filter((p) => host.has(p) && host.get(p)!.type !== "other").sort();
     // Refused before anything is read: a workspace far over the limit costs nothing.
@@ -304,6 +366,7 @@ export class CopySync {
     }
     const root = await Deno.stat(workspace);
     const base = workdir.replace(/^\/+/, "");
+    const unread = new Map<string, string>();
     async function* entries(): AsyncGenerator<TarEntry> {
       // The workspace folder itself first, so that the container's belongs to the host user.
       yield { name: base, type: "directory", mode: (root.mode ?? 0o755) & 0o7777, ...owner };
@@ -312,13 +375,17 @@ export class CopySync {
       // whole in memory.
       for (let i = 0; i < sent.length; i += 64) {
         const batch = sent.slice(i, i + 64);
-        const read = await Promise.all(
-          batch.map((path) =>
-            host.get(path)!.type === "file" ? Deno.readFile(`${workspace}/${path}`) : undefined
-          ),
-        );
+        const read = await Promise.all(batch.map(async (path) => {
+          const stat = host.get(path)!;
+          if (stat.type !== "file") return undefined;
+          return await readScanned(`${workspace}/${path}`, stat).catch((error: Error) => {
+            unread.set(path, error.message);
+            return undefined;
+          });
+        }));
         for (const [j, path] of batch.entries()) {
           const stat = host.get(path)!;
+          if (unread.has(path)) continue;
           yield {
             name: `${base}/${path}`,
             type: stat.type as TarEntry["type"],
@@ -331,8 +398,22 @@ export class CopySync {
         }
       }
     }
-    await this.#options.target.putArchive(id, tarStream(entries()));
-    report.toContainer.push(...[...paths].sort());
+    if (fresh) await this.#options.target.putArchive(id, tarStream(entries()));
+    // Modes kept (-p) whoever extracts; the owner is the user's own. Verbose (-v): each name
+    // printed shows progress, which a long extraction or deletion needs to not be taken for
+    // a stopped one.
+    else await asUser("tar -x -p -v -f - -C /", tarStream(entries()));
+    report.toContainer.push(...[...paths].filter((p) => !unread.has(p)).sort());
+    for (const [path, why] of unread) failed.push(`${path} could not be read on the host (${why})`);
+    if (failed.length > 0) {
+      this.#options.onEvent({
+        type: "notice",
+        message: `Some of what changed on the host could not be copied into the sandbox: ${
+          failed.join("; ")
+        }`,
+      });
+    }
+    return [...unread.keys()];
   }
 
   /**
@@ -367,16 +448,39 @@ export class CopySync {
     }
     const fetched = new Map<string, { content: Uint8Array; linkName: string }>();
     if (wanted.length > 0) {
-      // A file gone since the listing is left out (--ignore-failed-read), and so not written.
-      const tar = await this.#run(
-        id,
-        `${nulList(wanted)} | tar -c -f - -C ${shellQuote(workdir)} --null --no-recursion ` +
-          "--hard-dereference --ignore-failed-read -T - 2>/dev/null",
-      );
+      // A file gone since the listing is left out (--ignore-failed-read), and so not written;
+      // one that changed as it was read (tar's status 1) is left out below.
+      let tar: Uint8Array;
+      try {
+        tar = await this.#options.target.run(
+          id,
+          `${nulList(wanted)} | tar -c -f - -C ${shellQuote(workdir)} --null --no-recursion ` +
+            "--hard-dereference --ignore-failed-read -T - 2>/dev/null || [ $? -eq 1 ]",
+          archiveBound(wanted, container),
+        );
+      } catch (error) {
+        if (!(error instanceof ChannelOutputLimitError)) throw this.#failed(error);
+        // Files that grew after the listing (a sparse one made huge, say): none is taken.
+        report.refused.push(...wanted);
+        this.#options.onEvent({
+          type: "notice",
+          message: "What the sandbox changed grew while it was being copied; it stays in the " +
+            "sandbox until the next sync.",
+        });
+        return;
+      }
       const names = new Set(wanted);
       for (const entry of readTar(tar)) {
-        // Only what was asked for, by its exact name: the archive comes from the sandbox.
-        if (names.has(entry.name) && (entry.type === "file" || entry.type === "symlink")) {
+        // Only what was asked for, by its exact name, and only as the listing saw it: the
+        // archive comes from the sandbox, and a folder swapped for a link after the listing
+        // would have root's tar read a file of another owner, only root may read.
+        const listed = container.get(entry.name);
+        if (!names.has(entry.name) || !listed || entry.uid !== listed.uid) continue;
+        if (
+          (entry.type === "file" && listed.type === "file" &&
+            entry.content.length === listed.size) ||
+          (entry.type === "symlink" && listed.type === "symlink" && entry.linkName === listed.link)
+        ) {
           fetched.set(entry.name, entry);
         }
       }
@@ -461,14 +565,20 @@ class HostWriter {
     const existing = await Deno.lstat(full).catch(() => undefined);
     const mode = stat.mode & 0o777;
     if (stat.type === "directory") {
-      if (existing?.isDirectory) return await chmod(full, mode);
+      // Always the owner's to enter and write: a folder the sandbox made read-only would
+      // otherwise refuse its own files, and every later sync.
+      const dirMode = mode | 0o700;
+      if (existing?.isDirectory) return await chmod(full, dirMode);
       if (existing) await Deno.remove(full);
       await Deno.mkdir(full);
-      return await chmod(full, mode);
+      return await chmod(full, dirMode);
     }
     // Never over a folder: it may hold ignored files the container never saw.
     if (existing?.isDirectory) await Deno.remove(full);
-    const temporary = `${full}.pygent-sync-${crypto.randomUUID().slice(0, 8)}`;
+    // A short name of its own beside it: the entry's name may be as long as a name can be.
+    const temporary = `${full.slice(0, full.lastIndexOf("/"))}/.pygent-sync-${
+      crypto.randomUUID().slice(0, 8)
+    }`;
     try {
       if (stat.type === "symlink") {
         await Deno.symlink(got!.linkName, temporary);
@@ -545,6 +655,24 @@ class IgnoreRules {
   }
 }
 
+/**
+ * The bytes of host file `full`, only if it is still the file the scan saw: a name swapped
+ * since for a link (or a folder on its way swapped for one) would have the upload read a file
+ * from outside the workspace.
+ */
+async function readScanned(full: string, scanned: Stat): Promise<Uint8Array> {
+  const file = await Deno.open(full);
+  const info = await file.stat().catch((error) => {
+    file.close();
+    throw error;
+  });
+  if (!info.isFile || `${info.dev}:${info.ino}` !== scanned.inode) {
+    file.close();
+    throw new RuntimeError("it was replaced since the workspace was looked at");
+  }
+  return new Uint8Array(await new Response(file.readable).arrayBuffer());
+}
+
 /** Sets permission bits, where the host has them (not on Windows). */
 async function chmod(path: string, mode: number): Promise<void> {
   if (Deno.build.os !== "windows") await Deno.chmod(path, mode);
@@ -559,6 +687,21 @@ function ancestorsOf(path: string): string[] {
 /** A shell pipeline's start that prints `names`, each ended by a NUL (a builtin: no length limit). */
 function nulList(names: readonly string[]): string {
   return `printf '%s\\0' ${names.map(shellQuote).join(" ")}`;
+}
+
+/**
+ * The most bytes GNU tar may print for `paths` as `container` lists them: each file's content
+ * in whole blocks, a header, long-name records for the name and the link target (each a header
+ * and the text), and the end blocks and record padding.
+ */
+function archiveBound(paths: readonly string[], container: Manifest): number {
+  const encoder = new TextEncoder();
+  const blocks = (bytes: number) => Math.ceil(bytes / 512) * 512;
+  return paths.reduce((sum, path) => {
+    const stat = container.get(path)!;
+    const names = encoder.encode(path).length + encoder.encode(stat.link).length;
+    return sum + blocks(stat.size) + 3 * 512 + 2 * blocks(names + 1);
+  }, 20 * 512);
 }
 
 /** A relative name with no empty, `.` or `..` part. */
@@ -580,6 +723,8 @@ function statOf(info: Deno.FileInfo, link: string): Stat {
     size: info.isFile ? info.size : 0,
     mtime: info.mtime?.getTime() ?? 0,
     link,
+    uid: -1,
+    inode: `${info.dev}:${info.ino}`,
   };
 }
 

@@ -28,7 +28,7 @@ import { CONTAINER_KILL_FUNCTION, containerPidsGuard } from "./container_sweep.t
 import type { BashOptions, BashResult, Runtime, SandboxInfo, SyncReport } from "./runtime.ts";
 import { type RunningCommand, Shell, type ShellChunk, type ShellProcess } from "./shell.ts";
 import type { Workspace } from "./workspace.ts";
-import { type OpenedChannel, RootChannel } from "./root_channel.ts";
+import { finishExec, type OpenedChannel, RootChannel } from "./root_channel.ts";
 import { VERSION } from "../version.ts";
 
 export { CONTAINER_WORKDIR };
@@ -226,8 +226,9 @@ export class DockerRuntime implements Runtime {
         owner: options.sandbox.hostUser,
         limitBytes: options.syncLimitBytes,
         target: {
-          run: (id, script) => this.#rootShell.run(id, script),
+          run: (id, script, maxBytes) => this.#rootShell.run(id, script, maxBytes),
           putArchive: (id, tar) => client.putArchive(id, "/", tar),
+          runAsUser: (id, script, input) => this.#runAsSandboxUser(id, script, input),
         },
         onEvent: options.onEvent,
       })
@@ -637,6 +638,28 @@ export class DockerRuntime implements Runtime {
   async #openRootShell(id: string): Promise<OpenedChannel> {
     const execId = await this.#client.createExec(id, execBody(["/bin/sh"], "0:0"));
     return { containerId: id, stream: await this.#client.startExec(execId) };
+  }
+
+  /**
+   * Copy mode's writes in container `id`: `script` run by `/bin/sh` as the sandbox's user (who
+   * owns the workspace there), `input` on its stdin. Never as root: a link the sandbox made
+   * would lead root's writes into the container's own files.
+   */
+  async #runAsSandboxUser(
+    id: string,
+    script: string,
+    input?: ReadableStream<Uint8Array>,
+  ): Promise<void> {
+    const execId = await this.#client.createExec(
+      id,
+      execBody(["/bin/sh", "-c", script], this.#commandsUser()),
+    );
+    await finishExec(
+      await this.#client.startExec(execId),
+      input,
+      this.#client.requestTimeoutMs,
+      () => this.#shellExitCode(id, execId),
+    );
   }
 
   /** Throws {@linkcode SandboxLostError} when container `id` is gone, stopped or being removed. */

@@ -1,7 +1,9 @@
 /**
- * A root shell kept open in the container for copy mode's commands (`find`, `tar`, `rm`):
+ * A root shell kept open in the container for copy mode's reading commands (`find`, `tar`):
  * starting an exec costs the engine a process spawn each time (tens of milliseconds, more on a
- * busy engine), so the commands of every sync go through one, with binary output.
+ * busy engine), so the commands of every sync go through one, with binary output. What writes
+ * to the container's files runs as the sandbox's user instead, in an exec of its own
+ * ({@linkcode finishExec}): root there would write or delete through a link the sandbox made.
  *
  * @module
  */
@@ -44,9 +46,12 @@ export class RootChannel {
    * Runs `script` (shell text) in container `containerId`; resolves to its stdout once it
    * exited 0, else throws a {@linkcode RuntimeError} with its status and what it printed on
    * stderr.
+   * @param maxBytes The most stdout kept: past it the command is abandoned (the shell closed)
+   *   and a {@linkcode ChannelOutputLimitError} thrown, so that a sandbox that makes a file grow
+   *   as it is read cannot fill the host's memory.
    */
-  run(containerId: string, script: string): Promise<Uint8Array> {
-    const run = this.#queue.then(() => this.#run(containerId, script));
+  run(containerId: string, script: string, maxBytes = Infinity): Promise<Uint8Array> {
+    const run = this.#queue.then(() => this.#run(containerId, script, maxBytes));
     this.#queue = run.catch(() => {});
     return run;
   }
@@ -57,7 +62,7 @@ export class RootChannel {
     this.#opened = undefined;
   }
 
-  async #run(containerId: string, script: string): Promise<Uint8Array> {
+  async #run(containerId: string, script: string, maxBytes: number): Promise<Uint8Array> {
     if (this.#opened?.channel.containerId !== containerId) {
       this.close();
       const channel = await this.#open(containerId);
@@ -92,6 +97,8 @@ export class RootChannel {
         if (next.value.stream !== 1) continue;
         stdout.push(data);
         total += data.length;
+        // The end line is at most a few kilobytes past the output itself.
+        if (total > maxBytes + 4096) throw new ChannelOutputLimitError(maxBytes);
         if (markerAt === undefined) {
           const window = concat([carry, data]);
           const at = indexOf(window, marker);
@@ -116,6 +123,92 @@ export class RootChannel {
       if (!(error instanceof RuntimeError && /^exit status/.test(error.message))) this.close();
       throw error;
     }
+  }
+}
+
+/** A command's output was over the most the caller would take: it was abandoned. */
+export class ChannelOutputLimitError extends RuntimeError {
+  /** @param maxBytes The most the caller would take. */
+  constructor(readonly maxBytes: number) {
+    super(`the command printed more than ${maxBytes} bytes, so it was stopped`);
+    this.name = "ChannelOutputLimitError";
+  }
+}
+
+/**
+ * Feeds `input` (when given) to a started exec's stdin, then waits for it to end; rejects with
+ * a {@linkcode RuntimeError} (its status and the start of its stderr) unless it exited 0, or
+ * when it went `idleMs` without taking input or printing anything (a process of the sandbox's
+ * user can be stopped by the sandbox: the sync must not wait for it forever).
+ *
+ * @example
+ * ```ts ignore
+ * const execId = await client.createExec(id, { Cmd: ["tar", "-x", "-v", "-f", "-"],
+ *   User: "1000", AttachStdin: true, AttachStdout: true, AttachStderr: true });
+ * await finishExec(await client.startExec(execId), tarStream(entries), 15_000,
+ *   async () => (await client.inspectExec(execId)).ExitCode ?? -1);
+ * ```
+ */
+export async function finishExec(
+  stream: ExecStream,
+  input: ReadableStream<Uint8Array> | undefined,
+  idleMs: number,
+  exitCode: () => Promise<number>,
+): Promise<void> {
+  let idle = false;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  /** Called on every sign of progress: the process is not stopped. */
+  const alive = () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      idle = true;
+      stream.close();
+    }, idleMs);
+  };
+  alive();
+  try {
+    // Read while writing: a process that fills its output pipe would stop reading its input.
+    const reading = (async () => {
+      let said = "";
+      try {
+        for await (const frame of stream.frames()) {
+          alive();
+          if (frame.stream === 2 && said.length < 2000) said += decoder.decode(frame.data);
+        }
+      } catch (error) {
+        if (!idle) throw error;
+      }
+      return said;
+    })();
+    let writeError: unknown;
+    try {
+      if (input) {
+        for await (const chunk of input) {
+          await stream.write(chunk);
+          alive();
+        }
+      }
+    } catch (error) {
+      // The process ended before all its input was taken: its status says why.
+      writeError = error;
+    }
+    await stream.closeWrite();
+    const said = await reading;
+    if (idle) {
+      throw new RuntimeError(
+        `it did nothing for ${idleMs / 1000} s (stopped by the sandbox's own processes?)`,
+      );
+    }
+    const status = await exitCode();
+    if (status !== 0) {
+      throw new RuntimeError(
+        `exit status ${status}: ${said.slice(0, 2000).replace(/\n/g, " ").trim() || "no message"}`,
+      );
+    }
+    if (writeError) throw writeError;
+  } finally {
+    clearTimeout(timer);
+    stream.close();
   }
 }
 

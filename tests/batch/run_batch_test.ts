@@ -246,6 +246,30 @@ dockerTest(
   },
 );
 
+dockerTest(
+  "an engine gone when its task starts is taken out saying what was tried, not a session's advice",
+  async () => {
+    await inTempDir(async (dir) => {
+      const gone = `${dir}/gone.sock`;
+      const tasks = await tasksOf([{ id: "a", prompt: "sh: true" }], dir);
+      const run = await runTestBatch(tasks, {
+        dir,
+        engines: [
+          { name: `unix://${gone}`, endpoint: { transport: "unix", path: gone } },
+          REAL_ENGINE,
+        ],
+        parallel: 1,
+      });
+      const [removed] = eventsOf(run, "engine_removed");
+      assert.match(removed?.reason ?? "", new RegExp(`^unix://${gone}: `));
+      assert.doesNotMatch(removed?.reason ?? "", /--no-docker|Start Docker/);
+      assert.deepEqual(run.summary.results.map((r) => [r.outcome, r.engine]), [
+        ["done", REAL_ENGINE.name],
+      ]);
+    });
+  },
+);
+
 dockerTest("with no engine left, the tasks fail with the reason", async () => {
   const proxy = await EngineProxy.start();
   const proxied = {

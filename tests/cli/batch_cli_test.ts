@@ -61,7 +61,7 @@ Deno.test("pygent batch refuses to run on the host (--no-docker) with exit 2", a
     assert.equal(code, 2);
     assert.match(
       stderr,
-      /^pygent batch: pygent batch runs each task in a container, never on the host/,
+      /^pygent batch: every task runs in a container, never on the host/,
     );
   });
 });
@@ -156,6 +156,31 @@ dockerTest("Ctrl-C removes every container and leaves a results file that resume
 });
 
 dockerTest(
+  "when the reader of --json stops reading, the batch stops as after Ctrl-C, exit 141",
+  async () => {
+    await using server = await OpenAIServer.start(batchScript);
+    await inTempDir(async (dir) => {
+      const file = await writeTasks(dir, [
+        { id: "slow-1", prompt: "sh: sleep 60" },
+        { id: "slow-2", prompt: "sh: sleep 60" },
+      ]);
+      const child = spawnCli(["batch", file, "--json", "--image", TEST_IMAGE], { server });
+      await waitFor(
+        "both tasks' containers",
+        async () => (await containersOf(child.pid)).length === 2,
+      );
+      // As `| head -1` does: the pipe is closed while the tasks still run.
+      await child.stdout.cancel();
+      const { code } = await child.status;
+      const stderr = await new Response(child.stderr).text();
+      assert.equal(code, 141, stderr);
+      assert.equal(stderr, "");
+      assert.deepEqual(await containersOf(child.pid), []);
+    });
+  },
+);
+
+dockerTest(
   "on a terminal, pygent batch shows done, running and failed tasks, and each engine's",
   async () => {
     if (noTmuxReason) return console.warn(`skipped: ${noTmuxReason}`);
@@ -185,12 +210,39 @@ dockerTest(
       const screen = await terminal.waitFor(
         /\[[█░]{20}\] 2\/3 · 1 done · 1 running · 1 failed · unix:\/\/\/var\/run\/docker\.sock 1$/m,
       );
-      assert.match(screen, /^3 tasks over 1 engine\(s\), 3 at a time\.$/m);
+      assert.match(screen, /^3 tasks over 1 engine, 3 at a time\.$/m);
       assert.match(screen, /^quick: done$/m);
       assert.match(screen, /^limited: step_limit$/m);
       const end = await terminal.waitFor(/EXITED 1/);
       assert.match(end, /^slow: done$/m);
       assert.match(end, /^2 done, 1 not done in \d+\.\d s\.$/m);
+    });
+  },
+);
+
+dockerTest(
+  "on a terminal, a batch whose tasks are all in the results file says so and how to rerun",
+  async () => {
+    if (noTmuxReason) return console.warn(`skipped: ${noTmuxReason}`);
+    await using server = await OpenAIServer.start(batchScript);
+    await inTempDir(async (dir) => {
+      const file = await writeTasks(dir, [{ id: "quick", prompt: "sh: true" }]);
+      const args = ["batch", file, "--image", TEST_IMAGE];
+      assert.equal((await runCli(args, { server })).code, 0);
+      await using terminal = await Terminal.start(
+        [Deno.execPath(), "run", "-A", MAIN, ...args],
+        cliEnv({ server }),
+        dir,
+      );
+      const screen = await terminal.waitFor(/EXITED 0/);
+      assert.match(
+        screen,
+        new RegExp(
+          `^Nothing to run: every task is already in ${dir}/tasks\\.results\\.jsonl \\(delete ` +
+            "it, or give another --out, to run them again\\)\\.",
+          "m",
+        ),
+      );
     });
   },
 );

@@ -125,6 +125,14 @@ Deno.test("pygent config prints an aligned table with the source and file:line o
   assert.match(stdout, /\nrules\.ask\s+"pip install"\s+user\s+~\/xdg\/pygent\/config\.toml:3\n/);
 });
 
+Deno.test("pygent config shows the copy mode's limit as a size, and what sync auto picks", async () => {
+  await using t = await tree({ [USER_FILE]: 'sync_limit = "1g"\n' });
+  const { code, stdout } = await config(t, []);
+  assert.equal(code, 0);
+  assert.match(stdout, /\nsync\s+auto \(copy for tcp:\/\/, else bind\)\s+default\n/);
+  assert.match(stdout, /\nsync_limit\s+1g\s+user\s+~\/xdg\/pygent\/config\.toml:1\n/);
+});
+
 Deno.test("pygent config prints the notices of an untrusted project file on stderr", async () => {
   await using t = await tree({ ".pygent/config.toml": "network = true\n" });
   const { code, stdout, stderr } = await config(t, ["--json"]);

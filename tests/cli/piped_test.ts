@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { dockerTest } from "../support/docker.ts";
 import { OpenAIServer } from "../support/openai_server.ts";
-import { bashCall, containersOf, runCli, spawnCli } from "./cli_process.ts";
+import { bashCall, containersOf, readUntil, runCli, spawnCli } from "./cli_process.ts";
 
 dockerTest("a piped session takes each line as a message and ends at /exit", async () => {
   await using server = await OpenAIServer.start([
@@ -35,6 +35,27 @@ dockerTest("!COMMAND runs in the sandbox without asking the model", async () => 
     /\$ echo from-the-box; id -u; exit 4\n│ from-the-box\n│ \d+\n╰─ exit 4/,
   );
 });
+
+dockerTest(
+  "in copy mode, what !COMMAND changed is on the host before the next input runs",
+  async () => {
+    await using server = await OpenAIServer.start([]);
+    const workspace = await Deno.makeTempDir({ prefix: "pygent-cli-copy-" });
+    try {
+      const child = spawnCli(["--sync", "copy", "--workspace", workspace], {
+        server,
+        stdin: "!echo made > made.txt\n!sleep 3\n",
+      });
+      await readUntil(child, (line) => line.includes("$ sleep 3"));
+      const seen = await Deno.readTextFile(`${workspace}/made.txt`).catch(() => "(not there)");
+      await child.stderr.cancel();
+      await child.status;
+      assert.equal(seen, "made\n");
+    } finally {
+      await Deno.remove(workspace, { recursive: true });
+    }
+  },
+);
 
 Deno.test("a piped session ends at the end of its input, and answers /help and bad commands", async () => {
   await using server = await OpenAIServer.start([{ kind: "message", content: "Hi there." }]);

@@ -293,6 +293,20 @@ Deno.test("describeSandbox() names the image and the network of a container", ()
   );
 });
 
+Deno.test("describeSandbox() says when the workspace is copied rather than mounted", () => {
+  assert.equal(
+    describeSandbox({
+      kind: "docker",
+      image: "img",
+      workdir: "/workspace",
+      shell: "bash",
+      network: true,
+      sync: "copy",
+    }),
+    "container img, with network, files copied (--sync copy)",
+  );
+});
+
 /** The `approval` event the agent emits for `request` once it is decided. */
 function approvalEvent(
   request: ApprovalRequest,

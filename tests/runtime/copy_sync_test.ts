@@ -362,6 +362,7 @@ function hostileTarget(find: string, tar: Uint8Array): CopyTarget {
           : new Uint8Array(),
       ),
     putArchive: () => Promise.resolve(),
+    runAsUser: () => Promise.resolve(),
   };
 }
 
@@ -369,7 +370,7 @@ Deno.test("names with .. or absolute ones from the sandbox are refused, nothing 
   await using dir = await layout();
   const content = new TextEncoder().encode("pwn");
   const evil = ["../outside/f", "/etc/x", "a/../../outside/g", "./h"];
-  const find = evil.map((p) => `f 644 3 1.0 ${p}\0\0`).join("");
+  const find = evil.map((p) => `f 644 3 0 1.0 ${p}\0\0`).join("");
   const tar = createTar(evil.map((name) => ({ name, content })));
   const events: RuntimeEvent[] = [];
   const hostile = new CopySync({

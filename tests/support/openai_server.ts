@@ -55,6 +55,8 @@ export type ScriptedReply =
     toolCalls?: ScriptedToolCall[];
     usage?: { prompt_tokens: number; completion_tokens: number } | null;
     finishReason?: FinishReason;
+    /** Milliseconds before the answer starts, as a real model takes to reply. Default 0. */
+    delayMs?: number;
   }
   | {
     kind: "error";
@@ -299,6 +301,9 @@ export class OpenAIServer implements AsyncDisposable {
         headers: { "x-should-retry": "false" },
       });
       return;
+    }
+    if (reply.kind === "message" && reply.delayMs) {
+      await new Promise((resolve) => setTimeout(resolve, reply.delayMs));
     }
     await this.#reply(conn, reader, body, reply, requestId);
   }
