@@ -164,18 +164,33 @@ dockerTest(
         { id: "slow-1", prompt: "sh: sleep 60" },
         { id: "slow-2", prompt: "sh: sleep 60" },
       ]);
-      const child = spawnCli(["batch", file, "--json", "--image", TEST_IMAGE], { server });
-      await waitFor(
-        "both tasks' containers",
-        async () => (await containersOf(child.pid)).length === 2,
-      );
-      // As `| head -1` does: the pipe is closed while the tasks still run.
-      await child.stdout.cancel();
+      // `pygent batch … --json | head -1`, the CLI's pid first on stderr (exec keeps it).
+      const pipeline = 'set -o pipefail; sh -c \'echo $$ >&2; exec "$@"\' pygent "$@" | head -1';
+      const child = new Deno.Command("bash", {
+        args: [
+          "-c",
+          pipeline,
+          "bash",
+          Deno.execPath(),
+          "run",
+          "-A",
+          MAIN,
+          "batch",
+          file,
+          "--json",
+          "--image",
+          TEST_IMAGE,
+        ],
+        env: cliEnv({ server }),
+        clearEnv: true,
+        stdout: "null",
+        stderr: "piped",
+      }).spawn();
+      const [pid, ...rest] = (await new Response(child.stderr).text()).split("\n");
       const { code } = await child.status;
-      const stderr = await new Response(child.stderr).text();
-      assert.equal(code, 141, stderr);
-      assert.equal(stderr, "");
-      assert.deepEqual(await containersOf(child.pid), []);
+      assert.equal(code, 141, rest.join("\n"));
+      assert.equal(rest.join("\n"), "");
+      assert.deepEqual(await containersOf(Number(pid)), []);
     });
   },
 );
