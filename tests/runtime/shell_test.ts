@@ -1,7 +1,7 @@
 // The long-lived shell's behaviour, the same on Docker and on the host (issue #7).
 import assert from "node:assert/strict";
 import { createRuntime, type Runtime } from "../../lib/runtime/mod.ts";
-import { dockerTest, TEST_IMAGE } from "../support/docker.ts";
+import { dockerTest, hostTest, TEST_IMAGE } from "../support/docker.ts";
 
 /** `docker-copy`: Docker in copy mode, the workspace copied in rather than mounted. */
 type Kind = "docker" | "docker-copy" | "local";
@@ -22,7 +22,7 @@ function shellTest(name: string, fn: (rt: Runtime, kind: Kind) => Promise<void>)
     };
     const title = `${kind}: ${name}`;
     if (kind !== "local") dockerTest(title, body);
-    else Deno.test(title, body);
+    else hostTest(title, body);
   }
 }
 

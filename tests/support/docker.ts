@@ -32,6 +32,17 @@ export const noEngineReason: string | undefined = await probe();
 const skip = noEngineReason !== undefined && Deno.env.get("CI") !== "true";
 if (skip) console.warn(`Skipping Docker tests: ${noEngineReason}`);
 
+/**
+ * True when only the tests of an engine run (`deno task test:podman`, against another engine):
+ * the host's half of a suite run on both is left out there, having run in `deno task test`.
+ */
+export const engineTestsOnly = Deno.env.get("PYGENT_TEST_ENGINE_ONLY") === "1";
+
+/** `Deno.test` for the host's half of a suite that also runs on an engine. */
+export function hostTest(name: string, fn: (t: Deno.TestContext) => Promise<void>): void {
+  Deno.test({ name, ignore: engineTestsOnly, fn });
+}
+
 /** `Deno.test` for a test that needs the Docker engine. */
 export function dockerTest(name: string, fn: (t: Deno.TestContext) => Promise<void>): void {
   Deno.test({ name, ignore: skip, fn });
