@@ -8,6 +8,7 @@
 import {
   type DockerEndpoint,
   DockerError,
+  DockerTlsFilesError,
   DockerUnavailableError,
   type EnvLookup,
   parseDockerHost,
@@ -23,6 +24,8 @@ export interface EngineSpec {
   certPath?: string;
   /** `false`: plain tcp whatever `DOCKER_TLS_VERIFY` says; `true`: TLS. */
   tlsVerify?: boolean;
+  /** The config file it was written in, as shown to the user, so errors say where to fix it. */
+  file?: string;
 }
 
 /** An engine of the pool. */
@@ -47,21 +50,19 @@ export interface PoolEngine {
  * ```
  */
 export function engineEndpoint(spec: EngineSpec, getEnv: EnvLookup): DockerEndpoint {
-  const own: EnvLookup = (name) => {
-    if (name === "DOCKER_TLS_VERIFY" && spec.tlsVerify !== undefined) {
-      return spec.tlsVerify ? "1" : undefined;
-    }
-    if (name === "DOCKER_TLS_VERIFY" && spec.certPath !== undefined) return "1";
-    if (name === "DOCKER_CERT_PATH" && spec.certPath !== undefined) return spec.certPath;
-    return getEnv(name);
-  };
   try {
-    return parseDockerHost(spec.url, own);
+    return parseDockerHost(spec.url, getEnv, {
+      verify: spec.tlsVerify,
+      certPath: spec.certPath,
+      certPathSetting: `cert_path of the engine ${spec.url}${spec.file ? ` in ${spec.file}` : ""}`,
+    });
   } catch (cause) {
     if (!(cause instanceof DockerError)) throw cause;
-    throw new BatchSetupError(`The engine ${spec.url} cannot be used: ${cause.message}`, {
-      cause,
-    });
+    // TLS files' errors name the engine already.
+    const message = cause instanceof DockerTlsFilesError
+      ? cause.message
+      : `The engine ${spec.url} cannot be used: ${cause.message}`;
+    throw new BatchSetupError(message, { cause });
   }
 }
 

@@ -92,7 +92,7 @@ export async function runBatchCommand(argv: string[], io: CommandIo): Promise<nu
   let engines;
   try {
     engines = await findEngines(
-      settings.engines.value,
+      settings.engines.value.map((spec) => ({ ...spec, file: settings.engines.file })),
       getEnv,
       (message) => show({ type: "notice", message }),
     );

@@ -54,6 +54,14 @@ export interface RequestOptions {
    * {@linkcode DockerClient.requestTimeoutMs}; `null` for streams that last (image pulls).
    */
   timeoutMs?: number | null;
+  /**
+   * For a transfer that may take as long as it keeps moving (archives): instead of
+   * `timeoutMs`, fail with a {@linkcode DockerConnectionError} only when no byte of the body
+   * or of the answer moved for this long, or the engine left the whole body unanswered as long.
+   */
+  stallTimeoutMs?: number;
+  /** The size of a streamed body when known ahead, for the error of a transfer that stalls. */
+  bodySize?: number;
 }
 
 /** How long an API call (or an exec's start) may wait for the engine by default. */
@@ -181,16 +189,25 @@ export class DockerClient {
     for (const [key, value] of Object.entries(options.query ?? {})) {
       if (value !== undefined) url.searchParams.set(key, String(value));
     }
-    const timeoutMs = options.timeoutMs === undefined ? this.requestTimeoutMs : options.timeoutMs;
+    const where = formatEndpoint(this.endpoint);
+    const watch = options.stallTimeoutMs === undefined
+      ? undefined
+      : new StallWatch(options.stallTimeoutMs, where, `${method} ${path}`);
+    const timeoutMs = watch
+      ? null
+      : options.timeoutMs === undefined
+      ? this.requestTimeoutMs
+      : options.timeoutMs;
     const timeout = timeoutMs === null ? undefined : AbortSignal.timeout(timeoutMs);
-    const signals = [options.signal, timeout].filter((s) => s !== undefined);
+    const signals = [options.signal, timeout, watch?.signal].filter((s) => s !== undefined);
     const init: RequestInit & { client: Deno.HttpClient } = {
       method,
       client: this.#http,
       signal: signals.length ? AbortSignal.any(signals) : undefined,
     };
     if (options.body instanceof Uint8Array || options.body instanceof ReadableStream) {
-      init.body = options.body as Uint8Array<ArrayBuffer> | ReadableStream<Uint8Array>;
+      const body = options.body as Uint8Array<ArrayBuffer> | ReadableStream<Uint8Array>;
+      init.body = watch ? watch.upload(body, options.bodySize) : body;
       init.headers = { "content-type": "application/x-tar" };
     } else if (options.body !== undefined) {
       init.body = JSON.stringify(options.body);
@@ -200,12 +217,14 @@ export class DockerClient {
     try {
       response = await fetch(url, init);
     } catch (cause) {
+      if (watch?.error) throw watch.error;
       if (options.signal?.aborted) throw cause;
       const why = timeout?.aborted
         ? new Error(`no answer to ${method} ${path} within ${timeoutMs} ms`)
         : cause;
-      throw new DockerConnectionError(formatEndpoint(this.endpoint), why);
+      throw new DockerConnectionError(where, why);
     }
+    if (watch) response = watch.download(response);
     if (response.ok || response.status === 304) return response;
     const { message, cause } = await errorBody(response);
     throw apiError(response.status, message, cause);
@@ -376,22 +395,40 @@ export class DockerClient {
 
   /**
    * `PUT /containers/{id}/archive`: extracts a tar archive (whole, or streamed as it is made)
-   * into `path` inside the container.
+   * into `path` inside the container. However large, it may take as long as it keeps moving:
+   * it fails with a {@linkcode DockerConnectionError} only once the engine has taken nothing
+   * for {@linkcode DockerClient.requestTimeoutMs} (see {@linkcode RequestOptions.stallTimeoutMs}).
+   * @param size A streamed archive's size when known ahead, or about it: the error of an upload
+   *   that stalls says how far it got.
    */
   putArchive(
     containerId: string,
     path: string,
     tar: Uint8Array | ReadableStream<Uint8Array>,
+    size?: number,
   ): Promise<void> {
-    return this.#void("PUT", `/containers/${containerId}/archive`, { query: { path }, body: tar });
+    return this.#void("PUT", `/containers/${containerId}/archive`, {
+      query: { path },
+      body: tar,
+      bodySize: size,
+      stallTimeoutMs: this.requestTimeoutMs,
+    });
   }
 
-  /** `GET /containers/{id}/archive`: `path` inside the container as a tar archive. */
+  /**
+   * `GET /containers/{id}/archive`: `path` inside the container as a tar archive, which may
+   * take as long as it keeps coming (as {@linkcode DockerClient.putArchive}).
+   */
   async getArchive(containerId: string, path: string): Promise<Uint8Array> {
     const response = await this.request("GET", `/containers/${containerId}/archive`, {
       query: { path },
+      stallTimeoutMs: this.requestTimeoutMs,
     });
-    return new Uint8Array(await response.arrayBuffer());
+    try {
+      return new Uint8Array(await response.arrayBuffer());
+    } catch (error) {
+      throw stallError(response) ?? error;
+    }
   }
 
   /**

@@ -7,7 +7,7 @@
 
 import { DockerError } from "./errors.ts";
 
-/** TLS material for a `tcp://` engine, read from `DOCKER_CERT_PATH`. */
+/** TLS material for a `tcp://` engine, read from its folder (`DOCKER_CERT_PATH` or its own). */
 export interface DockerTls {
   /** PEM of the CA that signed the engine's certificate. */
   caCert: string;
@@ -15,7 +15,7 @@ export interface DockerTls {
   cert: string;
   /** PEM client key. */
   key: string;
-  /** The folder the three were read from (`DOCKER_CERT_PATH`), so errors can name the files. */
+  /** The folder the three were read from, so errors can name the files. */
   certPath?: string;
 }
 
@@ -41,6 +41,34 @@ export class DockerHostError extends DockerError {
     super(message);
     this.name = "DockerHostError";
   }
+}
+
+/** TLS files of a `tcp://` engine that cannot be read. */
+export class DockerTlsFilesError extends DockerHostError {
+  /**
+   * Creates a `DockerTlsFilesError`.
+   * @param message The engine, the file, and the setting that names its folder.
+   */
+  constructor(message: string) {
+    super(message);
+    this.name = "DockerTlsFilesError";
+  }
+}
+
+/**
+ * An engine's own TLS settings, which win over `DOCKER_TLS_VERIFY` and `DOCKER_CERT_PATH`
+ * (`pygent batch`'s engines in the config file).
+ */
+export interface OwnTls {
+  /** `false`: plain tcp; `true`: TLS; undefined: TLS with `certPath`, else `DOCKER_TLS_VERIFY`. */
+  verify?: boolean;
+  /** The folder of `ca.pem`, `cert.pem` and `key.pem`; undefined: Docker's. */
+  certPath?: string;
+  /**
+   * The setting that gave `certPath`, as the user would fix it (e.g. `cert_path of the engine
+   * tcp://h:2376 in ~/.config/pygent/config.toml`).
+   */
+  certPathSetting?: string;
 }
 
 /** Reads an environment variable; injectable so tests and callers can pass their own. */
@@ -77,8 +105,18 @@ export function candidateEndpoints(env: EnvLookup = defaultEnv): DockerEndpoint[
   return paths.map((path) => ({ transport: "unix", path }));
 }
 
-/** Parses a `DOCKER_HOST` value (`unix://PATH` or `tcp://HOST:PORT`, TLS per `DOCKER_TLS_VERIFY`). */
-export function parseDockerHost(value: string, env: EnvLookup = defaultEnv): DockerEndpoint {
+/**
+ * Parses a `DOCKER_HOST` value (`unix://PATH` or `tcp://HOST:PORT`), with TLS per `own`, else
+ * per `DOCKER_TLS_VERIFY` and `DOCKER_CERT_PATH`. Empty variables count as unset, as for docker.
+ *
+ * @throws {DockerTlsFilesError} For TLS files that cannot be read.
+ * @throws {DockerHostError} For a value that is not an engine's address.
+ */
+export function parseDockerHost(
+  value: string,
+  env: EnvLookup = defaultEnv,
+  own: OwnTls = {},
+): DockerEndpoint {
   if (value.startsWith("unix://")) {
     const path = value.slice("unix://".length);
     if (!path.startsWith("/")) {
@@ -89,7 +127,8 @@ export function parseDockerHost(value: string, env: EnvLookup = defaultEnv): Doc
     return { transport: "unix", path };
   }
   if (value.startsWith("tcp://")) {
-    const verify = !!env("DOCKER_TLS_VERIFY");
+    // As docker: any non-empty DOCKER_TLS_VERIFY (even "0") turns TLS on, an empty one does not.
+    const verify = own.verify ?? (own.certPath !== undefined || !!env("DOCKER_TLS_VERIFY"));
     let url: URL;
     try {
       url = new URL(value.replace(/^tcp:/, "http:"));
@@ -100,7 +139,12 @@ export function parseDockerHost(value: string, env: EnvLookup = defaultEnv): Doc
     }
     const port = url.port ? Number(url.port) : verify ? 2376 : 2375;
     const hostname = url.hostname.replace(/^\[(.*)\]$/, "$1");
-    return { transport: "tcp", hostname, port, ...(verify ? { tls: readTls(env) } : {}) };
+    return {
+      transport: "tcp",
+      hostname,
+      port,
+      ...(verify ? { tls: readTls(value, env, own) } : {}),
+    };
   }
   if (value.startsWith("npipe://")) {
     throw new DockerHostError(
@@ -114,17 +158,24 @@ export function parseDockerHost(value: string, env: EnvLookup = defaultEnv): Doc
   );
 }
 
-function readTls(env: EnvLookup): DockerTls {
-  const dir = env("DOCKER_CERT_PATH") ?? `${env("HOME") ?? env("USERPROFILE") ?? "."}/.docker`;
+/**
+ * The one reader of TLS files: from the engine's own folder, else `DOCKER_CERT_PATH`, else
+ * `~/.docker`; an error names the engine and the setting to change.
+ */
+function readTls(url: string, env: EnvLookup, own: OwnTls): DockerTls {
+  // An empty DOCKER_CERT_PATH falls back to ~/.docker, as docker's does.
+  const dir = own.certPath || env("DOCKER_CERT_PATH") ||
+    `${env("HOME") ?? env("USERPROFILE") ?? "."}/.docker`;
+  const setting = own.certPath
+    ? own.certPathSetting ?? "the engine's cert_path"
+    : "DOCKER_CERT_PATH";
   const read = (file: string) => {
     try {
       return Deno.readTextFileSync(`${dir}/${file}`);
     } catch (cause) {
-      throw new DockerHostError(
-        `DOCKER_TLS_VERIFY is set but ${dir}/${file} cannot be read (${
-          (cause as Error).message
-        }); ` +
-          "set DOCKER_CERT_PATH to the folder holding ca.pem, cert.pem and key.pem",
+      throw new DockerTlsFilesError(
+        `TLS to ${url}: ${dir}/${file} cannot be read (${(cause as Error).message}); ` +
+          `set ${setting} to the folder holding ca.pem, cert.pem and key.pem`,
       );
     }
   };

@@ -41,8 +41,25 @@ Deno.test("engineEndpoint() refuses TLS files that cannot be read, naming the en
     () => engineEndpoint({ url: "tcp://10.0.0.1:2376", certPath: "/nonexistent" }, () => undefined),
     (error: BatchSetupError) =>
       error instanceof BatchSetupError &&
-      error.message.startsWith("The engine tcp://10.0.0.1:2376 cannot be used") &&
+      error.message.startsWith("TLS to tcp://10.0.0.1:2376: ") &&
       error.message.includes("/nonexistent/ca.pem"),
+  );
+});
+
+Deno.test("an engine's cert_path that cannot be read names that engine's cert_path and its file", () => {
+  assert.throws(
+    () =>
+      engineEndpoint(
+        { url: "tcp://10.0.0.1:2376", certPath: "/nonexistent", file: "/home/u/config.toml" },
+        (name) => name === "DOCKER_TLS_VERIFY" ? "1" : undefined,
+      ),
+    (error: BatchSetupError) =>
+      error instanceof BatchSetupError && error.message.includes("/nonexistent/ca.pem") &&
+      error.message.includes(
+        "set cert_path of the engine tcp://10.0.0.1:2376 in " +
+          "/home/u/config.toml to the folder",
+      ) &&
+      !error.message.includes("DOCKER_"),
   );
 });
 

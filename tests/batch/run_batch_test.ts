@@ -3,7 +3,7 @@
 // engine that stops answering taken out (its tasks retried once elsewhere), and the timeout and
 // step limit outcomes.
 import assert from "node:assert/strict";
-import { ResultsFile } from "../../lib/batch/mod.ts";
+import { type PoolEngine, ResultsFile } from "../../lib/batch/mod.ts";
 import { OWNER_LABEL } from "../../lib/runtime/mod.ts";
 import { containersLabelled, dockerTest, withClient } from "../support/docker.ts";
 import { EngineProxy } from "../support/engine_proxy.ts";
@@ -36,6 +36,11 @@ async function inTempDir(fn: (dir: string) => Promise<void>): Promise<void> {
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+}
+
+/** The pool's engine for the real engine reached through `proxy`, which a test can cut. */
+function engineBehind(proxy: EngineProxy): PoolEngine {
+  return { name: `unix://${proxy.path}`, endpoint: { transport: "unix", path: proxy.path } };
 }
 
 dockerTest(
@@ -166,10 +171,7 @@ dockerTest("runBatch() runs no more than N tasks at a time", async () => {
 
 dockerTest("runBatch() places each task on the engine running the fewest", async () => {
   const proxy = await EngineProxy.start();
-  const proxied = {
-    name: `unix://${proxy.path}`,
-    endpoint: { transport: "unix", path: proxy.path } as const,
-  };
+  const proxied = engineBehind(proxy);
   try {
     await inTempDir(async (dir) => {
       const tasks = await tasksOf(
@@ -200,10 +202,7 @@ dockerTest(
   "an engine that stops answering is taken out, and its task retried once on another",
   async () => {
     const proxy = await EngineProxy.start();
-    const proxied = {
-      name: `unix://${proxy.path}`,
-      endpoint: { transport: "unix", path: proxy.path } as const,
-    };
+    const proxied = engineBehind(proxy);
     try {
       await inTempDir(async (dir) => {
         const tasks = await tasksOf([
@@ -272,10 +271,7 @@ dockerTest(
 
 dockerTest("with no engine left, the tasks fail with the reason", async () => {
   const proxy = await EngineProxy.start();
-  const proxied = {
-    name: `unix://${proxy.path}`,
-    endpoint: { transport: "unix", path: proxy.path } as const,
-  };
+  const proxied = engineBehind(proxy);
   try {
     await inTempDir(async (dir) => {
       const tasks = await tasksOf([

@@ -10,24 +10,10 @@ import {
   type ExecStream,
   readTar,
 } from "../../lib/docker/mod.ts";
-import { dockerTest, TEST_IMAGE } from "../support/docker.ts";
+import { dockerTest, TEST_IMAGE, withClient, withWaitingContainer } from "../support/docker.ts";
 
 async function withContainer(fn: (client: DockerClient, id: string) => Promise<void>) {
-  const client = await DockerClient.connect();
-  const id = await client.createContainer({
-    Image: TEST_IMAGE,
-    Entrypoint: ["/bin/sh", "-c"],
-    Cmd: ["read _"],
-    OpenStdin: true,
-    Labels: { "pygent.test": "client" },
-  });
-  try {
-    await client.startContainer(id);
-    await fn(client, id);
-  } finally {
-    await client.removeContainer(id);
-    client.close();
-  }
+  await withClient((client) => withWaitingContainer(client, "client", (id) => fn(client, id)));
 }
 
 async function collect(stream: ExecStream) {

@@ -1,5 +1,10 @@
 import assert from "node:assert/strict";
-import { candidateEndpoints, DockerHostError, parseDockerHost } from "../../lib/docker/mod.ts";
+import {
+  candidateEndpoints,
+  DockerHostError,
+  DockerTlsFilesError,
+  parseDockerHost,
+} from "../../lib/docker/mod.ts";
 
 const env = (vars: Record<string, string>) => (name: string) => vars[name];
 
@@ -42,6 +47,41 @@ Deno.test("DOCKER_TLS_VERIFY without certificates says which file is missing", (
     () =>
       parseDockerHost("tcp://h:2376", env({ DOCKER_TLS_VERIFY: "1", DOCKER_CERT_PATH: "/nope" })),
     /\/nope\/ca\.pem cannot be read/,
+  );
+});
+
+Deno.test("an empty DOCKER_CERT_PATH reads the TLS files from ~/.docker, as docker does", async () => {
+  const home = await Deno.makeTempDir();
+  try {
+    await Deno.mkdir(`${home}/.docker`);
+    for (const f of ["ca.pem", "cert.pem", "key.pem"]) {
+      await Deno.writeTextFile(`${home}/.docker/${f}`, f);
+    }
+    const endpoint = parseDockerHost(
+      "tcp://h:2376",
+      env({ DOCKER_TLS_VERIFY: "1", DOCKER_CERT_PATH: "", HOME: home }),
+    );
+    assert.ok(endpoint.transport === "tcp");
+    assert.equal(endpoint.tls?.certPath, `${home}/.docker`);
+  } finally {
+    await Deno.remove(home, { recursive: true });
+  }
+});
+
+Deno.test("an empty DOCKER_TLS_VERIFY means plain tcp, as docker does", () => {
+  assert.deepEqual(
+    parseDockerHost("tcp://h", env({ DOCKER_TLS_VERIFY: "", DOCKER_CERT_PATH: "/nope" })),
+    { transport: "tcp", hostname: "h", port: 2375 },
+  );
+});
+
+Deno.test("TLS files that cannot be read name the engine's URL and DOCKER_CERT_PATH", () => {
+  assert.throws(
+    () =>
+      parseDockerHost("tcp://h:2376", env({ DOCKER_TLS_VERIFY: "1", DOCKER_CERT_PATH: "/nope" })),
+    (error: Error) =>
+      error instanceof DockerTlsFilesError && error.message.includes("tcp://h:2376") &&
+      error.message.includes("set DOCKER_CERT_PATH to the folder"),
   );
 });
 

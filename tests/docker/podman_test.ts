@@ -12,28 +12,14 @@ import {
 } from "../../lib/docker/mod.ts";
 import { checkSandbox } from "../../lib/doctor/sandbox_check.ts";
 import { resolveRuntimeOptions } from "../../lib/runtime/options.ts";
-import { TEST_IMAGE } from "../support/docker.ts";
+import { TEST_IMAGE, withWaitingContainer } from "../support/docker.ts";
 import { PODMAN_HOST, podmanTest, withPodman } from "../support/podman.ts";
 
 /** Runs `fn` with a container of the test image that waits on its stdin, removed afterwards. */
 async function withContainer(fn: (client: DockerClient, id: string) => Promise<void>) {
-  await withPodman(async (client) => {
-    const id = await client.createContainer({
-      Image: TEST_IMAGE,
-      Entrypoint: ["/bin/sh", "-c"],
-      Cmd: ["read _"],
-      OpenStdin: true,
-      NetworkDisabled: true,
-      HostConfig: { NetworkMode: "none", CapDrop: ["ALL"] },
-      Labels: { "pygent.test": "podman" },
-    });
-    try {
-      await client.startContainer(id);
-      await fn(client, id);
-    } finally {
-      await client.removeContainer(id);
-    }
-  });
+  await withPodman((client) =>
+    withWaitingContainer(client, "podman", (id) => fn(client, id), { CapDrop: ["ALL"] })
+  );
 }
 
 podmanTest("Podman is told apart from Docker by its version's components", async () => {

@@ -7,7 +7,12 @@ import {
   type EnvLookup,
 } from "../../lib/docker/mod.ts";
 import { checkEngine } from "../../lib/doctor/engine_check.ts";
-import { containersLabelled, TEST_IMAGE, withClient } from "../support/docker.ts";
+import {
+  containersLabelled,
+  TEST_IMAGE,
+  withClient,
+  withWaitingContainer,
+} from "../support/docker.ts";
 import { OpenAIServer } from "../support/openai_server.ts";
 import { testAgent, toolResults } from "../agent/_helpers.ts";
 import { envOf, tlsEngine, tlsEngineTest, tlsEnv } from "../support/tls_engine.ts";
@@ -61,17 +66,8 @@ tlsEngineTest(
 );
 
 tlsEngineTest("a container runs its command on the TLS engine, exec stream included", async () => {
-  await withTlsClient(async (client) => {
-    const id = await client.createContainer({
-      Image: TEST_IMAGE,
-      Entrypoint: ["/bin/sh", "-c"],
-      Cmd: ["read _"],
-      OpenStdin: true,
-      NetworkDisabled: true,
-      Labels: { "pygent.test": "tls-engine" },
-    });
-    try {
-      await client.startContainer(id);
+  await withTlsClient((client) =>
+    withWaitingContainer(client, "tls-engine", async (id) => {
       const exec = await client.createExec(id, {
         Cmd: ["sh", "-c", "echo on the remote engine; cat /etc/hostname"],
         AttachStdout: true,
@@ -83,10 +79,8 @@ tlsEngineTest("a container runs its command on the TLS engine, exec stream inclu
       stream.close();
       assert.equal(stdout, `on the remote engine\n${id.slice(0, 12)}\n`);
       assert.equal((await client.inspectExec(exec)).ExitCode, 0);
-    } finally {
-      await client.removeContainer(id);
-    }
-  });
+    })
+  );
 });
 
 tlsEngineTest(

@@ -12,29 +12,10 @@ import {
 } from "../../lib/runtime/mod.ts";
 import { sandboxPolicy } from "../../lib/policy/sandbox_policy.ts";
 import { dockerTest, TEST_IMAGE, withClient } from "../support/docker.ts";
+import { exists, layout, names } from "./_copy_layout.ts";
 
 /** The uid the sandbox runs as: not root, whoever runs the tests. */
 const SANDBOX_UID = 4321;
-
-/** A workspace folder with an `outside` folder beside it, which nothing may ever reach. */
-async function layout(files: Record<string, string> = {}) {
-  const base = await Deno.realPath(await Deno.makeTempDir({ prefix: "pygent-copysec-" }));
-  const workspace = `${base}/workspace`;
-  const outside = `${base}/outside`;
-  await Deno.mkdir(workspace, { mode: 0o755 });
-  await Deno.chmod(workspace, 0o755);
-  await Deno.mkdir(outside);
-  for (const [path, content] of Object.entries(files)) {
-    await Deno.mkdir(`${workspace}/${path}`.replace(/\/[^/]*$/, ""), { recursive: true });
-    await Deno.writeTextFile(`${workspace}/${path}`, content);
-  }
-  return {
-    base,
-    workspace,
-    outside,
-    [Symbol.asyncDispose]: () => Deno.remove(base, { recursive: true }),
-  };
-}
 
 /** A copy mode runtime whose commands run as {@linkcode SANDBOX_UID}. */
 async function hostileRuntime(workspace: string, options: RuntimeOptions = {}) {
@@ -70,19 +51,6 @@ async function asRoot(rt: DockerRuntime, script: string): Promise<string> {
     for await (const frame of stream.frames()) out += new TextDecoder().decode(frame.data);
     return out;
   });
-}
-
-async function names(dir: string): Promise<string[]> {
-  return (await Array.fromAsync(Deno.readDir(dir))).map((e) => e.name).sort();
-}
-
-function exists(path: string): boolean {
-  try {
-    Deno.lstatSync(path);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 dockerTest(

@@ -13,26 +13,8 @@ import {
 } from "../../lib/runtime/mod.ts";
 import { testAgent, toolResults } from "../agent/_helpers.ts";
 import { dockerTest, TEST_IMAGE, withClient } from "../support/docker.ts";
+import { exists, layout, names } from "./_copy_layout.ts";
 import { OpenAIServer } from "../support/openai_server.ts";
-
-/** A workspace folder with an `outside` folder beside it, which nothing may ever reach. */
-async function layout(files: Record<string, string> = {}) {
-  const base = await Deno.realPath(await Deno.makeTempDir({ prefix: "pygent-copy-" }));
-  const workspace = `${base}/workspace`;
-  const outside = `${base}/outside`;
-  await Deno.mkdir(workspace);
-  await Deno.mkdir(outside);
-  for (const [path, content] of Object.entries(files)) {
-    await Deno.mkdir(`${workspace}/${path}`.replace(/\/[^/]*$/, ""), { recursive: true });
-    await Deno.writeTextFile(`${workspace}/${path}`, content);
-  }
-  return {
-    base,
-    workspace,
-    outside,
-    [Symbol.asyncDispose]: () => Deno.remove(base, { recursive: true }),
-  };
-}
 
 async function copyRuntime(workspace: string, options: RuntimeOptions = {}) {
   return await createRuntime({
@@ -42,19 +24,6 @@ async function copyRuntime(workspace: string, options: RuntimeOptions = {}) {
     sync: "copy",
     ...options,
   }) as DockerRuntime;
-}
-
-async function names(dir: string): Promise<string[]> {
-  return (await Array.fromAsync(Deno.readDir(dir))).map((e) => e.name).sort();
-}
-
-function exists(path: string): boolean {
-  try {
-    Deno.lstatSync(path);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 dockerTest("a copy mode container has no bind mount at all", async () => {

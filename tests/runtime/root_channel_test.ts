@@ -1,36 +1,28 @@
 // Copy mode's root shell (issue 15, §1): commands with binary output through one exec.
 import assert from "node:assert/strict";
-import { DockerClient } from "../../lib/docker/mod.ts";
 import { RootChannel } from "../../lib/runtime/root_channel.ts";
-import { dockerTest, TEST_IMAGE } from "../support/docker.ts";
+import { dockerTest, withClient, withWaitingContainer } from "../support/docker.ts";
 
 async function withChannel(fn: (channel: RootChannel, id: string) => Promise<void>) {
-  const client = await DockerClient.connect();
-  const id = await client.createContainer({
-    Image: TEST_IMAGE,
-    Entrypoint: ["/bin/sh", "-c"],
-    Cmd: ["read _"],
-    OpenStdin: true,
-    Labels: { "pygent.test": "root-channel" },
-  });
-  const channel = new RootChannel(async (containerId) => {
-    const execId = await client.createExec(containerId, {
-      Cmd: ["/bin/sh"],
-      User: "0:0",
-      AttachStdin: true,
-      AttachStdout: true,
-      AttachStderr: true,
-    });
-    return { containerId, stream: await client.startExec(execId) };
-  });
-  try {
-    await client.startContainer(id);
-    await fn(channel, id);
-  } finally {
-    channel.close();
-    await client.removeContainer(id);
-    client.close();
-  }
+  await withClient((client) =>
+    withWaitingContainer(client, "root-channel", async (id) => {
+      const channel = new RootChannel(async (containerId) => {
+        const execId = await client.createExec(containerId, {
+          Cmd: ["/bin/sh"],
+          User: "0:0",
+          AttachStdin: true,
+          AttachStdout: true,
+          AttachStderr: true,
+        });
+        return { containerId, stream: await client.startExec(execId) };
+      });
+      try {
+        await fn(channel, id);
+      } finally {
+        channel.close();
+      }
+    })
+  );
 }
 
 async function sha256(bytes: Uint8Array): Promise<string> {

@@ -6,7 +6,7 @@
  * @module
  */
 
-import { DockerClient } from "../../lib/docker/mod.ts";
+import { DockerClient, type HostConfig } from "../../lib/docker/mod.ts";
 
 /** The image tests create containers from. */
 export const TEST_IMAGE = Deno.env.get("PYGENT_TEST_IMAGE") ?? "python:3.12-slim";
@@ -66,5 +66,32 @@ export async function withClient<T>(fn: (client: DockerClient) => Promise<T>): P
     return await fn(client);
   } finally {
     client.close();
+  }
+}
+
+/**
+ * Runs `fn` with a started container of the test image that waits on its stdin, with no network
+ * and labelled `pygent.test=LABEL`; removed afterwards.
+ */
+export async function withWaitingContainer(
+  client: DockerClient,
+  label: string,
+  fn: (id: string) => Promise<void>,
+  hostConfig: HostConfig = {},
+): Promise<void> {
+  const id = await client.createContainer({
+    Image: TEST_IMAGE,
+    Entrypoint: ["/bin/sh", "-c"],
+    Cmd: ["read _"],
+    OpenStdin: true,
+    NetworkDisabled: true,
+    HostConfig: { NetworkMode: "none", ...hostConfig },
+    Labels: { "pygent.test": label },
+  });
+  try {
+    await client.startContainer(id);
+    await fn(id);
+  } finally {
+    await client.removeContainer(id);
   }
 }
