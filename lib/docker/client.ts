@@ -424,11 +424,7 @@ export class DockerClient {
       query: { path },
       stallTimeoutMs: this.requestTimeoutMs,
     });
-    try {
-      return new Uint8Array(await response.arrayBuffer());
-    } catch (error) {
-      throw stallError(response) ?? error;
-    }
+    return new Uint8Array(await response.arrayBuffer());
   }
 
   /**
@@ -464,6 +460,154 @@ export class DockerClient {
     this.#http.close();
   }
 }
+
+/** The most bytes handed to the connection at once: each piece taken is a sign of progress. */
+const UPLOAD_PIECE = 64 * 1024;
+
+/**
+ * The watchdog of one transfer (see {@linkcode RequestOptions.stallTimeoutMs}). Its timer runs
+ * only while it is the engine's turn (to take the next piece of the body, to answer, to send
+ * the next piece of its answer), not while the body is being made or the answer consumed, and
+ * starts again at each piece that moves; when it runs out, the request is aborted with a
+ * {@linkcode DockerConnectionError} that says how far the transfer got.
+ */
+class StallWatch {
+  /** What the transfer failed with, once it stalled. */
+  error: DockerConnectionError | undefined;
+  readonly #ms: number;
+  readonly #where: string;
+  readonly #what: string;
+  readonly #abort = new AbortController();
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  /** Bytes of the body taken by the connection, and the body's size when known. */
+  #sent = 0;
+  #size: number | undefined;
+  /** Where the transfer is: sending the body, waiting for the answer, or reading it. */
+  #phase: "sending" | "sent" | "receiving" = "sent";
+  #received = 0;
+  #expected: number | undefined;
+
+  /**
+   * Starts the timer: the engine is to take the body, or to answer, first.
+   * @param what The request, as `METHOD path`, for the error.
+   */
+  constructor(ms: number, where: string, what: string) {
+    this.#ms = ms;
+    this.#where = where;
+    this.#what = what;
+    this.#wait();
+  }
+
+  /** Aborted when the transfer stalls, with {@linkcode StallWatch.error} as its reason. */
+  get signal(): AbortSignal {
+    return this.#abort.signal;
+  }
+
+  /** `body`, handed to the connection in pieces of at most {@linkcode UPLOAD_PIECE} bytes. */
+  upload(
+    body: Uint8Array<ArrayBuffer> | ReadableStream<Uint8Array>,
+    size?: number,
+  ): ReadableStream<Uint8Array> {
+    const reader = (body instanceof Uint8Array ? ReadableStream.from([body]) : body).getReader();
+    this.#size = body instanceof Uint8Array ? body.length : size;
+    this.#phase = "sending";
+    let rest: Uint8Array = new Uint8Array();
+    let handed = 0;
+    // No queue ahead of the connection (high water mark 0): being asked for the next piece
+    // means the last one was taken.
+    return new ReadableStream<Uint8Array>({
+      pull: async (controller) => {
+        this.#moved();
+        this.#sent += handed;
+        handed = 0;
+        while (rest.length === 0) {
+          const next = await reader.read();
+          if (next.done) {
+            this.#phase = "sent";
+            controller.close();
+            this.#wait();
+            return;
+          }
+          rest = next.value;
+        }
+        const piece = rest.subarray(0, UPLOAD_PIECE);
+        rest = rest.subarray(piece.length);
+        handed = piece.length;
+        controller.enqueue(piece);
+        this.#wait();
+      },
+      cancel: (reason) => reader.cancel(reason),
+    }, { highWaterMark: 0 });
+  }
+
+  /**
+   * The engine answered: `response` with its body watched as it is read, and failing with a
+   * {@linkcode DockerConnectionError} when the connection breaks or stalls in the middle.
+   */
+  download(response: Response): Response {
+    this.#moved();
+    this.#phase = "receiving";
+    if (!response.body || NULL_BODY_STATUSES.has(response.status)) return response;
+    const reader = response.body.getReader();
+    this.#expected = Number(response.headers.get("content-length")) || undefined;
+    const body = new ReadableStream<Uint8Array>({
+      pull: async (controller) => {
+        this.#wait();
+        try {
+          const next = await reader.read();
+          this.#moved();
+          if (next.done) return controller.close();
+          this.#received += next.value.length;
+          controller.enqueue(next.value);
+        } catch (cause) {
+          this.#moved();
+          controller.error(this.error ?? new DockerConnectionError(this.#where, cause));
+        }
+      },
+      cancel: (reason) => {
+        this.#moved();
+        return reader.cancel(reason);
+      },
+    }, { highWaterMark: 0 });
+    const { status, statusText, headers } = response;
+    return new Response(body, { status, statusText, headers });
+  }
+
+  /** Stops the timer, for good unless the engine's turn comes again. */
+  #moved(): void {
+    clearTimeout(this.#timer);
+  }
+
+  #wait(): void {
+    clearTimeout(this.#timer);
+    this.#timer = setTimeout(() => this.#stall(), this.#ms);
+  }
+
+  #stall(): void {
+    const ms = `${this.#ms} ms`;
+    const of = (total: number | undefined) => total === undefined ? "" : ` of ${total}`;
+    const problem = this.#phase === "sending"
+      ? `the upload (${this.#what}) stalled after ${this.#sent} bytes${of(this.#size)}: ` +
+        `the engine took nothing for ${ms}`
+      : this.#phase === "receiving"
+      ? `the download (${this.#what}) stalled after ${this.#received} bytes${
+        of(this.#expected)
+      }: nothing came for ${ms}`
+      : this.#sent > 0
+      ? `the engine took the whole upload (${this.#what}, ${this.#sent} bytes) but did not ` +
+        `answer within ${ms}`
+      : `no answer to ${this.#what} within ${ms}`;
+    this.error = new DockerConnectionError(this.#where, new Error(problem), {
+      problem,
+      remedy: "Check that the engine and the network to it are up. A slow link is fine as " +
+        `long as data moves; one that pauses for longer than ${ms} needs a longer engine timeout.`,
+    });
+    this.#abort.abort(this.error);
+  }
+}
+
+/** Statuses whose answers have no body: a `Response` with one cannot be made. */
+const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
 
 function baseUrl(endpoint: DockerEndpoint): string {
   if (endpoint.transport === "unix") return "http://docker";
