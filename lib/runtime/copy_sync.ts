@@ -81,8 +81,9 @@ export interface CopyTarget {
   /**
    * `PUT /containers/{id}/archive?path=/`, the archive streamed as it is made: only for the first
    * upload, before the sandbox has run anything (the engine writes as root, through links).
+   * `size` is about the archive's size, for the error of an upload that stalls.
    */
-  putArchive(id: string, tar: ReadableStream<Uint8Array>): Promise<void>;
+  putArchive(id: string, tar: ReadableStream<Uint8Array>, size: number): Promise<void>;
   /**
    * Runs shell text as the sandbox's user, `input` on its stdin; rejects unless it exits 0, and
    * when it makes no progress for a while (the sandbox can stop its user's processes).
@@ -398,11 +399,20 @@ export class CopySync {
         }
       }
     }
-    if (fresh) await this.#options.target.putArchive(id, tarStream(entries()));
-    // Modes kept (-p) whoever extracts; the owner is the user's own. Verbose (-v): each name
-    // printed shows progress, which a long extraction or deletion needs to not be taken for
-    // a stopped one.
-    else await asUser("tar -x -p -v -f - -C /", tarStream(entries()));
+    if (fresh) {
+      // About the archive's size: a header and whole blocks per entry, the folder's header and
+      // the end blocks.
+      const size = sent.reduce(
+        (sum, p) => sum + 512 + Math.ceil(host.get(p)!.size / 512) * 512,
+        3 * 512,
+      );
+      await this.#options.target.putArchive(id, tarStream(entries()), size);
+    } else {
+      // Modes kept (-p) whoever extracts; the owner is the user's own. Verbose (-v): each name
+      // printed shows progress, which a long extraction or deletion needs to not be taken for
+      // a stopped one.
+      await asUser("tar -x -p -v -f - -C /", tarStream(entries()));
+    }
     report.toContainer.push(...[...paths].filter((p) => !unread.has(p)).sort());
     for (const [path, why] of unread) failed.push(`${path} could not be read on the host (${why})`);
     if (failed.length > 0) {

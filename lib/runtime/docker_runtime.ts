@@ -227,7 +227,7 @@ export class DockerRuntime implements Runtime {
         limitBytes: options.syncLimitBytes,
         target: {
           run: (id, script, maxBytes) => this.#rootShell.run(id, script, maxBytes),
-          putArchive: (id, tar) => client.putArchive(id, "/", tar),
+          putArchive: (id, tar, size) => client.putArchive(id, "/", tar, size),
           runAsUser: (id, script, input) => this.#runAsSandboxUser(id, script, input),
         },
         onEvent: options.onEvent,
