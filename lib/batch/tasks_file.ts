@@ -6,6 +6,7 @@
  */
 
 import path from "node:path";
+import { nearest } from "../nearest.ts";
 import { Git, GitCommandError } from "../worktree/mod.ts";
 import { TasksFileError } from "./errors.ts";
 
@@ -100,7 +101,16 @@ export function parseTasks(text: string, file: string, baseDir: string): BatchTa
     }
     const fields = value as Record<string, unknown>;
     for (const name of Object.keys(fields)) {
-      if (!FIELDS.includes(name)) fail(name, `is not a field of a task; use ${FIELDS.join(", ")}.`);
+      if (FIELDS.includes(name)) continue;
+      const guess = nearest(name, FIELDS);
+      fail(
+        name,
+        `is not a field of a task; ${
+          guess === undefined
+            ? `use ${FIELDS.join(", ")}.`
+            : `did you mean ${JSON.stringify(guess)}?`
+        }`,
+      );
     }
     const { id, prompt, workspace, repo, ref, image, timeout, max_steps: maxSteps } = fields;
     if (typeof id !== "string" || !ID_PATTERN.test(id)) {
@@ -178,8 +188,9 @@ async function checkSource(task: BatchTask, file: string): Promise<void> {
     fail(`${source.path}: no such folder.`, cause);
   }
   if (source.kind !== "repo") return;
+  const git = new Git({ cwd: source.path });
   try {
-    source.commit = await new Git({ cwd: source.path }).text([
+    source.commit = await git.text([
       "rev-parse",
       "--verify",
       "--quiet",
@@ -188,17 +199,21 @@ async function checkSource(task: BatchTask, file: string): Promise<void> {
     ]);
   } catch (cause) {
     if (!(cause instanceof GitCommandError)) throw cause;
-    const problem = `${source.path} is not a git repository with a commit ${
-      JSON.stringify(source.ref)
-    }`;
+    // Which of the two the user has to fix: the folder, or the ref.
+    const isRepository = await git.text(["rev-parse", "--git-dir"]).then(() => true, (error) => {
+      if (error instanceof GitCommandError) return false;
+      throw error;
+    });
+    if (!isRepository) fail(`${source.path} is not a git repository.`, cause);
+    if (source.ref === "HEAD") {
+      fail(`${source.path} has no commit yet: a task starts from one.`, cause);
+    }
     throw new TasksFileError(
       file,
       task.line,
-      source.ref === "HEAD" ? "repo" : "ref",
-      problem + ".",
-      {
-        cause,
-      },
+      "ref",
+      `names no commit: the repository ${source.path} has no commit ${JSON.stringify(source.ref)}.`,
+      { cause },
     );
   }
 }

@@ -8,7 +8,7 @@
 
 import type { AgentEvent, AgentOptions, Approver } from "../agent/mod.ts";
 import { OPENAI_API_URL } from "../agent/mod.ts";
-import type { RuleEntry, Settings } from "../config/mod.ts";
+import { fileLine, type RuleEntry, SettingError, type Settings } from "../config/mod.ts";
 import { parseRule, type Rule, type RuleSet } from "../policy/mod.ts";
 import { sandboxPolicy } from "../policy/sandbox_policy.ts";
 
@@ -27,7 +27,10 @@ export interface RunContext {
 }
 
 /**
- * The agent's options for resolved settings.
+ * The agent's options for resolved settings. Copy mode on the host, where it cannot apply, is
+ * refused when a flag asked for it, and said with a notice event when a default did.
+ *
+ * @throws {SettingError} For `--sync copy` with the host as the sandbox.
  *
  * @example
  * ```ts ignore
@@ -42,6 +45,7 @@ export interface RunContext {
 export function agentOptions(settings: Settings, run: RunContext): AgentOptions {
   const keyVariable = settings.api_key_env.value;
   const sandbox = settings.sandbox.value;
+  if (sandbox === "host" && settings.sync.value === "copy") copyOnHost(settings, run.onEvent);
   return {
     modelName: settings.model.value,
     baseURL: settings.base_url.value ?? OPENAI_API_URL,
@@ -71,6 +75,31 @@ export function agentOptions(settings: Settings, run: RunContext): AgentOptions 
       ...(run.os ? { os: run.os } : {}),
     },
   };
+}
+
+/**
+ * Copy mode with the host as the sandbox: the flag asked for what cannot be (an error), while a
+ * config file's or a variable's value is meant for the runs in containers (a notice).
+ */
+function copyOnHost(settings: Settings, onEvent: RunContext["onEvent"]): void {
+  const where = (setting: { file?: string; line?: number; name?: string }) =>
+    setting.file !== undefined ? fileLine(setting.file, setting.line) : setting.name;
+  const { sandbox, sync } = settings;
+  if (sync.source === "flag") {
+    const host = sandbox.source === "flag"
+      ? (sandbox.name === "--no-docker" ? "--no-docker" : "--sandbox host")
+      : `sandbox = "host" (${where(sandbox)})`;
+    throw new SettingError(
+      `--sync copy applies to containers only, and ${host} runs commands on the host; drop ` +
+        "one of them.",
+      "--sync",
+    );
+  }
+  onEvent({
+    type: "notice",
+    message: `sync = "copy" (${where(sync)}) applies to containers only: on the host, ` +
+      "commands work on the workspace itself.",
+  });
 }
 
 /**

@@ -24,6 +24,7 @@ import { ConfigError } from "../errors.ts";
 import { SessionError, sessionsDir } from "../sessions/mod.ts";
 import { agentOptions } from "./agent_options.ts";
 import { parseBatchArgs } from "./args.ts";
+import { BROKEN_PIPE_EXIT_CODE, untilPipeBreaks } from "./broken_pipe.ts";
 import type { CommandIo } from "./command_io.ts";
 import { counted } from "./counted.ts";
 import { USAGE_EXIT_CODE, UsageError } from "./errors.ts";
@@ -74,21 +75,18 @@ export async function runBatchCommand(argv: string[], io: CommandIo): Promise<nu
   }
   const { args, settings, tasks, results, getEnv } = setup;
   const live = !args.json && Deno.stdout.isTerminal();
-  const view = live ? new ProgressView(io, createStyle(colorWanted(Deno.stdout))) : undefined;
   const controller = new AbortController();
   let stoppedBy: number | undefined;
-  const show = (event: BatchEvent) => {
-    if (stoppedBy === BROKEN_PIPE_EXIT_CODE) return;
-    try {
-      view ? view.event(event) : io.out(`${safeJson(event)}\n`);
-    } catch (error) {
-      if (!(error instanceof Deno.errors.BrokenPipe)) throw error;
-      // No one reads the events any more (`| head`): stop as Ctrl-C does, so that no container
-      // outlives the batch and the results file resumes, instead of dying mid-task.
-      stoppedBy ??= BROKEN_PIPE_EXIT_CODE;
-      controller.abort();
-    }
-  };
+  // No one reads the events any more (`| head`): stop as Ctrl-C does, so that no container
+  // outlives the batch and the results file resumes, instead of dying mid-task.
+  const out = untilPipeBreaks(io.out, () => {
+    stoppedBy ??= BROKEN_PIPE_EXIT_CODE;
+    controller.abort();
+  });
+  const view = live
+    ? new ProgressView({ ...io, out }, createStyle(colorWanted(Deno.stdout)))
+    : undefined;
+  const show = (event: BatchEvent) => view ? view.event(event) : out(`${safeJson(event)}\n`);
   let engines;
   try {
     engines = await findEngines(
@@ -167,9 +165,6 @@ function defaultResults(tasksFile: string): string {
 function diffsDirOf(resultsFile: string): string {
   return resultsFile.replace(/(\.jsonl?)?$/, ".diffs");
 }
-
-/** The exit code after stdout was closed by its reader: 128 + SIGPIPE, as a shell reports it. */
-const BROKEN_PIPE_EXIT_CODE = 141;
 
 /** Cells of the progress bar. */
 const BAR_WIDTH = 20;

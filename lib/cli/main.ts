@@ -49,6 +49,7 @@ import {
 } from "./worktree_command.ts";
 import { endWorktreeSession, keptText } from "./worktree_end.ts";
 import { parseInput } from "./commands.ts";
+import { BROKEN_PIPE_EXIT_CODE, untilPipeBreaks } from "./broken_pipe.ts";
 import { USAGE_EXIT_CODE, UsageError } from "./errors.ts";
 import { JsonView } from "./json_view.ts";
 import { readLines } from "./line_reader.ts";
@@ -74,7 +75,8 @@ const err = writer(Deno.stderr);
 /**
  * Runs `pygent` with `args` and resolves to its exit code: 0 when it did what
  * was asked, 1 on an error, 2 on a bad flag or variable, 130/143 after
- * SIGINT/SIGTERM (a signal ends the process itself, once the sandbox is gone).
+ * SIGINT/SIGTERM, 141 when what reads stdout stops reading (`| head`): a signal or the broken
+ * pipe ends the process itself, once the sandbox is gone.
  *
  * @example
  * ```ts ignore
@@ -131,7 +133,11 @@ export async function main(args: string[]): Promise<number> {
   const interactive = config.request === undefined && !config.json && Deno.stdin.isTerminal();
   const oneShot = config.request !== undefined;
   const style = createStyle(colorWanted(Deno.stdout));
-  const view = makeView(config.json, style);
+  // When no one reads stdout any more (`| head`), the session stops as after Ctrl-C, so that no
+  // container outlives it; until the supervisor exists there is nothing to remove.
+  let onPipeBroken = () => Deno.exit(BROKEN_PIPE_EXIT_CODE);
+  const sessionOut = untilPipeBreaks(out, () => onPipeBroken());
+  const view = makeView(config.json, style, sessionOut);
   for (const notice of loadedSettings.notices) view.event({ type: "notice", message: notice });
   if (worktree?.notice) view.event({ type: "notice", message: worktree.notice });
   const keyVariable = settings.api_key_env;
@@ -197,6 +203,7 @@ export async function main(args: string[]): Promise<number> {
       );
     },
   });
+  onPipeBroken = () => supervisor.end(BROKEN_PIPE_EXIT_CODE);
   let code = 1;
   try {
     const sandbox = await runtime.describe();
@@ -244,7 +251,7 @@ export async function main(args: string[]): Promise<number> {
     if (interactive) {
       prompt = new Prompt({
         prompt: `${style.magenta("pygent")}${style.dim("›")} `,
-        hint: (text) => out(`${style.dim(text)}\n`),
+        hint: (text) => sessionOut(`${style.dim(text)}\n`),
       });
       supervisor.watch(prompt);
       // Interactive means not --json: the view is the terminal's.
@@ -441,7 +448,11 @@ function commandIo(): CommandIo {
   return { out, err, getEnv: (name) => Deno.env.get(name), cwd: Deno.cwd() };
 }
 
-function makeView(json: boolean, style: Style): JsonView | TerminalView {
+function makeView(
+  json: boolean,
+  style: Style,
+  out: (text: string) => void,
+): JsonView | TerminalView {
   if (json) return new JsonView(out);
   const live = Deno.stdout.isTerminal();
   return new TerminalView({

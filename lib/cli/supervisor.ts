@@ -105,6 +105,14 @@ export class Supervisor {
     this.#removeSignals();
   }
 
+  /**
+   * Ends the session as a signal does, for a reason of the caller's (no one reads stdout any
+   * more): cancels the running input, removes the sandbox, and exits the process with `code`.
+   */
+  end(code: number): void {
+    this.#ending ??= this.#endWith(code);
+  }
+
   #onSignal(signal: SessionSignal): void {
     if (
       signal === "SIGINT" && this.#options.interactive && this.#step && !this.#step.signal.aborted
@@ -112,16 +120,16 @@ export class Supervisor {
       this.cancel();
       return;
     }
-    this.#ending ??= this.#endBy(signal);
+    this.end(signalExitCode(signal));
   }
 
-  async #endBy(signal: SessionSignal): Promise<never> {
+  async #endWith(code: number): Promise<never> {
     this.#step?.abort();
     this.#prompt?.close();
     // Removing the container goes fastest once the cancelled command has been killed.
     await Promise.race([this.#running, delay(CANCEL_DEADLINE_MS)]);
     await Promise.race([this.#cleanup(), delay(CLEANUP_DEADLINE_MS)]);
-    Deno.exit(signalExitCode(signal));
+    Deno.exit(code);
   }
 
   #cleanup(): Promise<void> {

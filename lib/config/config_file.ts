@@ -14,7 +14,7 @@ import { parseRule } from "../policy/rules.ts";
 import { ConfigFileError } from "./errors.ts";
 import { KEYS, RULE_KINDS, type RuleKind, SETTING_KEYS } from "./keys.ts";
 import type { SettingKey, SettingValues } from "./keys.ts";
-import { nearest } from "./nearest.ts";
+import { nearest } from "../nearest.ts";
 import { describeOrigin, fileLine, invalidValue, type Origin } from "./origin.ts";
 import { looksLikeKey } from "./values.ts";
 import type { RuleEntry } from "./settings.ts";

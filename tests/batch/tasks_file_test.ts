@@ -70,9 +70,17 @@ Deno.test("parseTasks() refuses an id given twice, naming both lines", () => {
 });
 
 Deno.test("parseTasks() refuses a field no task has", () => {
-  const error = refusal([{ id: "a", prompt: "x", timout: 3 }]);
-  assert.equal(error.field, "timout");
-  assert.match(error.message, /is not a field of a task/);
+  const error = refusal([{ id: "a", prompt: "x", colour: 3 }]);
+  assert.equal(error.field, "colour");
+  assert.match(error.message, /"colour" is not a field of a task; use id, prompt, workspace, /);
+});
+
+Deno.test("parseTasks() suggests the nearest field for a misspelt one", () => {
+  const error = refusal([{ id: "a", prompt: "x", max_step: 3 }]);
+  assert.equal(
+    error.message,
+    'tasks.jsonl line 1: "max_step" is not a field of a task; did you mean "max_steps"?',
+  );
 });
 
 Deno.test("parseTasks() refuses a timeout that is not a number of seconds above 0", () => {
@@ -137,7 +145,29 @@ Deno.test("readTasksFile() refuses a ref the repo does not have, naming the fiel
   );
   await assert.rejects(readTasksFile(file), (error: TasksFileError) => {
     assert.deepEqual([error.line, error.field], [1, "ref"]);
-    assert.match(error.message, /is not a git repository with a commit "no-such-branch"/);
+    assert.equal(
+      error.message,
+      `${file} line 1: "ref" names no commit: the repository ${repository.repo} has no commit ` +
+        '"no-such-branch".',
+    );
     return true;
   });
+});
+
+Deno.test("readTasksFile() refuses a repo that is not a git repository, saying so", async () => {
+  const dir = await Deno.realPath(await Deno.makeTempDir());
+  try {
+    const file = `${dir}/tasks.jsonl`;
+    await Deno.mkdir(`${dir}/plain`);
+    await Deno.writeTextFile(file, JSON.stringify({ id: "a", prompt: "x", repo: "plain" }) + "\n");
+    await assert.rejects(readTasksFile(file), (error: TasksFileError) => {
+      assert.equal(
+        error.message,
+        `${file} line 1: "repo" ${dir}/plain is not a git repository.`,
+      );
+      return true;
+    });
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });

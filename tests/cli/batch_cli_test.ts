@@ -6,7 +6,16 @@ import type { BatchEvent } from "../../lib/batch/mod.ts";
 import { dockerTest, TEST_IMAGE } from "../support/docker.ts";
 import { OpenAIServer } from "../support/openai_server.ts";
 import { batchScript } from "../batch/_script.ts";
-import { cliEnv, containersOf, MAIN, readUntil, runCli, spawnCli, waitFor } from "./cli_process.ts";
+import {
+  cliEnv,
+  containersOf,
+  MAIN,
+  readUntil,
+  runCli,
+  runIntoHead,
+  spawnCli,
+  waitFor,
+} from "./cli_process.ts";
 import { noTmuxReason, Terminal } from "./tmux.ts";
 
 async function inTempDir(fn: (dir: string) => Promise<void>): Promise<void> {
@@ -164,33 +173,13 @@ dockerTest(
         { id: "slow-1", prompt: "sh: sleep 60" },
         { id: "slow-2", prompt: "sh: sleep 60" },
       ]);
-      // `pygent batch … --json | head -1`, the CLI's pid first on stderr (exec keeps it).
-      const pipeline = 'set -o pipefail; sh -c \'echo $$ >&2; exec "$@"\' pygent "$@" | head -1';
-      const child = new Deno.Command("bash", {
-        args: [
-          "-c",
-          pipeline,
-          "bash",
-          Deno.execPath(),
-          "run",
-          "-A",
-          MAIN,
-          "batch",
-          file,
-          "--json",
-          "--image",
-          TEST_IMAGE,
-        ],
-        env: cliEnv({ server }),
-        clearEnv: true,
-        stdout: "null",
-        stderr: "piped",
-      }).spawn();
-      const [pid, ...rest] = (await new Response(child.stderr).text()).split("\n");
-      const { code } = await child.status;
-      assert.equal(code, 141, rest.join("\n"));
-      assert.equal(rest.join("\n"), "");
-      assert.deepEqual(await containersOf(Number(pid)), []);
+      const { code, pid, stderr } = await runIntoHead(
+        ["batch", file, "--json", "--image", TEST_IMAGE],
+        { server },
+      );
+      assert.equal(code, 141, stderr);
+      assert.equal(stderr, "");
+      assert.deepEqual(await containersOf(pid), []);
     });
   },
 );

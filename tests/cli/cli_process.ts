@@ -93,13 +93,47 @@ export function spawnCli(args: string[], options: CliOptions = {}): Deno.ChildPr
     stdout: "piped",
     stderr: "piped",
   }).spawn();
-  if (options.stdin !== undefined) {
-    const writer = child.stdin.getWriter();
-    writer.write(new TextEncoder().encode(options.stdin)).then(() => writer.close()).catch(
-      () => {},
-    );
-  }
+  feedStdin(child, options.stdin);
   return child;
+}
+
+/** Writes `stdin` to the child's stdin and closes it; a child started without one is left so. */
+function feedStdin(child: Deno.ChildProcess, stdin: string | undefined): void {
+  if (stdin === undefined) return;
+  const writer = child.stdin.getWriter();
+  writer.write(new TextEncoder().encode(stdin)).then(() => writer.close()).catch(() => {});
+}
+
+/** How a run of the CLI into a reader that stops reading ended. */
+export interface IntoHeadResult {
+  /** The CLI's exit code (not `head`'s). */
+  code: number;
+  /** The CLI's pid, for the containers it owns. */
+  pid: number;
+  /** What the CLI wrote to stderr. */
+  stderr: string;
+}
+
+/** Runs `pygent ARGS | head -1`: its reader goes away after the first line. */
+export async function runIntoHead(
+  args: string[],
+  options: CliOptions = {},
+): Promise<IntoHeadResult> {
+  // The CLI's pid first on stderr (exec keeps it); pipefail gives the CLI's exit code.
+  const pipeline = 'set -o pipefail; sh -c \'echo $$ >&2; exec "$@"\' pygent "$@" | head -1';
+  const child = new Deno.Command("bash", {
+    args: ["-c", pipeline, "bash", Deno.execPath(), "run", "-A", MAIN, ...args],
+    env: cliEnv(options),
+    clearEnv: true,
+    cwd: options.cwd,
+    stdin: options.stdin === undefined ? "null" : "piped",
+    stdout: "null",
+    stderr: "piped",
+  }).spawn();
+  feedStdin(child, options.stdin);
+  const [pid, ...rest] = (await new Response(child.stderr).text()).split("\n");
+  const { code } = await child.status;
+  return { code, pid: Number(pid), stderr: rest.join("\n") };
 }
 
 /** Runs the CLI to its end. */

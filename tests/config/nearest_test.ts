@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { editDistance, nearest } from "../../lib/config/nearest.ts";
+import { editDistance, nearest } from "../../lib/nearest.ts";
 
 Deno.test("editDistance() counts a swap of neighbours as one edit", () => {
   assert.equal(editDistance("netwrok", "network"), 1);

@@ -17,6 +17,8 @@
 export type ExecStartMode = "forward" | "silent" | "half-head" | "mute-after-head";
 
 const HEAD_END = new Uint8Array([13, 10, 13, 10]);
+/** The bytes passed on at a time by a throttled proxy. */
+const THROTTLE_SLICE = 16 * 1024;
 
 /** A proxy to the engine's socket whose exec starts, or whole answers, can be made to hang. */
 export class EngineProxy {
@@ -34,6 +36,22 @@ export class EngineProxy {
    * though the engine makes the container: an engine too slow for the client.
    */
   loseCreateAnswers = false;
+  /**
+   * When set, what is sent to the engine on every connection goes at most this fast, as over
+   * a slow link.
+   */
+  uploadBytesPerSecond: number | undefined;
+  /** When set, what the engine answers on every connection comes at most this fast. */
+  downloadBytesPerSecond: number | undefined;
+  /**
+   * When set, an archive upload (`PUT /containers/{id}/archive`) is forwarded up to about this
+   * many bytes, then nothing more of it is read, as by an engine that stopped reading; its
+   * connection is cut when the proxy closes.
+   */
+  stallUploadsAfter: number | undefined;
+  /** When an upload was last held back by {@linkcode EngineProxy.stallUploadsAfter}. */
+  uploadStalledAt: number | undefined;
+  readonly #closed = Promise.withResolvers<void>();
   readonly #listener: Deno.UnixListener;
   readonly #conns = new Set<Deno.Conn>();
 
@@ -61,6 +79,7 @@ export class EngineProxy {
 
   /** Cuts every connection and stops listening, like an engine that went away. */
   close(): void {
+    this.#closed.resolve();
     try {
       this.#listener.close();
     } catch { /* closed */ }
@@ -74,8 +93,9 @@ export class EngineProxy {
 
   #unlessFrozen(lost: () => boolean): TransformStream<Uint8Array, Uint8Array> {
     return new TransformStream({
-      transform: (chunk, controller) => {
-        if (!this.frozen && !lost()) controller.enqueue(chunk);
+      transform: async (chunk, controller) => {
+        if (this.frozen || lost()) return;
+        await throttle(chunk, controller, this.downloadBytesPerSecond);
       },
     });
   }
@@ -110,13 +130,31 @@ export class EngineProxy {
       const creates = /^POST \S*\/containers\/create/.test(new TextDecoder().decode(bytes));
       if (creates && this.loseCreateAnswers) answersLost = true;
     };
+    /** Bytes of the archive upload going up on this connection, if one is. */
+    let archiveBytes: number | undefined;
+    /** Starts counting at a request's start that is an archive upload, stops at any other. */
+    const count = (bytes: Uint8Array) => {
+      const head = new TextDecoder().decode(bytes.subarray(0, 200));
+      if (!/^[A-Z]+ \S+ HTTP\/1\.1\r\n/.test(head)) return;
+      archiveBytes = /^PUT \S*\/containers\/[^/]+\/archive/.test(head) ? 0 : undefined;
+    };
     watch(request);
+    count(request);
+    if (archiveBytes !== undefined) archiveBytes = request.length;
     await upstream.write(request);
     client.readable.pipeThrough(
       new TransformStream({
-        transform(chunk, controller) {
+        transform: async (chunk, controller) => {
           watch(chunk);
-          controller.enqueue(chunk);
+          count(chunk);
+          if (archiveBytes !== undefined) {
+            archiveBytes += chunk.length;
+            if (this.stallUploadsAfter !== undefined && archiveBytes > this.stallUploadsAfter) {
+              this.uploadStalledAt = performance.now();
+              await this.#closed.promise;
+            }
+          }
+          await throttle(chunk, controller, this.uploadBytesPerSecond);
         },
       }),
     ).pipeTo(upstream.writable).catch(() => {});
@@ -126,6 +164,20 @@ export class EngineProxy {
     answer.pipeThrough(this.#unlessFrozen(() => answersLost)).pipeTo(client.writable).catch(
       () => {},
     );
+  }
+}
+
+/** Passes `chunk` on, in slices paced at `bytesPerSecond` when it is set. */
+async function throttle(
+  chunk: Uint8Array,
+  controller: TransformStreamDefaultController<Uint8Array>,
+  bytesPerSecond: number | undefined,
+) {
+  if (bytesPerSecond === undefined) return controller.enqueue(chunk);
+  for (let at = 0; at < chunk.length; at += THROTTLE_SLICE) {
+    const slice = chunk.subarray(at, at + THROTTLE_SLICE);
+    controller.enqueue(slice);
+    await new Promise((resolve) => setTimeout(resolve, (slice.length / bytesPerSecond) * 1000));
   }
 }
 
