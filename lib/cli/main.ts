@@ -135,7 +135,7 @@ export async function main(args: string[]): Promise<number> {
   const style = createStyle(colorWanted(Deno.stdout));
   // When no one reads stdout any more (`| head`), the session stops as after Ctrl-C, so that no
   // container outlives it; until the supervisor exists there is nothing to remove.
-  let onPipeBroken = () => Deno.exit(BROKEN_PIPE_EXIT_CODE);
+  let onPipeBroken: () => void = () => Deno.exit(BROKEN_PIPE_EXIT_CODE);
   const sessionOut = untilPipeBreaks(out, () => onPipeBroken());
   const view = makeView(config.json, style, sessionOut);
   for (const notice of loadedSettings.notices) view.event({ type: "notice", message: notice });

@@ -171,3 +171,21 @@ Deno.test("readTasksFile() refuses a repo that is not a git repository, saying s
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("readTasksFile() refuses a repo with no commit yet, naming the repo", async () => {
+  const dir = await Deno.realPath(await Deno.makeTempDir());
+  try {
+    const file = `${dir}/tasks.jsonl`;
+    await new Deno.Command("git", { args: ["init", "-q", `${dir}/empty`] }).output();
+    await Deno.writeTextFile(file, JSON.stringify({ id: "a", prompt: "x", repo: "empty" }) + "\n");
+    await assert.rejects(readTasksFile(file), (error: TasksFileError) => {
+      assert.equal(
+        error.message,
+        `${file} line 1: "repo" ${dir}/empty has no commit yet: a task starts from one.`,
+      );
+      return true;
+    });
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

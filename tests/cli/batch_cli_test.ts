@@ -87,6 +87,29 @@ Deno.test("pygent batch refuses to run with no engine answering, exit 1", async 
   });
 });
 
+Deno.test("an engine's cert_path that cannot be read is refused with exit 2, naming the engine and its setting", async () => {
+  await inTempDir(async (dir) => {
+    const file = await writeTasks(dir, [{ id: "a", prompt: "x" }]);
+    await Deno.mkdir(`${dir}/xdg/pygent`, { recursive: true });
+    await Deno.writeTextFile(
+      `${dir}/xdg/pygent/config.toml`,
+      `engines = [{ url = "tcp://127.0.0.1:2376", cert_path = "${dir}/no-certs" }]\n`,
+    );
+    const { code, stderr } = await runCli(["batch", file], {
+      env: { OPENAI_API_KEY: "k", XDG_CONFIG_HOME: `${dir}/xdg`, HOME: dir },
+    });
+    assert.equal(code, 2);
+    assert.match(
+      stderr,
+      new RegExp(
+        `^pygent batch: TLS to tcp://127\\.0\\.0\\.1:2376: ${dir}/no-certs/ca\\.pem cannot be ` +
+          "read .*; set cert_path of the engine tcp://127\\.0\\.0\\.1:2376 in " +
+          "~/xdg/pygent/config\\.toml to the folder holding ca\\.pem, cert\\.pem and key\\.pem\n$",
+      ),
+    );
+  });
+});
+
 dockerTest(
   "pygent batch exits 1 when a task is not done, and a second run skips the ids in --out",
   async () => {

@@ -96,6 +96,9 @@ dockerTest(
     await using dir = await bigWorkspace();
     const proxy = await EngineProxy.start();
     proxy.stallUploadsAfter = 2 * MIB;
+    // The engine holds the container while the upload's connection lasts: the client's giving
+    // up reaches it half a second after the client's timeout (1 s).
+    proxy.cutStalledUploadsAfterMs = 1_500;
     try {
       const error = await createRuntime({
         docker: true,
@@ -163,11 +166,12 @@ dockerTest(
     });
     try {
       await withContainer(client, async (id) => {
-        await client.putArchive(
-          id,
-          "/tmp",
-          createTar([{ name: "big.bin", content: new Uint8Array(8 * MIB) }]),
-        );
+        // Random, so that it cannot be sent compressed.
+        const content = new Uint8Array(8 * MIB);
+        for (let at = 0; at < content.length; at += 65_536) {
+          crypto.getRandomValues(content.subarray(at, at + 65_536));
+        }
+        await client.putArchive(id, "/tmp", createTar([{ name: "big.bin", content }]));
         proxy.downloadBytesPerSecond = LINK_BYTES_PER_SECOND;
         let frozenAt = Infinity;
         const freeze = setTimeout(() => {

@@ -45,10 +45,15 @@ export class EngineProxy {
   downloadBytesPerSecond: number | undefined;
   /**
    * When set, an archive upload (`PUT /containers/{id}/archive`) is forwarded up to about this
-   * many bytes, then nothing more of it is read, as by an engine that stopped reading; its
-   * connection is cut when the proxy closes.
+   * many bytes, then nothing more of it is read, as by an engine that stopped reading.
    */
   stallUploadsAfter: number | undefined;
+  /**
+   * How long a stalled upload is held before its connection is cut on both sides, as when the
+   * client's giving up reaches the engine (an engine holds the container until then); unset,
+   * until the proxy closes.
+   */
+  cutStalledUploadsAfterMs: number | undefined;
   /** When an upload was last held back by {@linkcode EngineProxy.stallUploadsAfter}. */
   uploadStalledAt: number | undefined;
   readonly #closed = Promise.withResolvers<void>();
@@ -89,6 +94,17 @@ export class EngineProxy {
       } catch { /* closed */ }
     }
     this.#conns.clear();
+  }
+
+  /** Waits {@linkcode EngineProxy.cutStalledUploadsAfterMs}, or until the proxy closes. */
+  async #holdStalled(): Promise<void> {
+    const ms = this.cutStalledUploadsAfterMs;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const cut = new Promise<void>((resolve) => {
+      if (ms !== undefined) timer = setTimeout(resolve, ms);
+    });
+    await Promise.race([cut, this.#closed.promise]);
+    clearTimeout(timer);
   }
 
   #unlessFrozen(lost: () => boolean): TransformStream<Uint8Array, Uint8Array> {
@@ -151,7 +167,13 @@ export class EngineProxy {
             archiveBytes += chunk.length;
             if (this.stallUploadsAfter !== undefined && archiveBytes > this.stallUploadsAfter) {
               this.uploadStalledAt = performance.now();
-              await this.#closed.promise;
+              await this.#holdStalled();
+              for (const conn of [client, upstream]) {
+                try {
+                  conn.close();
+                } catch { /* closed */ }
+              }
+              return;
             }
           }
           await throttle(chunk, controller, this.uploadBytesPerSecond);
