@@ -218,6 +218,7 @@ export class DockerClient {
       response = await fetch(url, init);
     } catch (cause) {
       if (watch?.error) throw watch.error;
+      watch?.stop();
       if (options.signal?.aborted) throw cause;
       const why = timeout?.aborted
         ? new Error(`no answer to ${method} ${path} within ${timeoutMs} ms`)
@@ -478,6 +479,8 @@ class StallWatch {
   readonly #where: string;
   readonly #what: string;
   readonly #abort = new AbortController();
+  /** Rejected with {@linkcode StallWatch.error} when the transfer stalls. */
+  readonly #stalled = Promise.withResolvers<never>();
   #timer: ReturnType<typeof setTimeout> | undefined;
   /** Bytes of the body taken by the connection, and the body's size when known. */
   #sent = 0;
@@ -492,6 +495,8 @@ class StallWatch {
    * @param what The request, as `METHOD path`, for the error.
    */
   constructor(ms: number, where: string, what: string) {
+    // Only a download's read waits on it: unhandled otherwise.
+    this.#stalled.promise.catch(() => {});
     this.#ms = ms;
     this.#where = where;
     this.#what = what;
@@ -517,7 +522,7 @@ class StallWatch {
     // means the last one was taken.
     return new ReadableStream<Uint8Array>({
       pull: async (controller) => {
-        this.#moved();
+        this.stop();
         this.#sent += handed;
         handed = 0;
         while (rest.length === 0) {
@@ -545,7 +550,7 @@ class StallWatch {
    * {@linkcode DockerConnectionError} when the connection breaks or stalls in the middle.
    */
   download(response: Response): Response {
-    this.#moved();
+    this.stop();
     this.#phase = "receiving";
     if (!response.body || NULL_BODY_STATUSES.has(response.status)) return response;
     const reader = response.body.getReader();
@@ -554,18 +559,20 @@ class StallWatch {
       pull: async (controller) => {
         this.#wait();
         try {
-          const next = await reader.read();
-          this.#moved();
+          // A read already waiting is not ended by the abort (Deno's fetch): the stall ends it.
+          const next = await Promise.race([reader.read(), this.#stalled.promise]);
+          this.stop();
           if (next.done) return controller.close();
           this.#received += next.value.length;
           controller.enqueue(next.value);
         } catch (cause) {
-          this.#moved();
+          this.stop();
           controller.error(this.error ?? new DockerConnectionError(this.#where, cause));
+          await reader.cancel().catch(() => {});
         }
       },
       cancel: (reason) => {
-        this.#moved();
+        this.stop();
         return reader.cancel(reason);
       },
     }, { highWaterMark: 0 });
@@ -573,8 +580,8 @@ class StallWatch {
     return new Response(body, { status, statusText, headers });
   }
 
-  /** Stops the timer, for good unless the engine's turn comes again. */
-  #moved(): void {
+  /** Stops the timer: something moved (until the engine's turn comes again), or the request ended. */
+  stop(): void {
     clearTimeout(this.#timer);
   }
 
@@ -603,6 +610,7 @@ class StallWatch {
         `long as data moves; one that pauses for longer than ${ms} needs a longer engine timeout.`,
     });
     this.#abort.abort(this.error);
+    this.#stalled.reject(this.error);
   }
 }
 

@@ -52,7 +52,11 @@ async function hostSums(workspace: string): Promise<string> {
 
 /** A container that waits, through `client`, removed afterwards. */
 async function withContainer(client: DockerClient, fn: (id: string) => Promise<void>) {
-  const id = await client.createContainer({ Image: TEST_IMAGE, Cmd: ["sleep", "infinity"] });
+  const id = await client.createContainer({
+    Image: TEST_IMAGE,
+    Cmd: ["sleep", "infinity"],
+    Labels: { "pygent.test": "archive_transfer" },
+  });
   try {
     await client.startContainer(id);
     await fn(id);
