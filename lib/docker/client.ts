@@ -350,10 +350,17 @@ export class DockerClient {
     return this.#json("GET", `/containers/${id}/json`);
   }
 
-  /** `DELETE /containers/{id}`, by default forced (kills it if running) with its anonymous volumes. */
-  removeContainer(id: string, options: { force?: boolean } = {}): Promise<void> {
+  /**
+   * `DELETE /containers/{id}`, by default forced (kills it if running) with its anonymous volumes;
+   * `timeoutMs` in place of the client's {@linkcode DockerClient.requestTimeoutMs}.
+   */
+  removeContainer(
+    id: string,
+    options: { force?: boolean; timeoutMs?: number } = {},
+  ): Promise<void> {
     return this.#void("DELETE", `/containers/${id}`, {
       query: { force: options.force ?? true, v: true },
+      timeoutMs: options.timeoutMs,
     });
   }
 

@@ -154,6 +154,9 @@ function userSpec(policy: SandboxPolicy): string | undefined {
   return policy.hostUser && `${policy.hostUser.uid}:${policy.hostUser.gid}`;
 }
 
+/** How long the removal of a container that failed to start may take, at the least. */
+const REMOVAL_AFTER_FAILED_START_MS = 5_000;
+
 /** How many times a freeze is tried before `frozen` gives up (processes kept running). */
 const FREEZE_ROUNDS = 5;
 
@@ -574,7 +577,11 @@ export class DockerRuntime implements Runtime {
       await this.#copy?.upload(id);
       if (this.#cleaned) throw new SandboxLostError("the session was cleaned up");
     } catch (error) {
-      await this.#client.removeContainer(id).catch(() => {});
+      // The engine holds a container while an upload into it is open, until it sees the upload's
+      // connection end: the removal is given time for that, even under a short engine timeout.
+      await this.#client.removeContainer(id, {
+        timeoutMs: Math.max(this.#client.requestTimeoutMs, REMOVAL_AFTER_FAILED_START_MS),
+      }).catch(() => {});
       throw error;
     }
     this.#containerId = id;
