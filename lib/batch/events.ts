@@ -22,15 +22,26 @@ export type BatchEvent =
   | { type: "task_start"; id: string; engine: string; attempt: number }
   /** A task ended; its line was written to the results file. */
   | ({ type: "task_end" } & TaskResult)
+  /**
+   * A task's first attempt failed with its engine (the connection broke): it is retried, or
+   * not run when no engine is left (a failed retry is a `task_end`).
+   */
+  | { type: "attempt_lost"; id: string; engine: string; error: string }
+  /** A task did not run, as no engine was left for it; it is not written, so a rerun runs it. */
+  | { type: "task_not_run"; id: string; error: string }
   /** An engine stopped answering and was taken out of the pool. */
   | { type: "engine_removed"; engine: string; reason: string }
   /** Something the user should know (an engine left out at the start, a container not removed). */
   | { type: "notice"; message: string }
-  /** The batch ended: what ended how; `cancelled` after Ctrl-C (the rest resumes next time). */
+  /**
+   * The batch ended: what ended how, what did not run for want of an engine; `cancelled` after
+   * Ctrl-C (the rest resumes next time).
+   */
   | {
     type: "batch_end";
     done: number;
     failed: number;
+    notRun: number;
     skipped: number;
     cancelled: boolean;
     durationMs: number;

@@ -51,11 +51,21 @@ export class ResultsFile {
   readonly #ids: Set<string>;
   /** Bytes of whole lines: a torn last line starts here, and is cut before the next append. */
   #end: number | undefined;
+  /** The last line is whole but has no `\n`: the next append starts with one. */
+  #unterminated: boolean;
+  /** The append running, if any: appends go one at a time, or two could cut the same line. */
+  #writing: Promise<void> = Promise.resolve();
 
-  private constructor(path: string, ids: Set<string>, end: number | undefined) {
+  private constructor(
+    path: string,
+    ids: Set<string>,
+    end: number | undefined,
+    unterminated = false,
+  ) {
     this.path = path;
     this.#ids = ids;
     this.#end = end;
+    this.#unterminated = unterminated;
   }
 
   /**
@@ -94,7 +104,8 @@ export class ResultsFile {
         );
       }
     }
-    return new ResultsFile(path, ids, torn);
+    const unterminated = torn === undefined && text !== "" && !text.endsWith("\n");
+    return new ResultsFile(path, ids, torn, unterminated);
   }
 
   /** True when the file holds a result of task `id`. */
@@ -102,16 +113,24 @@ export class ResultsFile {
     return this.#ids.has(id);
   }
 
-  /** Appends a result as one line, written at once. */
-  async append(result: TaskResult): Promise<void> {
+  /** Appends a result as one line, written at once, after the appends before it. */
+  append(result: TaskResult): Promise<void> {
+    const written = this.#writing.then(() => this.#append(result));
+    this.#writing = written.catch(() => {});
+    return written;
+  }
+
+  async #append(result: TaskResult): Promise<void> {
     try {
       if (this.#end !== undefined) {
         await Deno.truncate(this.path, this.#end);
         this.#end = undefined;
       }
-      await Deno.writeFile(this.path, encoder.encode(JSON.stringify(result) + "\n"), {
+      const line = JSON.stringify(result) + "\n";
+      await Deno.writeFile(this.path, encoder.encode(this.#unterminated ? `\n${line}` : line), {
         append: true,
       });
+      this.#unterminated = false;
     } catch (cause) {
       throw new ResultsFileError(`Cannot write the results file ${this.path}: ${String(cause)}`, {
         cause,

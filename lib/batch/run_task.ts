@@ -30,7 +30,7 @@ export interface TaskContext {
   sessionsDir: string | undefined;
   /** Aborted: the running tasks are cancelled. */
   signal: AbortSignal;
-  /** Notices (a container that could not be removed). */
+  /** Notices (a container that could not be removed, the agent's own), each naming its task. */
   notice: (message: string) => void;
 }
 
@@ -98,6 +98,8 @@ export async function runTask(
       },
       onEvent: (event) => {
         if (event.type === "request") steps++;
+        // Files over the copy limit or refused, a sync that failed: the user must hear of them.
+        if (event.type === "notice") context.notice(`Task ${task.id}: ${event.message}`);
         if (event.type === "usage") {
           usage.promptTokens += event.promptTokens;
           usage.completionTokens += event.completionTokens;
@@ -106,6 +108,10 @@ export async function runTask(
       },
     });
     const end = await agent.step(task.prompt, { signal });
+    // The step turns a failed sync of its changes into a notice; here it fails the attempt, so
+    // a task is never written as done with its changes left in the sandbox (an engine lost now
+    // is retried like any other).
+    await agent.runtime.sync();
     attempt = {
       kind: "ended",
       result: result(end.stopReason === "max_steps" ? "step_limit" : "done"),

@@ -35,7 +35,9 @@ import { colorWanted, createStyle, type Style } from "./style.ts";
 
 /**
  * Runs `pygent batch` with the arguments after `batch`; resolves to the exit code: 0 when every
- * task is done, 1 when one failed (or hit its step limit or timeout) or no engine answers, 2 for
+ * task is done, 1 when one failed (or hit its step limit or timeout), did not run for want of
+ * an engine, or the results file could not be written (the batch then stops), or no engine
+ * answers, 2 for
  * bad input (flags, the tasks file, an engine's settings, host mode), 130 after Ctrl-C, 141
  * when what reads stdout stops reading (`| head`): the batch then stops as after Ctrl-C.
  *
@@ -114,19 +116,27 @@ export async function runBatchCommand(argv: string[], io: CommandIo): Promise<nu
     controller.abort();
   });
   try {
-    const summary = await runBatch({
-      tasks,
-      engines,
-      parallel: args.parallel,
-      results,
-      diffsDir: diffsDirOf(results.path),
-      agentOptions: options,
-      sessionsDir: keptIn,
-      signal: controller.signal,
-      onEvent: show,
-    });
+    let summary;
+    try {
+      summary = await runBatch({
+        tasks,
+        engines,
+        parallel: args.parallel,
+        results,
+        diffsDir: diffsDirOf(results.path),
+        agentOptions: options,
+        sessionsDir: keptIn,
+        signal: controller.signal,
+        onEvent: show,
+      });
+    } catch (error) {
+      // Results that cannot be kept: the batch stopped, its containers removed.
+      if (error instanceof ResultsFileError) return refuse(error, 1);
+      throw error;
+    }
     if (summary.cancelled) return stoppedBy ?? signalExitCode("SIGINT");
-    return summary.results.every((result) => result.outcome === "done") ? 0 : 1;
+    const allDone = summary.results.every((result) => result.outcome === "done");
+    return allDone && summary.notRun.length === 0 ? 0 : 1;
   } finally {
     removeSignals();
     view?.close();
@@ -180,6 +190,7 @@ class ProgressView {
   #total = 0;
   #done = 0;
   #failed = 0;
+  #notRun = 0;
   readonly #running = new Map<string, number>();
   #drawn = false;
 
@@ -205,16 +216,21 @@ class ProgressView {
               }.`,
         );
         break;
-      case "task_start": {
-        const engine = sanitize(event.engine);
-        this.#running.set(engine, (this.#running.get(engine) ?? 0) + 1);
+      case "task_start":
+        this.#count(event.engine, 1);
         break;
-      }
+      case "attempt_lost":
+        // Its retry is a task_start of its own.
+        this.#count(event.engine, -1);
+        break;
+      case "task_not_run":
+        this.#notRun++;
+        this.#line(
+          `${sanitize(event.id)}: ${style.yellow("not run")} ${style.dim(sanitize(event.error))}`,
+        );
+        break;
       case "task_end": {
-        if (event.engine !== null) {
-          const engine = sanitize(event.engine);
-          this.#running.set(engine, Math.max(0, (this.#running.get(engine) ?? 1) - 1));
-        }
+        if (event.engine !== null) this.#count(event.engine, -1);
         if (event.outcome === "done") this.#done++;
         else this.#failed++;
         const mark = event.outcome === "done" ? style.green("done") : style.red(event.outcome);
@@ -234,12 +250,19 @@ class ProgressView {
         // The last line: no bar under it.
         this.#line(
           `${event.done} done, ${event.failed} not done` +
+            (event.notRun ? `, ${event.notRun} not run (run it again to run them)` : "") +
             (event.cancelled ? "; cancelled (run it again to go on)" : "") +
             ` in ${(event.durationMs / 1000).toFixed(1)} s.`,
         );
         return;
     }
     this.#bar();
+  }
+
+  /** Adds `by` to the tasks running on `engine`. */
+  #count(engine: string, by: number): void {
+    const name = sanitize(engine);
+    this.#running.set(name, Math.max(0, (this.#running.get(name) ?? 0) + by));
   }
 
   /** Clears the bar, for the end. */
@@ -255,7 +278,7 @@ class ProgressView {
   }
 
   #bar(): void {
-    const ended = this.#done + this.#failed;
+    const ended = this.#done + this.#failed + this.#notRun;
     const running = [...this.#running.values()].reduce((a, b) => a + b, 0);
     const engines = [...this.#running].map(([name, n]) => `${name} ${n}`).join(" · ");
     const bar = `[${progressBar(ended / (this.#total || 1), BAR_WIDTH)}]`;

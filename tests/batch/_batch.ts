@@ -14,7 +14,8 @@ import {
   ResultsFile,
   runBatch,
 } from "../../lib/batch/mod.ts";
-import { OpenAIServer } from "../support/openai_server.ts";
+import type { RuntimeOptions } from "../../lib/runtime/mod.ts";
+import { OpenAIServer, type RecordedRequest } from "../support/openai_server.ts";
 import { TEST_IMAGE } from "../support/docker.ts";
 import { batchScript } from "./_script.ts";
 
@@ -44,6 +45,10 @@ export interface TestBatchOptions {
   signal?: AbortSignal;
   /** Sees each event as it comes. */
   onEvent?: (event: BatchEvent) => void;
+  /** Added to the tasks' runtime options (copy mode, its limit). */
+  runtimeOptions?: RuntimeOptions;
+  /** Sees each model request as it comes, before the script answers it. */
+  onRequest?: (request: RecordedRequest) => void;
 }
 
 /** The tasks of `lines` (objects of a tasks file written in `dir`), as the file gives them. */
@@ -58,7 +63,10 @@ export async function runTestBatch(
   tasks: BatchTask[],
   options: TestBatchOptions,
 ): Promise<BatchRun> {
-  await using server = await OpenAIServer.start(batchScript);
+  await using server = await OpenAIServer.start((request) => {
+    options.onRequest?.(request);
+    return batchScript(request);
+  });
   const results = `${options.dir}/results.jsonl`;
   const diffs = `${options.dir}/results.diffs`;
   const events: BatchRun["events"] = [];
@@ -72,7 +80,7 @@ export async function runTestBatch(
       baseURL: server.baseURL,
       apiKey: "test-key",
       modelName: "test-model",
-      runtimeOptions: { image: TEST_IMAGE },
+      runtimeOptions: { image: TEST_IMAGE, ...options.runtimeOptions },
     },
     signal: options.signal,
     onEvent: (event) => {

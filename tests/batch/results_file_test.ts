@@ -54,3 +54,28 @@ Deno.test("ResultsFile refuses a file whose middle line is not a result", async 
     await assert.rejects(ResultsFile.open(file), ResultsFileError, `${file} line 1`);
   });
 });
+
+Deno.test("ResultsFile ends a last result without a newline before appending the next", async () => {
+  await withFile(JSON.stringify(result("a")), async (file) => {
+    const results = await ResultsFile.open(file);
+    assert.equal(results.has("a"), true);
+    await results.append(result("b"));
+    const again = await ResultsFile.open(file);
+    assert.deepEqual([again.has("a"), again.has("b")], [true, true]);
+  });
+});
+
+Deno.test("ResultsFile writes appends made at once one at a time, in the order made", async () => {
+  const whole = JSON.stringify(result("a")) + "\n";
+  await withFile(whole + JSON.stringify(result("torn")).slice(0, 20), async (file) => {
+    const results = await ResultsFile.open(file);
+    // A long line first: written at the same time, the short ones would land before it.
+    const long = { ...result("long"), error: "x".repeat(16 << 20) };
+    const made = [long, ...Array.from({ length: 10 }, (_, i) => result(`t${i}`))];
+    await Promise.all(made.map((line) => results.append(line)));
+    assert.ok(
+      await Deno.readTextFile(file) ===
+        whole + made.map((line) => JSON.stringify(line) + "\n").join(""),
+    );
+  });
+});

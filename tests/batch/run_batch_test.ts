@@ -3,7 +3,7 @@
 // engine that stops answering taken out (its tasks retried once elsewhere), and the timeout and
 // step limit outcomes.
 import assert from "node:assert/strict";
-import { type PoolEngine, ResultsFile } from "../../lib/batch/mod.ts";
+import { type PoolEngine, ResultsFile, ResultsFileError } from "../../lib/batch/mod.ts";
 import { OWNER_LABEL } from "../../lib/runtime/mod.ts";
 import { containersLabelled, dockerTest, withClient } from "../support/docker.ts";
 import { EngineProxy } from "../support/engine_proxy.ts";
@@ -226,6 +226,11 @@ dockerTest(
           eventsOf(run, "engine_removed").map((event) => event.engine),
           [proxied.name],
         );
+        // Reported, so that the progress counts it as no longer running there.
+        assert.deepEqual(
+          eventsOf(run, "attempt_lost").map((event) => [event.id, event.engine]),
+          [["first", proxied.name]],
+        );
         const starts = eventsOf(run, "task_start").map((e) => [e.id, e.engine, e.attempt]);
         assert.deepEqual(starts, [
           ["first", proxied.name, 1],
@@ -269,7 +274,7 @@ dockerTest(
   },
 );
 
-dockerTest("with no engine left, the tasks fail with the reason", async () => {
+dockerTest("tasks no engine is left for are not written, and reported as not run", async () => {
   const proxy = await EngineProxy.start();
   const proxied = engineBehind(proxy);
   try {
@@ -288,19 +293,184 @@ dockerTest("with no engine left, the tasks fail with the reason", async () => {
           }
         },
       });
-      assert.deepEqual(run.summary.results.map((r) => [r.id, r.outcome]), [
-        ["a", "failed"],
-        ["b", "failed"],
-      ]);
-      for (const result of run.summary.results) {
-        assert.match(result.error ?? "", /^No engine is left to run it: Lost the connection/);
+      assert.deepEqual(run.summary.results, []);
+      assert.deepEqual(run.summary.notRun.map((task) => task.id), ["a", "b"]);
+      for (const task of run.summary.notRun) {
+        assert.match(task.error, /^No engine is left to run it: Lost the connection/);
       }
-      assert.equal(run.summary.results[1].engine, null);
+      assert.deepEqual(eventsOf(run, "task_not_run").map((event) => event.id), ["a", "b"]);
+      assert.equal(eventsOf(run, "batch_end")[0].notRun, 2);
+      const results = await ResultsFile.open(run.results);
+      assert.deepEqual([results.has("a"), results.has("b")], [false, false]);
     });
   } finally {
     proxy.close();
     await removeLeftovers();
   }
+});
+
+dockerTest(
+  "an engine that fails a call but answers a ping stays in, and the task is retried on it",
+  async () => {
+    const proxy = await EngineProxy.start();
+    const proxied = engineBehind(proxy);
+    // The engine makes the container, but its answer never comes: the call times out.
+    proxy.loseCreateAnswers = true;
+    try {
+      await inTempDir(async (dir) => {
+        const run = await runTestBatch(await tasksOf([{ id: "a", prompt: "sh: true" }], dir), {
+          dir,
+          engines: [proxied],
+          runtimeOptions: { engineTimeoutMs: 2_000 },
+          onEvent: (event) => {
+            if (event.type === "task_start" && event.attempt === 2) proxy.loseCreateAnswers = false;
+          },
+        });
+        assert.deepEqual(eventsOf(run, "engine_removed"), []);
+        assert.deepEqual(
+          eventsOf(run, "task_start").map((event) => [event.engine, event.attempt]),
+          [[proxied.name, 1], [proxied.name, 2]],
+        );
+        assert.deepEqual(run.summary.results.map((r) => [r.id, r.outcome]), [["a", "done"]]);
+      });
+    } finally {
+      proxy.close();
+      await removeLeftovers();
+    }
+  },
+);
+
+dockerTest(
+  "a task whose engine is lost after the model's last answer is retried, not written as done",
+  async () => {
+    const proxy = await EngineProxy.start();
+    const proxied = engineBehind(proxy);
+    try {
+      await inTempDir(async (dir) => {
+        const run = await runTestBatch(
+          await tasksOf([{ id: "a", prompt: "sh: echo ok > ran.txt" }], dir),
+          {
+            dir,
+            engines: [proxied, REAL_ENGINE],
+            parallel: 1,
+            // Copy mode: the changes come back by the sync after the step.
+            runtimeOptions: { sync: "copy" },
+            onRequest: (request) => {
+              // The request of the model's last answer: the command ran, nothing came back yet.
+              if (request.body.messages.some((message) => message.role === "tool")) proxy.close();
+            },
+          },
+        );
+        const [result] = run.summary.results;
+        assert.deepEqual([result.outcome, result.engine], ["done", REAL_ENGINE.name]);
+        assert.match(
+          await Deno.readTextFile(result.diff!),
+          /\+\+\+ b\/ran\.txt\n@@ -0,0 \+1 @@\n\+ok\n/,
+        );
+      });
+    } finally {
+      proxy.close();
+      await removeLeftovers();
+    }
+  },
+);
+
+dockerTest("the agent's notices reach the batch's events, naming their task", async () => {
+  await inTempDir(async (dir) => {
+    const run = await runTestBatch(
+      await tasksOf([{ id: "big", prompt: "sh: head -c 100000 /dev/zero > big.bin" }], dir),
+      { dir, runtimeOptions: { sync: "copy", syncLimitBytes: 50_000 } },
+    );
+    const notices = eventsOf(run, "notice").map((event) => event.message);
+    assert.ok(
+      notices.some((notice) =>
+        /^Task big: What the sandbox changed is .* over the copy mode limit/.test(notice)
+      ),
+      notices.join("\n"),
+    );
+  });
+});
+
+dockerTest("a task lost with its engine as the batch is cancelled is not written", async () => {
+  const proxy = await EngineProxy.start();
+  const proxied = engineBehind(proxy);
+  const controller = new AbortController();
+  try {
+    await inTempDir(async (dir) => {
+      const run = await runTestBatch(await tasksOf([{ id: "a", prompt: "sh: sleep 3" }], dir), {
+        dir,
+        engines: [proxied],
+        signal: controller.signal,
+        onEvent: (event) => {
+          if (event.type === "task_start") {
+            waitForContainers(1).then(() => setTimeout(() => proxy.close(), 1000));
+          }
+          // Ctrl-C comes while the lost attempt settles.
+          if (event.type === "engine_removed") controller.abort();
+        },
+      });
+      assert.equal(run.summary.cancelled, true);
+      assert.deepEqual(run.summary.results, []);
+      assert.equal((await ResultsFile.open(run.results)).has("a"), false);
+    });
+  } finally {
+    proxy.close();
+    await removeLeftovers();
+  }
+});
+
+dockerTest(
+  "a results file that cannot be written stops the batch, its running tasks removed",
+  async () => {
+    await inTempDir(async (dir) => {
+      const tasks = await tasksOf([
+        { id: "quick", prompt: "sh: true" },
+        { id: "slow", prompt: "sh: sleep 60" },
+      ], dir);
+      const started = performance.now();
+      await assert.rejects(
+        runTestBatch(tasks, {
+          dir,
+          parallel: 2,
+          // A folder where the results go: no line can be written.
+          onEvent: (event) => {
+            if (event.type === "batch_start") Deno.mkdirSync(event.results);
+          },
+        }),
+        (error) =>
+          error instanceof ResultsFileError && error.message.includes(`${dir}/results.jsonl`),
+      );
+      assert.ok(performance.now() - started < 30_000);
+      assert.deepEqual(await ownContainers(), []);
+    });
+  },
+);
+
+dockerTest("without a given parallel, an engine taken out takes its share with it", async () => {
+  await inTempDir(async (dir) => {
+    const gone = `${dir}/gone.sock`;
+    const tasks = await tasksOf(
+      ["a", "b", "c", "d"].map((id) => ({ id, prompt: "sh: sleep 2" })),
+      dir,
+    );
+    let running = 0;
+    let most = 0;
+    const run = await runTestBatch(tasks, {
+      dir,
+      engines: [
+        { name: `unix://${gone}`, endpoint: { transport: "unix", path: gone } },
+        REAL_ENGINE,
+      ],
+      onEvent: (event) => {
+        if (event.type === "task_start" && event.engine === REAL_ENGINE.name) {
+          most = Math.max(most, ++running);
+        }
+        if (event.type === "task_end") running--;
+      },
+    });
+    assert.deepEqual(run.summary.results.map((r) => r.outcome), ["done", "done", "done", "done"]);
+    assert.equal(most, 2);
+  });
 });
 
 /** Waits until this process has `n` running containers. */

@@ -4,6 +4,7 @@
 import assert from "node:assert/strict";
 import type { BatchEvent } from "../../lib/batch/mod.ts";
 import { dockerTest, TEST_IMAGE } from "../support/docker.ts";
+import { EngineProxy } from "../support/engine_proxy.ts";
 import { OpenAIServer } from "../support/openai_server.ts";
 import { batchScript } from "../batch/_script.ts";
 import {
@@ -308,5 +309,81 @@ dockerTest(
         "done",
       ]);
     });
+  },
+);
+
+dockerTest(
+  "pygent batch exits 1 and writes no line for the tasks no engine is left for",
+  async () => {
+    const proxy = await EngineProxy.start();
+    // The only engine goes away as the task's model is first asked.
+    await using server = await OpenAIServer.start((request) => {
+      proxy.close();
+      return batchScript(request);
+    });
+    try {
+      await inTempDir(async (dir) => {
+        const file = await writeTasks(dir, [{ id: "a", prompt: "sh: true" }]);
+        const { code, stdout, stderr } = await runCli(
+          ["batch", file, "--json", "--image", TEST_IMAGE, "--engines", `unix://${proxy.path}`],
+          { server },
+        );
+        assert.equal(code, 1, stderr + stdout);
+        const notRun = events(stdout).filter((event) => event.type === "task_not_run");
+        assert.deepEqual(notRun.map((event) => event.type === "task_not_run" && event.id), ["a"]);
+        const results = `${dir}/tasks.results.jsonl`;
+        assert.deepEqual(
+          await Deno.readTextFile(results).catch(() => "").then((text) => text.trim()),
+          "",
+        );
+      });
+    } finally {
+      proxy.close();
+    }
+  },
+);
+
+dockerTest(
+  "on a terminal, a task lost with its engine no longer counts as running there",
+  async () => {
+    if (noTmuxReason) return console.warn(`skipped: ${noTmuxReason}`);
+    const proxy = await EngineProxy.start();
+    await using server = await OpenAIServer.start((request) => {
+      proxy.close();
+      return batchScript(request);
+    });
+    try {
+      await inTempDir(async (dir) => {
+        const file = await writeTasks(dir, [
+          // Lost at once, then retried on the engine left, where it outlasts b.
+          { id: "a", prompt: "sh: sleep 6" },
+          { id: "b", prompt: "sh: sleep 2" },
+        ]);
+        const engines = `unix://${proxy.path},unix:///var/run/docker.sock`;
+        await using terminal = await Terminal.start(
+          [
+            Deno.execPath(),
+            "run",
+            "-A",
+            MAIN,
+            "batch",
+            file,
+            "--parallel",
+            "2",
+            "--image",
+            TEST_IMAGE,
+            "--engines",
+            engines,
+          ],
+          cliEnv({ server }),
+          dir,
+        );
+        // b is done: only a's retry runs (the bar is cut at 120 columns, before the engines).
+        await terminal.waitFor(/\] 1\/2 · 1 done · 1 running · 0 failed/);
+        await terminal.waitFor(/EXITED 0/);
+      });
+    } finally {
+      proxy.close();
+    }
   },
 );
