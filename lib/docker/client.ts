@@ -218,7 +218,7 @@ export class DockerClient {
       response = await fetch(url, init);
     } catch (cause) {
       if (watch?.error) throw watch.error;
-      watch?.stop();
+      watch?.end();
       if (options.signal?.aborted) throw cause;
       const why = timeout?.aborted
         ? new Error(`no answer to ${method} ${path} within ${timeoutMs} ms`)
@@ -492,8 +492,11 @@ class StallWatch {
   /** Bytes of the body taken by the connection, and the body's size when known. */
   #sent = 0;
   #size: number | undefined;
-  /** Where the transfer is: sending the body, waiting for the answer, or reading it. */
-  #phase: "sending" | "sent" | "receiving" = "sent";
+  /**
+   * Where the transfer is: sending the body, waiting for the answer, reading it, or over (the
+   * request failed): the body may still be read after the answer came, or the request failed.
+   */
+  #phase: "sending" | "sent" | "receiving" | "ended" = "sent";
   #received = 0;
   #expected: number | undefined;
 
@@ -529,14 +532,17 @@ class StallWatch {
     // means the last one was taken.
     return new ReadableStream<Uint8Array>({
       pull: async (controller) => {
-        this.stop();
+        if (this.#phase === "sending") this.stop();
         this.#sent += handed;
         handed = 0;
         while (rest.length === 0) {
           const next = await reader.read();
           if (next.done) {
-            this.#phase = "sent";
             controller.close();
+            // Only while the answer is still awaited: one that came, or a request that failed,
+            // must not get a timer that would hold the process and abort a finished request.
+            if (this.#phase !== "sending") return;
+            this.#phase = "sent";
             this.#wait();
             return;
           }
@@ -546,7 +552,7 @@ class StallWatch {
         rest = rest.subarray(piece.length);
         handed = piece.length;
         controller.enqueue(piece);
-        this.#wait();
+        if (this.#phase === "sending") this.#wait();
       },
       cancel: (reason) => reader.cancel(reason),
     }, { highWaterMark: 0 });
@@ -590,6 +596,12 @@ class StallWatch {
   /** Stops the timer: something moved (until the engine's turn comes again), or the request ended. */
   stop(): void {
     clearTimeout(this.#timer);
+  }
+
+  /** The request failed: the timer stops for good, whatever of the body is still read. */
+  end(): void {
+    this.#phase = "ended";
+    this.stop();
   }
 
   #wait(): void {

@@ -26,7 +26,7 @@
  */
 
 import ignore, { type Ignore } from "ignore";
-import { readTar, type TarEntry, tarStream } from "../docker/mod.ts";
+import { DockerConnectionError, readTar, type TarEntry, tarStream } from "../docker/mod.ts";
 import { RuntimeError, SyncLimitError } from "./errors.ts";
 import { ChannelOutputLimitError } from "./root_channel.ts";
 import { shellQuote } from "./shell.ts";
@@ -186,14 +186,34 @@ export class CopySync {
       } else if (onHost) push.add(path);
       else pull.add(path);
     }
+    // Checked before anything is pulled: a sync that threw after pulling would leave both
+    // records behind, and the pulled files would be conflicts next time.
+    this.#checkPushLimit(push, host, fresh);
     const newHost = new Map(host);
-    if (pull.size > 0 || conflicts.length > 0) {
+    // A fresh container's own files (the image's /workspace) are not the user's changes: they
+    // are not brought to the host, and the scan after the upload is the starting record.
+    if (!fresh && (pull.size > 0 || conflicts.length > 0)) {
       await this.#pull(id, pull, conflicts, container, newHost, report);
     }
     if (push.size > 0 || fresh) {
-      // What could not be read is sent again next time.
-      for (const path of await this.#push(id, push, host, report, fresh)) newHost.delete(path);
-      this.#container = this.#filter(await this.#scanContainer(id), rules, emptySyncReport());
+      // What was not copied is sent again next time: its host record stays the last sync's.
+      for (const path of await this.#push(id, push, host, report, fresh)) {
+        const old = this.#host.get(path);
+        if (old) newHost.set(path, old);
+        else newHost.delete(path);
+      }
+      const rescan = this.#filter(await this.#scanContainer(id), rules, emptySyncReport());
+      if (fresh) this.#container = rescan;
+      else {
+        // Only the pushed paths from the rescan: what the sandbox's background jobs changed
+        // since the first scan is then seen, and pulled, next time.
+        this.#container = container;
+        for (const path of push) {
+          const now = rescan.get(path);
+          if (now) container.set(path, now);
+          else container.delete(path);
+        }
+      }
     } else {
       this.#container = container;
     }
@@ -218,7 +238,9 @@ export class CopySync {
     }
   }
 
-  #failed(cause: unknown): RuntimeError {
+  #failed(cause: unknown): Error {
+    // An engine that stopped answering is not the image's fault: its caller treats it as lost.
+    if (cause instanceof DockerConnectionError) return cause;
     return new RuntimeError(
       `Copying the workspace to or from the sandbox failed (${(cause as Error).message}). ` +
         "Copy mode needs find, xargs and GNU tar in the image.",
@@ -335,7 +357,8 @@ export class CopySync {
    * deleted there. Into a `fresh` container through the engine; else as the sandbox's user, and
    * what that user cannot do (the sandbox made a folder read-only, or a link of it leads out
    * of its reach) is left undone, with a notice.
-   * @returns The files that could not be read on the host (each named in a notice).
+   * @returns The paths not copied: unreadable on the host, or their `tar` or `rm` failed (each
+   *   named in a notice).
    */
   async #push(
     id: string,
@@ -345,11 +368,13 @@ export class CopySync {
     fresh: boolean,
   ): Promise<string[]> {
     const { workspace, workdir, owner } = this.#options;
-    const what = fresh ? "The workspace" : "What changed on the host";
     const failed: string[] = [];
-    const asUser = (script: string, input: ReadableStream<Uint8Array>) =>
+    /** Paths not copied: the `tar` or `rm` that had them failed. */
+    const notCopied: string[] = [];
+    const asUser = (script: string, input: ReadableStream<Uint8Array>, names: string[]) =>
       this.#options.target.runAsUser(id, script, input).catch((error: Error) => {
         failed.push(error.message);
+        notCopied.push(...names);
       });
     const gone = [...paths].filter((p) => !host.has(p));
     if (gone.length > 0) {
@@ -357,14 +382,10 @@ export class CopySync {
       await asUser(
         `cd ${shellQuote(workdir)} && xargs -0 -r rm -rfv --`,
         ReadableStream.from([new TextEncoder().encode(gone.map((p) => `${p}\0`).join(""))]),
+        gone,
       );
     }
-    const sent = [...paths].filter((p) => host.has(p) && host.get(p)!.type !== "other").sort();
-    // Refused before anything is read: a workspace far over the limit costs nothing.
-    const bytes = sent.reduce((sum, p) => sum + host.get(p)!.size, 0);
-    if (bytes > this.#options.limitBytes) {
-      throw new SyncLimitError(what, bytes, this.#options.limitBytes);
-    }
+    const sent = sendable(paths, host);
     const root = await Deno.stat(workspace);
     const base = workdir.replace(/^\/+/, "");
     const unread = new Map<string, string>();
@@ -411,9 +432,10 @@ export class CopySync {
       // Modes kept (-p) whoever extracts; the owner is the user's own. Verbose (-v): each name
       // printed shows progress, which a long extraction or deletion needs to not be taken for
       // a stopped one.
-      await asUser("tar -x -p -v -f - -C /", tarStream(entries()));
+      await asUser("tar -x -p -v -f - -C /", tarStream(entries()), sent);
     }
-    report.toContainer.push(...[...paths].filter((p) => !unread.has(p)).sort());
+    const missed = new Set([...unread.keys(), ...notCopied]);
+    report.toContainer.push(...[...paths].filter((p) => !missed.has(p)).sort());
     for (const [path, why] of unread) failed.push(`${path} could not be read on the host (${why})`);
     if (failed.length > 0) {
       this.#options.onEvent({
@@ -423,7 +445,20 @@ export class CopySync {
         }`,
       });
     }
-    return [...unread.keys()];
+    return [...missed];
+  }
+
+  /**
+   * Refuses a push over the limit before anything is read: a workspace far over it costs
+   * nothing.
+   * @throws {SyncLimitError}
+   */
+  #checkPushLimit(paths: Set<string>, host: Manifest, fresh: boolean): void {
+    const bytes = sendable(paths, host).reduce((sum, p) => sum + host.get(p)!.size, 0);
+    if (bytes > this.#options.limitBytes) {
+      const what = fresh ? "The workspace" : "What changed on the host";
+      throw new SyncLimitError(what, bytes, this.#options.limitBytes);
+    }
   }
 
   /**
@@ -692,6 +727,11 @@ async function chmod(path: string, mode: number): Promise<void> {
 function ancestorsOf(path: string): string[] {
   const parts = path.split("/");
   return parts.slice(0, -1).map((_, i) => parts.slice(0, i + 1).join("/"));
+}
+
+/** Of `paths`, those the host has as a file, folder or symbolic link, in order. */
+function sendable(paths: Set<string>, host: Manifest): string[] {
+  return [...paths].filter((p) => host.has(p) && host.get(p)!.type !== "other").sort();
 }
 
 /** A shell pipeline's start that prints `names`, each ended by a NUL (a builtin: no length limit). */

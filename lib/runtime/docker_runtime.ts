@@ -180,7 +180,7 @@ export class DockerRuntime implements Runtime {
   /** Copy mode's two-way copy; undefined in bind mode. */
   readonly #copy: CopySync | undefined;
   /** Copy mode's commands in the container. */
-  readonly #rootShell = new RootChannel((id) => this.#openRootShell(id));
+  readonly #rootShell: RootChannel;
   /** The container's creation, which every caller awaits: there is never more than one. */
   #container: Promise<string> | undefined;
   /** The running container's id, once its creation has finished. */
@@ -220,6 +220,14 @@ export class DockerRuntime implements Runtime {
       assertRunning: (id) => this.#assertRunning(id),
     });
     this.#sessionId = sessionId;
+    this.#rootShell = new RootChannel((id) => this.#openRootShell(id), {
+      ms: client.requestTimeoutMs,
+      error: () =>
+        new DockerConnectionError(
+          formatEndpoint(client.endpoint),
+          new Error(`the sandbox's file listing got no answer for ${client.requestTimeoutMs} ms`),
+        ),
+    });
     this.#mode = syncModeFor(options.sync, client.endpoint);
     this.#copy = this.#mode === "copy"
       ? new CopySync({

@@ -105,10 +105,13 @@ export class LazyRuntime implements Runtime {
     return runtime ? await runtime.frozen(work) : await work();
   }
 
-  /** Syncs the started runtime's workspace (see `Runtime.sync`); nothing to do before it starts. */
+  /**
+   * Syncs the started runtime's workspace (see `Runtime.sync`); nothing to do before it has
+   * started, a start in progress included: its upload will carry the host's files, and a
+   * cancelled step must not wait for an image pull, a container start and an upload.
+   */
   async sync(): Promise<SyncReport> {
-    const runtime = this.#runtime && await this.#runtime.catch(() => undefined);
-    return runtime ? await runtime.sync() : emptySyncReport();
+    return this.#started ? await this.#started.sync() : emptySyncReport();
   }
 
   /** Removes whatever was started; a no-op when nothing was. Safe to call twice. */

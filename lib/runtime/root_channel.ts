@@ -28,18 +28,28 @@ export interface OpenedChannel {
  *
  * @example
  * ```ts ignore
- * const channel = new RootChannel((id) => openRootShell(id));
+ * const channel = new RootChannel((id) => openRootShell(id), {
+ *   ms: 15_000,
+ *   error: () => new Error("the engine stopped answering"),
+ * });
  * const listing = await channel.run(containerId, "find /workspace -printf '%P\\0'");
  * ```
  */
 export class RootChannel {
   readonly #open: (containerId: string) => Promise<OpenedChannel>;
+  readonly #idle: IdleLimit;
   #opened: { channel: OpenedChannel; frames: AsyncIterator<Frame> } | undefined;
   #queue: Promise<unknown> = Promise.resolve();
 
-  /** @param open Starts `/bin/sh` as root in the container, stdin, stdout and stderr attached. */
-  constructor(open: (containerId: string) => Promise<OpenedChannel>) {
+  /**
+   * @param open Starts `/bin/sh` as root in the container, stdin, stdout and stderr attached.
+   * @param idle How long a command may go without output before the channel is closed, and the
+   *   error it then fails with: a hung engine (stopped, or a silent link) would otherwise hold
+   *   every sync, and the last one before the container's removal, forever.
+   */
+  constructor(open: (containerId: string) => Promise<OpenedChannel>, idle: IdleLimit) {
     this.#open = open;
+    this.#idle = idle;
   }
 
   /**
@@ -90,7 +100,7 @@ export class RootChannel {
       /** Where the marker starts in the whole output, once seen. */
       let markerAt: number | undefined;
       for (;;) {
-        const next = await frames.next();
+        const next = await this.#nextFrame(frames);
         if (next.done) throw new RuntimeError("the shell ended");
         // A frame's bytes are only valid until the next is read.
         const data = next.value.data.slice();
@@ -124,6 +134,27 @@ export class RootChannel {
       throw error;
     }
   }
+
+  /** The next frame, or the idle limit's error once none came for that long. */
+  async #nextFrame(frames: AsyncIterator<Frame>): Promise<IteratorResult<Frame>> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const idle = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(this.#idle.error()), this.#idle.ms);
+    });
+    try {
+      return await Promise.race([frames.next(), idle]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
+
+/** How long a {@linkcode RootChannel} command may print nothing, and what it then fails with. */
+export interface IdleLimit {
+  /** Milliseconds without a frame. */
+  ms: number;
+  /** The error thrown (the channel is closed first). */
+  error: () => Error;
 }
 
 /** A command's output was over the most the caller would take: it was abandoned. */

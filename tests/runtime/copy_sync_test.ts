@@ -6,15 +6,28 @@ import { CopySync, type CopyTarget } from "../../lib/runtime/copy_sync.ts";
 import {
   createRuntime,
   type DockerRuntime,
+  LazyRuntime,
   type RuntimeEvent,
   type RuntimeOptions,
   SyncLimitError,
   syncModeFor,
 } from "../../lib/runtime/mod.ts";
 import { testAgent, toolResults } from "../agent/_helpers.ts";
-import { dockerTest, TEST_IMAGE, withClient } from "../support/docker.ts";
+import { dockerTest, TEST_IMAGE, withClient, withWaitingContainer } from "../support/docker.ts";
+import { finishExec, RootChannel } from "../../lib/runtime/root_channel.ts";
 import { exists, layout, names } from "./_copy_layout.ts";
 import { OpenAIServer } from "../support/openai_server.ts";
+import { EngineProxy } from "../support/engine_proxy.ts";
+import { DockerConnectionError } from "../../lib/docker/mod.ts";
+
+/** Rejects after `ms`, for a call that must not hang (a hang fails the test, not the run). */
+function within<T>(ms: number, work: Promise<T>): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`still waiting after ${ms} ms`)), ms);
+  });
+  return Promise.race([work, late]).finally(() => clearTimeout(timer));
+}
 
 async function copyRuntime(workspace: string, options: RuntimeOptions = {}) {
   return await createRuntime({
@@ -297,6 +310,59 @@ dockerTest(
   },
 );
 
+dockerTest(
+  "a sync on an engine that stopped answering fails within the engine timeout, naming it",
+  async () => {
+    await using dir = await layout({ "a.txt": "a" });
+    const proxy = await EngineProxy.start();
+    const rt = await copyRuntime(dir.workspace, {
+      getEnv: (name) => proxy.env(name),
+      engineTimeoutMs: 1_000,
+    });
+    try {
+      await rt.bash("true");
+      proxy.frozen = true;
+      const error = await within(5_000, rt.sync()).catch((e) => e);
+      assert.ok(error.cause instanceof DockerConnectionError, String(error));
+      assert.match(error.message, new RegExp(proxy.path));
+    } finally {
+      proxy.frozen = false;
+      await rt.cleanup();
+      proxy.close();
+    }
+  },
+);
+
+dockerTest("cleanup on an engine that stopped answering still removes the container", async () => {
+  await using dir = await layout({ "a.txt": "a" });
+  const proxy = await EngineProxy.start();
+  const said: string[] = [];
+  const rt = await copyRuntime(dir.workspace, {
+    getEnv: (name) => proxy.env(name),
+    engineTimeoutMs: 1_000,
+    onEvent: (event) => {
+      if (event.type !== "notice") return;
+      said.push(event.message);
+      // The engine answers again once the last sync gave up: the removal must still be made.
+      proxy.frozen = false;
+    },
+  });
+  try {
+    await rt.bash("true");
+    const id = rt.containerId!;
+    proxy.frozen = true;
+    await within(8_000, rt.cleanup());
+    assert.ok(said.some((m) => /last changes could not be copied back/.test(m)), String(said));
+    await withClient(async (c) => {
+      await assert.rejects(c.inspectContainer(id), /No such container|not found/i);
+    });
+  } finally {
+    proxy.frozen = false;
+    await rt.cleanup();
+    proxy.close();
+  }
+});
+
 dockerTest("after step() the step's changes are on the host", async () => {
   await using dir = await layout({ "in.txt": "3\n" });
   await using server = await OpenAIServer.start([
@@ -317,6 +383,152 @@ dockerTest("after step() the step's changes are on the host", async () => {
   await Deno.writeTextFile(`${dir.workspace}/in.txt`, "5\n");
   await ag.step("Read it again");
   assert.deepEqual(toolResults(server.requests[3]).at(-1), "5\n[exit code 0]");
+});
+
+/**
+ * Runs `fn` with a `CopySync` of `workspace` into a real container, whose `/workspace` first
+ * holds `imageFiles` (as an image's own would); `beforeWrite` runs as root in the container
+ * just before each write there, as a background job of the sandbox could.
+ */
+async function withRealSync(
+  workspace: string,
+  imageFiles: string,
+  fn: (sync: CopySync, id: string) => Promise<void>,
+  beforeWrite = "true",
+) {
+  await withClient((client) =>
+    withWaitingContainer(client, "copy-sync", async (id) => {
+      const channel = new RootChannel(async (containerId) => {
+        const execId = await client.createExec(containerId, {
+          Cmd: ["/bin/sh"],
+          User: "0:0",
+          AttachStdin: true,
+          AttachStdout: true,
+          AttachStderr: true,
+        });
+        return { containerId, stream: await client.startExec(execId) };
+      }, { ms: 15_000, error: () => new Error("the engine stopped answering") });
+      try {
+        await channel.run(id, `mkdir -p /workspace && cd /workspace && ${imageFiles}`);
+        const sync = new CopySync({
+          workspace,
+          workdir: "/workspace",
+          readOnlyPaths: [".git"],
+          owner: undefined,
+          limitBytes: 1 << 20,
+          target: {
+            run: (id, script, maxBytes) => channel.run(id, script, maxBytes),
+            putArchive: (id, tar, size) => client.putArchive(id, "/", tar, size),
+            runAsUser: async (id, script, input) => {
+              await channel.run(id, beforeWrite);
+              const execId = await client.createExec(id, {
+                Cmd: ["/bin/sh", "-c", script],
+                User: "0:0",
+                AttachStdin: true,
+                AttachStdout: true,
+                AttachStderr: true,
+              });
+              await finishExec(
+                await client.startExec(execId),
+                input,
+                15_000,
+                async () => (await client.inspectExec(execId)).ExitCode ?? -1,
+              );
+            },
+          },
+          onEvent: () => {},
+        });
+        await fn(sync, id);
+      } finally {
+        channel.close();
+      }
+    })
+  );
+}
+
+dockerTest(
+  "the first upload brings none of the image's own workspace files to the host",
+  async () => {
+    await using dir = await layout({ "a.txt": "host" });
+    await withRealSync(
+      dir.workspace,
+      "echo image > a.txt && echo image > own.txt",
+      async (sync, id) => {
+        const report = await sync.upload(id);
+        assert.deepEqual(report.toHost, []);
+        assert.deepEqual(await names(dir.workspace), ["a.txt"]);
+        // Nor later: they are in the starting record.
+        assert.deepEqual((await sync.sync(id)).toHost, []);
+      },
+    );
+  },
+);
+
+dockerTest(
+  "a background job's change made while host edits are copied in is pulled next time",
+  async () => {
+    await using dir = await layout({ "a.txt": "a" });
+    await withRealSync(
+      dir.workspace,
+      "true",
+      async (sync, id) => {
+        await sync.upload(id);
+        await Deno.writeTextFile(`${dir.workspace}/a.txt`, "edited");
+        await sync.sync(id);
+        await sync.sync(id);
+        assert.equal(await Deno.readTextFile(`${dir.workspace}/bg.txt`), "bg\n");
+      },
+      "[ -e /workspace/a.txt.seen ] || { echo bg > /workspace/bg.txt; touch /workspace/a.txt.seen; }",
+    );
+  },
+);
+
+dockerTest(
+  "a sync refused for the host's changes pulls nothing, so no false conflict follows",
+  async () => {
+    await using dir = await layout({ "a.txt": "a" });
+    await using rt = await copyRuntime(dir.workspace, { syncLimitBytes: 1 << 20 });
+    await rt.bash("echo sandbox > c.txt");
+    await Deno.writeFile(`${dir.workspace}/big.bin`, new Uint8Array(2 << 20));
+    await assert.rejects(rt.sync(), SyncLimitError);
+    await Deno.remove(`${dir.workspace}/big.bin`);
+    await rt.sync();
+    assert.equal(await Deno.readTextFile(`${dir.workspace}/c.txt`), "sandbox\n");
+    assert.ok(!exists(`${dir.workspace}/c.txt${".pygent-conflict"}`));
+  },
+);
+
+dockerTest(
+  "a host edit the sandbox refused to take is not lost to the sandbox's later edit",
+  async () => {
+    await using dir = await layout({ "d/f.txt": "v1" });
+    await using rt = await copyRuntime(dir.workspace);
+    await rt.bash("chmod 555 d");
+    await rt.sync();
+    await Deno.writeTextFile(`${dir.workspace}/d/f.txt`, "host edit");
+    await rt.sync();
+    await rt.bash("chmod 755 d && echo sandbox > d/f.txt");
+    await rt.sync();
+    assert.equal(await Deno.readTextFile(`${dir.workspace}/d/f.txt`), "host edit");
+    assert.equal(await Deno.readTextFile(`${dir.workspace}/d/f.txt.pygent-conflict`), "sandbox\n");
+  },
+);
+
+dockerTest("a lazy runtime's sync while it is still starting returns at once", async () => {
+  await using dir = await layout({ "a.txt": "a" });
+  await using rt = new LazyRuntime({
+    docker: true,
+    image: TEST_IMAGE,
+    workspace: dir.workspace,
+    sync: "copy",
+  });
+  const starting = rt.start();
+  const first = await Promise.race([
+    rt.sync().then((report) => ({ report })),
+    starting.then(() => "started"),
+  ]);
+  assert.deepEqual(first, { report: { toContainer: [], toHost: [], conflicts: [], refused: [] } });
+  await starting;
 });
 
 /** A container that answers with what a hostile sandbox could make up. */

@@ -3,7 +3,13 @@ import assert from "node:assert/strict";
 import { RootChannel } from "../../lib/runtime/root_channel.ts";
 import { dockerTest, withClient, withWaitingContainer } from "../support/docker.ts";
 
-async function withChannel(fn: (channel: RootChannel, id: string) => Promise<void>) {
+/** What a channel's command fails with once it printed nothing for the idle limit. */
+class IdleError extends Error {}
+
+async function withChannel(
+  fn: (channel: RootChannel, id: string) => Promise<void>,
+  idleMs = 15_000,
+) {
   await withClient((client) =>
     withWaitingContainer(client, "root-channel", async (id) => {
       const channel = new RootChannel(async (containerId) => {
@@ -15,7 +21,7 @@ async function withChannel(fn: (channel: RootChannel, id: string) => Promise<voi
           AttachStderr: true,
         });
         return { containerId, stream: await client.startExec(execId) };
-      });
+      }, { ms: idleMs, error: () => new IdleError("no output") });
       try {
         await fn(channel, id);
       } finally {
@@ -66,3 +72,13 @@ dockerTest("a command that reads its input gets end of file, not the next comman
     assert.equal(new TextDecoder().decode(after), "after\n");
   });
 });
+
+dockerTest(
+  "a command silent past the idle limit fails with its error, and the next gets a new shell",
+  async () => {
+    await withChannel(async (channel, id) => {
+      await assert.rejects(channel.run(id, "sleep 3"), IdleError);
+      assert.equal(new TextDecoder().decode(await channel.run(id, "echo after")), "after\n");
+    }, 500);
+  },
+);
