@@ -1,3 +1,8 @@
+import type { DockerClient } from "../../lib/docker/mod.ts";
+import { RootChannel } from "../../lib/runtime/root_channel.ts";
+import { createRuntime, type DockerRuntime, type RuntimeOptions } from "../../lib/runtime/mod.ts";
+import { TEST_IMAGE } from "../support/docker.ts";
+
 /**
  * The copy mode tests' workspace (a folder with an `outside` folder beside it, which nothing
  * may ever reach) and what they look at in it.
@@ -41,4 +46,38 @@ export function exists(path: string): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * A root shell channel into the containers of `client`, as copy mode's runtime opens one, which
+ * gives up after `idle.ms` with no output.
+ */
+export function rootChannel(
+  client: DockerClient,
+  idle: { ms: number; error: () => Error },
+): RootChannel {
+  return new RootChannel(async (containerId) => {
+    const execId = await client.createExec(containerId, {
+      Cmd: ["/bin/sh"],
+      User: "0:0",
+      AttachStdin: true,
+      AttachStdout: true,
+      AttachStderr: true,
+    });
+    return { containerId, stream: await client.startExec(execId) };
+  }, idle);
+}
+
+/** A copy mode runtime of the test image on `workspace`. */
+export async function copyRuntime(
+  workspace: string,
+  options: RuntimeOptions = {},
+): Promise<DockerRuntime> {
+  return await createRuntime({
+    docker: true,
+    image: TEST_IMAGE,
+    workspace,
+    sync: "copy",
+    ...options,
+  }) as DockerRuntime;
 }

@@ -4,26 +4,17 @@
 import assert from "node:assert/strict";
 import { createTar } from "../../lib/docker/mod.ts";
 import { CopySync } from "../../lib/runtime/copy_sync.ts";
-import {
-  createRuntime,
-  type DockerRuntime,
-  type RuntimeEvent,
-  type RuntimeOptions,
-} from "../../lib/runtime/mod.ts";
+import type { DockerRuntime, RuntimeEvent, RuntimeOptions } from "../../lib/runtime/mod.ts";
 import { sandboxPolicy } from "../../lib/policy/sandbox_policy.ts";
-import { dockerTest, TEST_IMAGE, withClient } from "../support/docker.ts";
-import { exists, layout, names } from "./_copy_layout.ts";
+import { dockerTest, withClient } from "../support/docker.ts";
+import { copyRuntime, exists, layout, names } from "./_copy_layout.ts";
 
 /** The uid the sandbox runs as: not root, whoever runs the tests. */
 const SANDBOX_UID = 4321;
 
 /** A copy mode runtime whose commands run as {@linkcode SANDBOX_UID}. */
 async function hostileRuntime(workspace: string, options: RuntimeOptions = {}) {
-  return await createRuntime({
-    docker: true,
-    image: TEST_IMAGE,
-    workspace,
-    sync: "copy",
+  return await copyRuntime(workspace, {
     sandbox: sandboxPolicy({
       network: false,
       user: "host",
@@ -34,7 +25,7 @@ async function hostileRuntime(workspace: string, options: RuntimeOptions = {}) {
       env: {},
     }),
     ...options,
-  }) as DockerRuntime;
+  });
 }
 
 /** Runs `script` as the container's root (not the sandbox): to set up or look at the container. */

@@ -4,18 +4,15 @@ import assert from "node:assert/strict";
 import { createTar } from "../../lib/docker/mod.ts";
 import { CopySync, type CopyTarget } from "../../lib/runtime/copy_sync.ts";
 import {
-  createRuntime,
-  type DockerRuntime,
   LazyRuntime,
   type RuntimeEvent,
-  type RuntimeOptions,
   SyncLimitError,
   syncModeFor,
 } from "../../lib/runtime/mod.ts";
 import { testAgent, toolResults } from "../agent/_helpers.ts";
 import { dockerTest, TEST_IMAGE, withClient, withWaitingContainer } from "../support/docker.ts";
-import { finishExec, RootChannel } from "../../lib/runtime/root_channel.ts";
-import { exists, layout, names } from "./_copy_layout.ts";
+import { finishExec } from "../../lib/runtime/root_channel.ts";
+import { copyRuntime, exists, layout, names, rootChannel } from "./_copy_layout.ts";
 import { OpenAIServer } from "../support/openai_server.ts";
 import { EngineProxy } from "../support/engine_proxy.ts";
 import { DockerConnectionError } from "../../lib/docker/mod.ts";
@@ -27,16 +24,6 @@ function within<T>(ms: number, work: Promise<T>): Promise<T> {
     timer = setTimeout(() => reject(new Error(`still waiting after ${ms} ms`)), ms);
   });
   return Promise.race([work, late]).finally(() => clearTimeout(timer));
-}
-
-async function copyRuntime(workspace: string, options: RuntimeOptions = {}) {
-  return await createRuntime({
-    docker: true,
-    image: TEST_IMAGE,
-    workspace,
-    sync: "copy",
-    ...options,
-  }) as DockerRuntime;
 }
 
 dockerTest("a copy mode container has no bind mount at all", async () => {
@@ -398,16 +385,10 @@ async function withRealSync(
 ) {
   await withClient((client) =>
     withWaitingContainer(client, "copy-sync", async (id) => {
-      const channel = new RootChannel(async (containerId) => {
-        const execId = await client.createExec(containerId, {
-          Cmd: ["/bin/sh"],
-          User: "0:0",
-          AttachStdin: true,
-          AttachStdout: true,
-          AttachStderr: true,
-        });
-        return { containerId, stream: await client.startExec(execId) };
-      }, { ms: 15_000, error: () => new Error("the engine stopped answering") });
+      const channel = rootChannel(client, {
+        ms: 15_000,
+        error: () => new Error("the engine stopped answering"),
+      });
       try {
         await channel.run(id, `mkdir -p /workspace && cd /workspace && ${imageFiles}`);
         const sync = new CopySync({

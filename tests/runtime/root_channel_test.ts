@@ -1,6 +1,7 @@
 // Copy mode's root shell (issue 15, §1): commands with binary output through one exec.
 import assert from "node:assert/strict";
-import { RootChannel } from "../../lib/runtime/root_channel.ts";
+import type { RootChannel } from "../../lib/runtime/root_channel.ts";
+import { rootChannel } from "./_copy_layout.ts";
 import { dockerTest, withClient, withWaitingContainer } from "../support/docker.ts";
 
 /** What a channel's command fails with once it printed nothing for the idle limit. */
@@ -12,16 +13,7 @@ async function withChannel(
 ) {
   await withClient((client) =>
     withWaitingContainer(client, "root-channel", async (id) => {
-      const channel = new RootChannel(async (containerId) => {
-        const execId = await client.createExec(containerId, {
-          Cmd: ["/bin/sh"],
-          User: "0:0",
-          AttachStdin: true,
-          AttachStdout: true,
-          AttachStderr: true,
-        });
-        return { containerId, stream: await client.startExec(execId) };
-      }, { ms: idleMs, error: () => new IdleError("no output") });
+      const channel = rootChannel(client, { ms: idleMs, error: () => new IdleError("no output") });
       try {
         await fn(channel, id);
       } finally {
