@@ -6,14 +6,15 @@
  */
 
 import {
+  DockerClient,
   type DockerEndpoint,
   DockerError,
+  dockerHostUrl,
   DockerTlsFilesError,
   DockerUnavailableError,
   type EnvLookup,
   parseDockerHost,
 } from "../docker/mod.ts";
-import { DockerClient } from "../docker/mod.ts";
 import { BatchSetupError, NoEngineError } from "./errors.ts";
 
 /** One engine as the user wrote it (`--engines`, or an entry of the config's `engines`). */
@@ -83,7 +84,7 @@ export async function findEngines(
       const client = await DockerClient.connect({ env: getEnv });
       client.close();
       const endpoint = client.endpoint;
-      return [{ name: endpointUrl(endpoint), endpoint }];
+      return [{ name: dockerHostUrl(endpoint), endpoint }];
     } catch (cause) {
       if (!(cause instanceof DockerError)) throw cause;
       throw new NoEngineError(
@@ -121,13 +122,4 @@ export async function findEngines(
     );
   }
   return live;
-}
-
-/** An endpoint as a `DOCKER_HOST` URL. */
-function endpointUrl(endpoint: DockerEndpoint): string {
-  return endpoint.transport === "unix"
-    ? `unix://${endpoint.path}`
-    : `tcp://${
-      endpoint.hostname.includes(":") ? `[${endpoint.hostname}]` : endpoint.hostname
-    }:${endpoint.port}`;
 }

@@ -13,6 +13,7 @@ import {
   type DockerTls,
   type EnvLookup,
   formatEndpoint,
+  hostAndPort,
 } from "./endpoint.ts";
 import {
   apiError,
@@ -638,8 +639,7 @@ const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
 
 function baseUrl(endpoint: DockerEndpoint): string {
   if (endpoint.transport === "unix") return "http://docker";
-  const host = endpoint.hostname.includes(":") ? `[${endpoint.hostname}]` : endpoint.hostname;
-  return `${endpoint.tls ? "https" : "http"}://${host}:${endpoint.port}`;
+  return `${endpoint.tls ? "https" : "http"}://${hostAndPort(endpoint)}`;
 }
 
 function createHttpClient(endpoint: DockerEndpoint): Deno.HttpClient {

@@ -24,11 +24,32 @@ export type DockerEndpoint =
   | { transport: "unix"; path: string }
   | { transport: "tcp"; hostname: string; port: number; tls?: DockerTls };
 
-/** The endpoint as a user would write it in `DOCKER_HOST`. */
-export function formatEndpoint(endpoint: DockerEndpoint): string {
+/** A tcp endpoint's `HOST:PORT`, an IPv6 address in brackets (`[::1]:2375`). */
+export function hostAndPort(endpoint: { hostname: string; port: number }): string {
+  const host = endpoint.hostname.includes(":") ? `[${endpoint.hostname}]` : endpoint.hostname;
+  return `${host}:${endpoint.port}`;
+}
+
+/**
+ * The endpoint as a user would write it in `DOCKER_HOST`: `unix:///PATH` or `tcp://HOST:PORT`.
+ *
+ * @example
+ * ```ts
+ * import { dockerHostUrl } from "./endpoint.ts";
+ * console.log(dockerHostUrl({ transport: "tcp", hostname: "::1", port: 2375 })); // "tcp://[::1]:2375"
+ * ```
+ */
+export function dockerHostUrl(endpoint: DockerEndpoint): string {
   return endpoint.transport === "unix"
     ? `unix://${endpoint.path}`
-    : `tcp://${endpoint.hostname}:${endpoint.port}${endpoint.tls ? " (TLS)" : ""}`;
+    : `tcp://${hostAndPort(endpoint)}`;
+}
+
+/** The endpoint as a user would write it in `DOCKER_HOST`, with " (TLS)" when it speaks TLS. */
+export function formatEndpoint(endpoint: DockerEndpoint): string {
+  return `${dockerHostUrl(endpoint)}${
+    endpoint.transport === "tcp" && endpoint.tls ? " (TLS)" : ""
+  }`;
 }
 
 /** A `DOCKER_HOST` value that cannot be used. */

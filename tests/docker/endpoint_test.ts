@@ -3,6 +3,7 @@ import {
   candidateEndpoints,
   DockerHostError,
   DockerTlsFilesError,
+  formatEndpoint,
   parseDockerHost,
 } from "../../lib/docker/mod.ts";
 
@@ -111,4 +112,11 @@ Deno.test("without DOCKER_HOST the system socket comes first, then the per-user 
 
 Deno.test("DOCKER_HOST, when set, is the only endpoint tried", () => {
   assert.equal(candidateEndpoints(env({ DOCKER_HOST: "unix:///x.sock", HOME: "/h" })).length, 1);
+});
+
+Deno.test("formatEndpoint() writes an IPv6 engine as DOCKER_HOST does, in brackets", () => {
+  assert.equal(
+    formatEndpoint({ transport: "tcp", hostname: "::1", port: 2375 }),
+    "tcp://[::1]:2375",
+  );
 });
