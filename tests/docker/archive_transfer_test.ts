@@ -71,6 +71,26 @@ async function withContainer(client: DockerClient, fn: (id: string) => Promise<v
   }
 }
 
+/**
+ * Runs `fn` with a container waiting on its engine, reached through a proxy (whose link a test
+ * slows or freezes) by a client with the tests' engine timeout.
+ */
+async function withProxiedContainer(
+  fn: (proxy: EngineProxy, client: DockerClient, id: string) => Promise<void>,
+) {
+  const proxy = await EngineProxy.start();
+  const client = await DockerClient.connect({
+    env: (name) => proxy.env(name),
+    requestTimeoutMs: ENGINE_TIMEOUT_MS,
+  });
+  try {
+    await withContainer(client, (id) => fn(proxy, client, id));
+  } finally {
+    client.close();
+    proxy.close();
+  }
+}
+
 dockerTest(
   "a workspace upload longer than the engine timeout in total starts while it keeps moving",
   async () => {
@@ -145,72 +165,52 @@ dockerTest(
 dockerTest(
   "an archive download longer than the engine timeout in total completes while it keeps coming",
   async () => {
-    const proxy = await EngineProxy.start();
-    const client = await DockerClient.connect({
-      env: (name) => proxy.env(name),
-      requestTimeoutMs: ENGINE_TIMEOUT_MS,
+    await withProxiedContainer(async (proxy, client, id) => {
+      const content = crypto.getRandomValues(new Uint8Array(65_536));
+      const big = new Uint8Array(8 * MIB);
+      for (let at = 0; at < big.length; at += content.length) big.set(content, at);
+      await client.putArchive(id, "/tmp", createTar([{ name: "big.bin", content: big }]));
+      proxy.downloadBytesPerSecond = LINK_BYTES_PER_SECOND;
+      const started = performance.now();
+      const [file] = readTar(await client.getArchive(id, "/tmp/big.bin"));
+      const took = performance.now() - started;
+      assert.ok(took > 1.5 * ENGINE_TIMEOUT_MS, `the download took only ${took} ms`);
+      assert.deepEqual(file.content, big);
     });
-    try {
-      await withContainer(client, async (id) => {
-        const content = crypto.getRandomValues(new Uint8Array(65_536));
-        const big = new Uint8Array(8 * MIB);
-        for (let at = 0; at < big.length; at += content.length) big.set(content, at);
-        await client.putArchive(id, "/tmp", createTar([{ name: "big.bin", content: big }]));
-        proxy.downloadBytesPerSecond = LINK_BYTES_PER_SECOND;
-        const started = performance.now();
-        const [file] = readTar(await client.getArchive(id, "/tmp/big.bin"));
-        const took = performance.now() - started;
-        assert.ok(took > 1.5 * ENGINE_TIMEOUT_MS, `the download took only ${took} ms`);
-        assert.deepEqual(file.content, big);
-      });
-    } finally {
-      client.close();
-      proxy.close();
-    }
   },
 );
 
 dockerTest(
   "an archive download that stops coming fails within the engine timeout, saying how far it got",
   async () => {
-    const proxy = await EngineProxy.start();
-    const client = await DockerClient.connect({
-      env: (name) => proxy.env(name),
-      requestTimeoutMs: ENGINE_TIMEOUT_MS,
+    await withProxiedContainer(async (proxy, client, id) => {
+      // Random, so that it cannot be sent compressed.
+      const content = new Uint8Array(8 * MIB);
+      for (let at = 0; at < content.length; at += 65_536) {
+        crypto.getRandomValues(content.subarray(at, at + 65_536));
+      }
+      await client.putArchive(id, "/tmp", createTar([{ name: "big.bin", content }]));
+      proxy.downloadBytesPerSecond = LINK_BYTES_PER_SECOND;
+      let frozenAt = Infinity;
+      const freeze = setTimeout(() => {
+        proxy.frozen = true;
+        frozenAt = performance.now();
+      }, 300);
+      const error = await client.getArchive(id, "/tmp/big.bin").then(() => undefined, (e) => e);
+      clearTimeout(freeze);
+      const waited = performance.now() - frozenAt;
+      assert.ok(error instanceof DockerConnectionError, `got ${error}`);
+      assert.equal(error.endpoint, `unix://${proxy.path}`);
+      const stalled =
+        /the download \(GET \/containers\/\w+\/archive\) stalled after (\d+) bytes: nothing came for 1000 ms/
+          .exec(error.message);
+      assert.ok(stalled, error.message);
+      assert.ok(Number(stalled[1]) > 0 && Number(stalled[1]) < 8 * MIB, stalled[1]);
+      assert.ok(
+        waited >= 900 && waited < FAILED_WITHIN_MS,
+        `failed ${waited} ms after the freeze`,
+      );
+      proxy.frozen = false;
     });
-    try {
-      await withContainer(client, async (id) => {
-        // Random, so that it cannot be sent compressed.
-        const content = new Uint8Array(8 * MIB);
-        for (let at = 0; at < content.length; at += 65_536) {
-          crypto.getRandomValues(content.subarray(at, at + 65_536));
-        }
-        await client.putArchive(id, "/tmp", createTar([{ name: "big.bin", content }]));
-        proxy.downloadBytesPerSecond = LINK_BYTES_PER_SECOND;
-        let frozenAt = Infinity;
-        const freeze = setTimeout(() => {
-          proxy.frozen = true;
-          frozenAt = performance.now();
-        }, 300);
-        const error = await client.getArchive(id, "/tmp/big.bin").then(() => undefined, (e) => e);
-        clearTimeout(freeze);
-        const waited = performance.now() - frozenAt;
-        assert.ok(error instanceof DockerConnectionError, `got ${error}`);
-        assert.equal(error.endpoint, `unix://${proxy.path}`);
-        const stalled =
-          /the download \(GET \/containers\/\w+\/archive\) stalled after (\d+) bytes: nothing came for 1000 ms/
-            .exec(error.message);
-        assert.ok(stalled, error.message);
-        assert.ok(Number(stalled[1]) > 0 && Number(stalled[1]) < 8 * MIB, stalled[1]);
-        assert.ok(
-          waited >= 900 && waited < FAILED_WITHIN_MS,
-          `failed ${waited} ms after the freeze`,
-        );
-        proxy.frozen = false;
-      });
-    } finally {
-      client.close();
-      proxy.close();
-    }
   },
 );
